@@ -1,0 +1,1 @@
+"""Input-format adapters (Excel templates first) that turn files into canonical payloads."""

@@ -1,0 +1,101 @@
+"""Configuration: the only module that reads the environment.
+
+Everything is keyword-only with documented defaults, frozen after load (signxml's habit of a
+frozen configuration object with secure defaults). ``load_settings()`` is called by the entry
+points once; nothing else looks at ``os.environ``.
+
+Environment variables (all optional):
+
+``HUB_DATA_DIR``            where the embedded shape keeps its SQLite file and the hub key
+                            (default ``./hub-data``)
+``HUB_DATABASE_URL``        SQLAlchemy URL (default ``sqlite:///<data dir>/hub.sqlite3``)
+``HUB_BROKER_URL``          ``redis://…`` for the production shape; empty = in-process worker
+``HUB_MAX_BODY_BYTES``      largest accepted HTTP body (default 16 MiB)
+``HUB_MAX_XML_DEPTH``       deepest accepted element nesting (default 256)
+``HUB_CLOCK_SKEW_SECONDS``  allowed distance of RequestHeader/Date from now (default 24 h)
+``HUB_TRANSPORT_AUTH``      ``on``/``off``: require per-organization transport credentials on
+                            getState (default on)
+``HUB_CLIENT_CERT_HEADER``  header a TLS-terminating proxy sets with the client certificate's
+                            SHA-256 fingerprint (default ``X-Client-Cert-Fingerprint``)
+``HUB_SIGNING_KEY`` / ``HUB_SIGNING_CERT``  PEM files of the hub's own signing key and
+                            certificate (production); embedded: created in the data dir
+``HUB_SWEEP_SECONDS``       how often unfinished inbox entries are re-enqueued (default 5)
+``HUB_WORKER_THREADS``      in-process worker threads (default 2)
+``HUB_PUBLIC_URL``          base URL written into the served WSDL (default from the request)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """All settings of one hub process."""
+
+    data_dir: Path = Path("hub-data")
+    database_url: str = ""
+    broker_url: str = ""
+    max_body_bytes: int = 16 * MIB
+    max_xml_depth: int = 256
+    clock_skew_seconds: int = 24 * 3600
+    transport_auth: bool = True
+    client_cert_header: str = "X-Client-Cert-Fingerprint"
+    signing_key_path: Path | None = None
+    signing_cert_path: Path | None = None
+    sweep_seconds: float = 5.0
+    worker_threads: int = 2
+    public_url: str = ""
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'hub.sqlite3'}"
+
+    @property
+    def embedded(self) -> bool:
+        """True when no external broker is configured: the worker runs inside the process."""
+        return not self.broker_url
+
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+    """Read ``HUB_*`` variables; keyword overrides win (used by the CLI and tests)."""
+    env = os.environ if environ is None else environ
+    values: dict[str, object] = {}
+    if "HUB_DATA_DIR" in env:
+        values["data_dir"] = Path(env["HUB_DATA_DIR"])
+    if "HUB_DATABASE_URL" in env:
+        values["database_url"] = env["HUB_DATABASE_URL"]
+    if "HUB_BROKER_URL" in env:
+        values["broker_url"] = env["HUB_BROKER_URL"]
+    if "HUB_MAX_BODY_BYTES" in env:
+        values["max_body_bytes"] = int(env["HUB_MAX_BODY_BYTES"])
+    if "HUB_MAX_XML_DEPTH" in env:
+        values["max_xml_depth"] = int(env["HUB_MAX_XML_DEPTH"])
+    if "HUB_CLOCK_SKEW_SECONDS" in env:
+        values["clock_skew_seconds"] = int(env["HUB_CLOCK_SKEW_SECONDS"])
+    if "HUB_TRANSPORT_AUTH" in env:
+        values["transport_auth"] = _flag(env["HUB_TRANSPORT_AUTH"])
+    if "HUB_CLIENT_CERT_HEADER" in env:
+        values["client_cert_header"] = env["HUB_CLIENT_CERT_HEADER"]
+    if "HUB_SIGNING_KEY" in env:
+        values["signing_key_path"] = Path(env["HUB_SIGNING_KEY"])
+    if "HUB_SIGNING_CERT" in env:
+        values["signing_cert_path"] = Path(env["HUB_SIGNING_CERT"])
+    if "HUB_SWEEP_SECONDS" in env:
+        values["sweep_seconds"] = float(env["HUB_SWEEP_SECONDS"])
+    if "HUB_WORKER_THREADS" in env:
+        values["worker_threads"] = int(env["HUB_WORKER_THREADS"])
+    if "HUB_PUBLIC_URL" in env:
+        values["public_url"] = env["HUB_PUBLIC_URL"]
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return Settings(**values)  # type: ignore[arg-type]

@@ -1,0 +1,131 @@
+"""The one error catalogue of the hub.
+
+Every failure a client can see has an entry here: a GIS-style code, the Russian text GIS uses
+(or one in the same style where GIS has no such code), a category that tells a client whether to
+retry, and the HTTP status REST uses. GIS codes are used where GIS has them; the hub's own codes
+keep GIS's shape (three letters, six digits) in the ``9xxxxx`` range, which GIS does not use, so
+a client's policy keyed on the prefix (FMT = format, AUT = access, INT = business control,
+EXP = system) still does the right thing.
+
+Exception tree::
+
+    HubError                  – a catalogued failure: spec + detail + where
+    └── (no subclasses: the spec says what happened; ``where`` says where)
+
+Code raises ``HubError(E.FMT001300, "detail", where="line 3, /a/b")``; entry points turn it into
+a SOAP Fault, an ``ErrorMessage``/``CommonResult/Error`` or an RFC 7807 problem. A traceback never
+reaches a client: unexpected exceptions become ``EXP001000`` at the boundary.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Category(StrEnum):
+    """How a client should treat the error."""
+
+    PERMANENT = "permanent"  # fix the request; resending the same one fails again
+    RETRYABLE = "retryable"  # the same request may succeed later
+    EMPTY = "empty"  # not a failure: nothing matched (INT002012)
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorSpec:
+    """One catalogue entry."""
+
+    code: str
+    text: str
+    category: Category = Category.PERMANENT
+    http_status: int = 400
+
+
+class E:
+    """The catalogue. Attribute name = code."""
+
+    # --- GIS codes -------------------------------------------------------------------------
+    FMT001300 = ErrorSpec("FMT001300", "Некорректный XML")
+    AUT011002 = ErrorSpec("AUT011002", "Организация не найдена", http_status=403)
+    AUT011003 = ErrorSpec("AUT011003", "Доступ запрещен для поставщика данных", http_status=403)
+    INT002000 = ErrorSpec("INT002000", "Значение в поле отсутствует в реестре")
+    INT002012 = ErrorSpec("INT002012", "Нет объектов для экспорта", Category.EMPTY, 404)
+    INT002013 = ErrorSpec("INT002013", "Запрос не найден", http_status=404)
+    INT002034 = ErrorSpec(
+        "INT002034",
+        "Идентификатор объекта ссылается на несуществующий или неактуальный элемент жилищного фонда",
+    )
+    EXP001000 = ErrorSpec(
+        "EXP001000",
+        "Произошла ошибка при передаче данных. Попробуйте осуществить передачу данных повторно",
+        Category.RETRYABLE,
+        500,
+    )
+
+    # --- hub codes: message format (FMT9xxxxx) ----------------------------------------------
+    FMT900001 = ErrorSpec("FMT900001", "Сообщение не является корректно сформированным XML")
+    FMT900002 = ErrorSpec("FMT900002", "Объявления DOCTYPE и сущности в сообщении запрещены")
+    FMT900003 = ErrorSpec("FMT900003", "Превышена допустимая глубина вложенности элементов XML")
+    FMT900004 = ErrorSpec("FMT900004", "Превышен допустимый размер сообщения", http_status=413)
+    FMT900005 = ErrorSpec("FMT900005", "Сообщение не является конвертом SOAP 1.1")
+    FMT900006 = ErrorSpec("FMT900006", "Операция не поддерживается", http_status=404)
+    FMT900007 = ErrorSpec("FMT900007", "Заголовок SOAP с mustUnderstand не распознан")
+    FMT900008 = ErrorSpec("FMT900008", "Пустой запрос")
+
+    # --- hub codes: signature and identity (AUT9xxxxx) --------------------------------------
+    AUT900001 = ErrorSpec("AUT900001", "Сообщение не подписано", http_status=401)
+    AUT900002 = ErrorSpec("AUT900002", "Электронная подпись недействительна", http_status=401)
+    AUT900003 = ErrorSpec(
+        "AUT900003", "Подписанный элемент не совпадает с элементом тела сообщения", http_status=401
+    )
+    AUT900004 = ErrorSpec("AUT900004", "Сертификат подписи не зарегистрирован", http_status=401)
+    AUT900005 = ErrorSpec("AUT900005", "Срок действия сертификата подписи истек", http_status=401)
+    AUT900006 = ErrorSpec("AUT900006", "Сертификат подписи отозван", http_status=401)
+    AUT900007 = ErrorSpec(
+        "AUT900007",
+        "Идентификатор организации в заголовке не соответствует владельцу сертификата подписи",
+        http_status=403,
+    )
+    AUT900008 = ErrorSpec(
+        "AUT900008", "Время формирования сообщения вне допустимого интервала", http_status=401
+    )
+    AUT900009 = ErrorSpec("AUT900009", "Не пройдена аутентификация информационной системы", http_status=401)
+    AUT900010 = ErrorSpec("AUT900010", "Алгоритм электронной подписи не поддерживается", http_status=401)
+
+    # --- hub codes: message handling (INT9xxxxx) ---------------------------------------------
+    INT900001 = ErrorSpec(
+        "INT900001",
+        "Сообщение с таким идентификатором уже получено с другим содержимым",
+        http_status=409,
+    )
+
+
+class HubError(Exception):
+    """Raised when a request fails in a way the client must be told about.
+
+    ``detail`` adds the specifics to the catalogue text; ``where`` points at the place
+    (``line 12, /importAccountRequest/Account[3]/AccountNumber`` or ``sheet/row/column``).
+    """
+
+    def __init__(self, spec: ErrorSpec, detail: str | None = None, *, where: str | None = None) -> None:
+        self.spec = spec
+        self.detail = detail
+        self.where = where
+        super().__init__(self.message)
+
+    @property
+    def code(self) -> str:
+        return self.spec.code
+
+    @property
+    def message(self) -> str:
+        """Catalogue text, then the place, then the detail: what a client shows its user."""
+        parts = [self.spec.text]
+        if self.where:
+            parts.append(f"Место: {self.where}")
+        if self.detail:
+            parts.append(self.detail)
+        return ". ".join(parts)
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"

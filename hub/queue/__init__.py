@@ -1,0 +1,1 @@
+"""queue layer (see docs/ARCHITECTURE.md)."""

@@ -1,0 +1,1 @@
+"""soap layer (see docs/ARCHITECTURE.md)."""

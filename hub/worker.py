@@ -1,0 +1,1 @@
+"""The worker entry point: dramatiq actors that process inbox entries."""
