@@ -18,8 +18,8 @@ demo: install
 	$(BIN)/hub demo
 
 lint: install
-	$(BIN)/ruff check hub adapters tests bench samples
-	$(BIN)/ruff format --check hub adapters tests bench samples
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
