@@ -1,18 +1,207 @@
-"""Command line: the administrator's tool (``hub …``)."""
+"""Command line: the administrator's tool (``hub …``).
+
+Every command reads configuration through ``hub.config`` and builds what it needs through
+``hub.composition``; passwords and keys are printed once, never logged.
+"""
 
 from __future__ import annotations
 
-import typer
+import logging
+import uuid
+from pathlib import Path
+from typing import Annotated
 
-app = typer.Typer(help="zhkh-hub: интеграционный хаб ГИС ЖКХ", no_args_is_help=True)
+import typer
+import uvicorn
+from cryptography.hazmat.primitives.serialization import Encoding
+
+from hub import __version__, demo, worker
+from hub.composition import Hub, build_hub
+from hub.config import Settings, load_settings
+from hub.contract import pki
+from hub.services.identity import generate_password, hash_password
+from hub.soap.app import create_app
+from hub.store import migrate
+from hub.store.db import make_engine
+
+app = typer.Typer(help="zhkh-hub: интеграционный хаб ГИС ЖКХ", no_args_is_help=True, add_completion=False)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+org_app = typer.Typer(help="Organizations.", no_args_is_help=True)
+cert_app = typer.Typer(help="Signing certificates.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(org_app, name="org")
+app.add_typer(cert_app, name="cert")
+
+ROLES = ("УО", "ТСЖ", "ЖСК", "РСО", "РЦ", "ОМС", "ОГВ", "РО", "ТКО")
+ADMIN = "cli"
+
+
+def _settings(data_dir: Path | None = None) -> Settings:
+    return load_settings(data_dir=data_dir)
+
+
+def _hub(settings: Settings) -> Hub:
+    return build_hub(settings, upgrade_schema=True)
 
 
 @app.command()
 def version() -> None:
     """Print the hub version."""
-    from hub import __version__
-
     typer.echo(__version__)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the database schema to the newest revision."""
+    settings = _settings()
+    engine = make_engine(settings.effective_database_url)
+    migrate.upgrade(engine)
+    typer.echo(f"database at revision {migrate.current_revision(engine)}")
+    engine.dispose()
+
+
+@org_app.command("add")
+def org_add(
+    name: Annotated[str, typer.Option(help="Full name")],
+    ogrn: Annotated[str, typer.Option(help="ОГРН (13) or ОГРНИП (15 digits)")],
+    inn: Annotated[str, typer.Option(help="ИНН")],
+    kpp: Annotated[str, typer.Option(help="КПП")] = "",
+    role: Annotated[list[str] | None, typer.Option(help=f"Role, repeatable: {', '.join(ROLES)}")] = None,
+    ppaguid: Annotated[str | None, typer.Option(help="orgPPAGUID to use (default: new)")] = None,
+    password: Annotated[str | None, typer.Option(help="HTTP Basic password (default: generated)")] = None,
+) -> None:
+    """Register an organization; prints its orgPPAGUID and its systems' HTTP Basic password."""
+    roles = role or ["УО"]
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown:
+        raise typer.BadParameter(f"unknown role(s) {unknown}; known: {', '.join(ROLES)}")
+    if not (ogrn.isdigit() and len(ogrn) in (13, 15)):
+        raise typer.BadParameter("ОГРН is 13 digits (ОГРНИП 15)")
+    if not (inn.isdigit() and len(inn) in (10, 12)):
+        raise typer.BadParameter("ИНН is 10 or 12 digits")
+    hub = _hub(_settings())
+    secret = password or generate_password()
+    org = hub.directory.add_organization(
+        ppaguid=(ppaguid or str(uuid.uuid4())).lower(),
+        name=name,
+        ogrn=ogrn,
+        inn=inn,
+        kpp=kpp,
+        roles=roles,
+        password_hash=hash_password(secret),
+        actor=ADMIN,
+    )
+    typer.echo(f"orgPPAGUID: {org.ppaguid}")
+    typer.echo(f"HTTP Basic user: {org.ppaguid}")
+    typer.echo(f"HTTP Basic password: {secret}")
+    hub.close()
+
+
+@org_app.command("list")
+def org_list() -> None:
+    """List registered organizations."""
+    hub = _hub(_settings())
+    for org in hub.directory.organizations():
+        typer.echo(f"{org.ppaguid}  {org.ogrn}  {','.join(org.roles):10}  {org.name}")
+    hub.close()
+
+
+@cert_app.command("add")
+def cert_add(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Certificate, PEM or DER")],
+    org: Annotated[list[str], typer.Option(help="orgPPAGUID (repeat for an operator certificate)")],
+    operator: Annotated[
+        bool, typer.Option(help="Operator certificate: signs for the listed organizations")
+    ] = False,
+) -> None:
+    """Register a signing certificate for an organization (or an operator certificate)."""
+    hub = _hub(_settings())
+    orgs = []
+    for ppaguid in org:
+        found = hub.directory.organization_by_ppaguid(ppaguid)
+        if found is None:
+            raise typer.BadParameter(f"organization {ppaguid} is not registered")
+        orgs.append(found)
+    if not operator and len(orgs) != 1:
+        raise typer.BadParameter("a certificate is bound to exactly one organization (use --operator)")
+    certificate = pki.load_certificate(file.read_bytes())
+    added = hub.directory.add_certificate(
+        fingerprint=pki.fingerprint(certificate),
+        organization_id=None if operator else orgs[0].id,
+        is_operator=operator,
+        subject=certificate.subject.rfc4514_string(),
+        not_before=certificate.not_valid_before_utc,
+        not_after=certificate.not_valid_after_utc,
+        pem=certificate.public_bytes(Encoding.PEM).decode(),
+        operator_for=[o.id for o in orgs] if operator else [],
+        actor=ADMIN,
+    )
+    typer.echo(f"fingerprint (SHA-256): {added.fingerprint}")
+    typer.echo(f"valid: {added.not_before:%Y-%m-%d} .. {added.not_after:%Y-%m-%d}")
+    hub.close()
+
+
+@cert_app.command("revoke")
+def cert_revoke(fingerprint: str) -> None:
+    """Revoke a certificate: messages signed with it are refused from now on."""
+    hub = _hub(_settings())
+    if not hub.directory.revoke_certificate(fingerprint.replace(":", "").lower(), ADMIN):
+        hub.close()
+        raise typer.BadParameter("no such active certificate")
+    typer.echo("revoked")
+    hub.close()
+
+
+@cert_app.command("hub")
+def cert_hub() -> None:
+    """Print the hub's own signing certificate (PEM): clients verify getStateResult with it."""
+    hub = _hub(_settings())
+    typer.echo(hub.identity.certificate_pem.decode(), nl=False)
+    hub.close()
+
+
+def _serve(hub: Hub, host: str, port: int, *, banner: list[str] | None = None) -> None:
+    handle = worker.start(hub) if hub.settings.embedded else None
+    base = f"http://{host}:{port}"
+    for line in banner or []:
+        typer.echo(line.format(base=base))
+    try:
+        uvicorn.run(create_app(hub=hub), host=host, port=port, log_level="info", access_log=False)
+    finally:
+        if handle:
+            handle.stop()
+        hub.close()
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8080,
+) -> None:
+    """Serve SOAP (and the in-process worker in the embedded shape)."""
+    logging.basicConfig(level=logging.INFO)
+    _serve(_hub(_settings()), host, port, banner=["zhkh-hub on {base}/ (index of services)"])
+
+
+@app.command("worker")
+def worker_command(threads: Annotated[int | None, typer.Option(help="Worker threads")] = None) -> None:
+    """Process queued messages (production shape: run any number of these)."""
+    logging.basicConfig(level=logging.INFO)
+    worker.run_forever(build_hub(_settings()), threads=threads)
+
+
+@app.command("demo")
+def demo_command(
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8080,
+    data_dir: Annotated[Path, typer.Option(help="Where the demo keeps its data")] = Path("hub-data/demo"),
+) -> None:
+    """Start the embedded hub with the demo organizations, certificates and sample data."""
+    logging.basicConfig(level=logging.WARNING)
+    settings = demo.settings(data_dir)
+    hub = _hub(settings)
+    lines = demo.prepare(hub)
+    _serve(hub, host, port, banner=lines)
 
 
 def main() -> None:

@@ -1,1 +1,151 @@
-"""The composition root: the one place that wires real technology to the services."""
+"""The composition root: the one place that wires real technology to the services.
+
+``build_hub(settings)`` makes the engine, repositories, broker, schemas and the hub's signing
+identity, and the ``operation → handler`` map. Entry points (SOAP app, worker, CLI) call it;
+nothing is built at import time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import dramatiq
+from sqlalchemy import Engine
+
+from hub.config import Settings
+from hub.contract import pki
+from hub.contract.results import failure_fragment
+from hub.contract.schemas import Schemas
+from hub.handlers import house_management
+from hub.queue.broker import DramatiqQueue, make_broker
+from hub.services import processing
+from hub.services.identity import PasswordCache
+from hub.services.ports import InboxEntry
+from hub.services.processing import Failure, Handler, ProcessingPolicy
+from hub.store import migrate
+from hub.store.db import make_engine
+from hub.store.repositories import SqlAudit, SqlDirectory, SqlInbox, Store
+
+log = logging.getLogger(__name__)
+
+HUB_KEY_FILE = "hub-signing.key"
+HUB_CERT_FILE = "hub-signing.pem"
+
+
+@dataclass
+class Hub:
+    """Everything one hub process uses, built once."""
+
+    settings: Settings
+    engine: Engine
+    store: Store
+    inbox: SqlInbox
+    directory: SqlDirectory
+    audit: SqlAudit
+    broker: dramatiq.Broker
+    queue: DramatiqQueue
+    schemas: Schemas
+    identity: pki.SigningIdentity
+    passwords: PasswordCache
+    handlers: Mapping[str, Handler]
+    policy: ProcessingPolicy
+    worker_name: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
+
+    def process(self, entry_id: int) -> bool:
+        """Process one inbox entry (what the dramatiq actor runs)."""
+        return processing.process(
+            entry_id,
+            inbox=self.inbox,
+            handlers=self.handlers,
+            encode_failure=encode_failure,
+            worker=f"{self.worker_name}:{threading.get_ident()}",
+            policy=self.policy,
+            after_claim=_fault_injection(self.settings),
+        )
+
+    def close(self) -> None:
+        self.broker.close()
+        self.engine.dispose()
+
+
+def _fault_injection(settings: Settings) -> Callable[[InboxEntry], None] | None:
+    """Test hook: ``HUB_FAULT_PAUSE_AFTER_CLAIM`` seconds of sleep between claim and work.
+
+    Lets the crash-recovery test prove a SIGKILL landed mid-processing. Read from settings
+    (``extra``), so it is off unless explicitly configured.
+    """
+    pause = float(settings.extra.get("fault_pause_after_claim", "0") or 0)
+    if pause <= 0:
+        return None
+
+    def _pause(_entry: InboxEntry) -> None:
+        time.sleep(pause)
+
+    return _pause
+
+
+def hub_identity(settings: Settings) -> pki.SigningIdentity:
+    """The hub's own signing key and certificate.
+
+    Production: PEM files named by the operator (``HUB_SIGNING_KEY``/``HUB_SIGNING_CERT``).
+    Embedded: created once in the data directory at first start, then reused, so clients
+    that pinned the published certificate keep verifying responses.
+    """
+    if settings.signing_key_path and settings.signing_cert_path:
+        return pki.SigningIdentity.from_pem_files(settings.signing_key_path, settings.signing_cert_path)
+    key_path = Path(settings.data_dir) / HUB_KEY_FILE
+    cert_path = Path(settings.data_dir) / HUB_CERT_FILE
+    if not (key_path.exists() and cert_path.exists()):
+        ca = pki.create_ca("zhkh-hub embedded CA", validity=dt.timedelta(days=3650))
+        identity = pki.issue_certificate(
+            ca, common_name="zhkh-hub", organization="zhkh-hub", validity=dt.timedelta(days=3650)
+        )
+        tmp_key, tmp_cert = key_path.with_suffix(".tmp-key"), cert_path.with_suffix(".tmp-pem")
+        pki.write_pem_files(identity, tmp_key, tmp_cert)
+        tmp_key.replace(key_path)
+        tmp_cert.replace(cert_path)
+        log.info("created the hub signing identity in %s", settings.data_dir)
+    return pki.SigningIdentity.from_pem_files(key_path, cert_path)
+
+
+def build_handlers() -> dict[str, Handler]:
+    return {
+        "exportHouseData": house_management.export_house,
+    }
+
+
+def build_hub(settings: Settings, *, upgrade_schema: bool | None = None) -> Hub:
+    """Wire a hub. The embedded shape migrates its SQLite file on start unless told not to."""
+    Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.effective_database_url)
+    if upgrade_schema if upgrade_schema is not None else settings.embedded:
+        migrate.upgrade(engine)
+    store = Store(engine)
+    broker = make_broker(settings.broker_url)
+    return Hub(
+        settings=settings,
+        engine=engine,
+        store=store,
+        inbox=SqlInbox(store),
+        directory=SqlDirectory(store),
+        audit=SqlAudit(store),
+        broker=broker,
+        queue=DramatiqQueue(broker),
+        schemas=Schemas.load(),
+        identity=hub_identity(settings),
+        passwords=PasswordCache(),
+        handlers=build_handlers(),
+        policy=ProcessingPolicy(lease_seconds=settings.lease_seconds),
+    )
+
+
+def encode_failure(failure: Failure) -> bytes:
+    return failure_fragment(failure.code, failure.description)

@@ -20,6 +20,10 @@ Environment variables (all optional):
 ``HUB_SIGNING_KEY`` / ``HUB_SIGNING_CERT``  PEM files of the hub's own signing key and
                             certificate (production); embedded: created in the data dir
 ``HUB_SWEEP_SECONDS``       how often unfinished inbox entries are re-enqueued (default 5)
+``HUB_LEASE_SECONDS``        how long a worker's claim lasts without a heartbeat; a dead worker's
+                            message is taken over after this (default 10)
+``HUB_FAULT_PAUSE_AFTER_CLAIM``  test-only fault injection: seconds a worker sleeps after
+                            claiming a message (default 0 = off)
 ``HUB_WORKER_THREADS``      in-process worker threads (default 2)
 ``HUB_PUBLIC_URL``          base URL written into the served WSDL (default from the request)
 """
@@ -49,6 +53,7 @@ class Settings:
     signing_key_path: Path | None = None
     signing_cert_path: Path | None = None
     sweep_seconds: float = 5.0
+    lease_seconds: float = 10.0
     worker_threads: int = 2
     public_url: str = ""
     extra: Mapping[str, str] = field(default_factory=dict)
@@ -93,6 +98,10 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         values["signing_cert_path"] = Path(env["HUB_SIGNING_CERT"])
     if "HUB_SWEEP_SECONDS" in env:
         values["sweep_seconds"] = float(env["HUB_SWEEP_SECONDS"])
+    if "HUB_LEASE_SECONDS" in env:
+        values["lease_seconds"] = float(env["HUB_LEASE_SECONDS"])
+    if "HUB_FAULT_PAUSE_AFTER_CLAIM" in env:
+        values["extra"] = {"fault_pause_after_claim": env["HUB_FAULT_PAUSE_AFTER_CLAIM"]}
     if "HUB_WORKER_THREADS" in env:
         values["worker_threads"] = int(env["HUB_WORKER_THREADS"])
     if "HUB_PUBLIC_URL" in env:

@@ -1,1 +1,115 @@
-"""The worker entry point: dramatiq actors that process inbox entries."""
+"""The worker entry point: the dramatiq actor that processes inbox entries, and the sweeper.
+
+Actors are declared on the broker at run time (not with ``@dramatiq.actor`` at import, which
+would bind to whatever global broker exists then). dramatiq does not retry: the inbox does —
+a failed or killed attempt leaves the entry unfinished, and the sweeper enqueues it again,
+at start and every ``HUB_SWEEP_SECONDS``, in both shapes.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import dramatiq
+
+from hub.composition import Hub
+from hub.queue.broker import INBOX_QUEUE, PROCESS_ACTOR
+
+log = logging.getLogger(__name__)
+
+
+def declare_actor(hub: Hub) -> dramatiq.Actor[[int], bool]:
+    """Declare ``process_inbox`` on the hub's broker (idempotent)."""
+    if PROCESS_ACTOR in hub.broker.actors:
+        return hub.broker.get_actor(PROCESS_ACTOR)
+
+    def process_inbox(entry_id: int) -> bool:
+        return hub.process(entry_id)
+
+    return dramatiq.Actor(
+        process_inbox,
+        broker=hub.broker,
+        actor_name=PROCESS_ACTOR,
+        queue_name=INBOX_QUEUE,
+        priority=0,
+        options={"max_retries": 0, "time_limit": 30 * 60 * 1000},
+    )
+
+
+class Sweeper(threading.Thread):
+    """Re-enqueues inbox entries nobody is working on: lost enqueues and dead workers' claims."""
+
+    def __init__(self, hub: Hub) -> None:
+        super().__init__(name="hub-sweeper", daemon=True)
+        self.hub = hub
+        self.stopping = threading.Event()
+
+    def sweep_once(self) -> int:
+        settings = self.hub.settings
+        ids = self.hub.inbox.unfinished(
+            older_than_seconds=max(settings.sweep_seconds * 2, 1.0), lease_seconds=settings.lease_seconds
+        )
+        for entry_id in ids:
+            self.hub.queue.enqueue(entry_id)
+        if ids:
+            log.info("sweeper re-enqueued %d unfinished inbox entries", len(ids))
+        return len(ids)
+
+    def run(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                self.sweep_once()
+            except Exception:
+                log.exception("sweep failed; will try again")
+            self.stopping.wait(self.hub.settings.sweep_seconds)
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+
+@dataclass
+class RunningWorker:
+    worker: dramatiq.Worker
+    sweeper: Sweeper
+
+    def stop(self) -> None:
+        self.sweeper.stop()
+        self.worker.stop()
+
+
+def start(hub: Hub, *, threads: int | None = None) -> RunningWorker:
+    """Start worker threads and the sweeper in this process (both shapes use this)."""
+    declare_actor(hub)
+    worker = dramatiq.Worker(
+        hub.broker,
+        worker_threads=threads or hub.settings.worker_threads,
+        worker_timeout=100,
+    )
+    worker.start()
+    sweeper = Sweeper(hub)
+    sweeper.start()
+    return RunningWorker(worker, sweeper)
+
+
+@contextmanager
+def running(hub: Hub, *, threads: int | None = None) -> Iterator[RunningWorker]:
+    handle = start(hub, threads=threads)
+    try:
+        yield handle
+    finally:
+        handle.stop()
+
+
+def run_forever(hub: Hub, *, threads: int | None = None) -> None:
+    """``hub worker``: process until SIGTERM/SIGINT."""
+    done = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: done.set())
+    with running(hub, threads=threads):
+        log.info("worker running (%s)", hub.worker_name)
+        done.wait()

@@ -1,1 +1,1 @@
-"""domain layer (see docs/ARCHITECTURE.md)."""
+"""Pure domain rules: no framework, no storage, no XML. Imports only ``hub.errors``."""

@@ -1,0 +1,70 @@
+"""Processing one inbox entry: claim, run the operation's handler, store the result.
+
+Idempotent by construction: the claim is a database lease (one worker at a time; a dead
+worker's lease expires and the entry is taken over), and completion is conditional on still
+holding the claim. A handler that fails unexpectedly leaves the entry for a retry; after
+``max_attempts`` the entry is completed with EXP001000 so a client never polls forever.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from hub.errors import E, HubError
+from hub.services.ports import AuditEvent, Inbox, InboxEntry
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A whole-message failure: becomes ``base:ErrorMessage`` in getStateResult."""
+
+    code: str
+    description: str
+
+
+#: handler(entry, signed payload) -> serialized result fragment
+Handler = Callable[[InboxEntry, bytes], bytes]
+#: encodes a whole-message failure as a result fragment
+FailureEncoder = Callable[[Failure], bytes]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProcessingPolicy:
+    lease_seconds: float = 30.0
+    max_attempts: int = 5
+
+
+def process(
+    entry_id: int,
+    *,
+    inbox: Inbox,
+    handlers: Mapping[str, Handler],
+    encode_failure: FailureEncoder,
+    worker: str,
+    policy: ProcessingPolicy = ProcessingPolicy(),
+    after_claim: Callable[[InboxEntry], None] | None = None,
+) -> bool:
+    """Process the entry if it can be claimed. True when this call completed it."""
+    entry = inbox.claim(entry_id, worker, policy.lease_seconds)
+    if entry is None:
+        return False
+    if after_claim is not None:
+        after_claim(entry)
+    handler = handlers.get(entry.operation)
+    try:
+        if handler is None:
+            raise HubError(E.FMT900006, entry.operation)
+        result = handler(entry, inbox.payload(entry.id))
+    except HubError as exc:
+        result = encode_failure(Failure(exc.code, exc.message))
+    except Exception:
+        log.exception("handler failed for inbox entry %s (attempt %s)", entry.id, entry.attempts)
+        if entry.attempts < policy.max_attempts:
+            raise
+        result = encode_failure(Failure(E.EXP001000.code, E.EXP001000.text))
+    audit = AuditEvent(worker, "processed", "inbox", entry.message_guid, {"attempt": entry.attempts})
+    return inbox.complete(entry.id, worker, result, audit)

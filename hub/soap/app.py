@@ -1,0 +1,150 @@
+"""The ASGI application: SOAP endpoints at GIS paths, ``?wsdl``/``?xsd=``, the hub certificate.
+
+One Starlette app that will also carry REST. Request bodies are read with the size limit
+enforced while streaming; the synchronous pipeline (lxml, signxml, the database) runs in the
+thread pool so the event loop never blocks.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from hub.composition import Hub, build_hub
+from hub.config import Settings, load_settings
+from hub.contract import operations
+from hub.errors import E, HubError
+from hub.services.identity import TransportCredentials
+from hub.soap import envelope, handling, wsdl
+
+log = logging.getLogger(__name__)
+XML = "text/xml; charset=utf-8"
+CERT_PATH = "/hub/certificate.pem"
+
+
+class _TooLargeError(Exception):
+    """Raised when a request body exceeds the configured limit while streaming."""
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise _TooLargeError
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _TooLargeError
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _credentials(request: Request, hub: Hub) -> TransportCredentials:
+    user = password = None
+    auth = request.headers.get("authorization", "")
+    if auth[:6].lower() == "basic ":
+        try:
+            decoded = base64.b64decode(auth[6:].strip(), validate=True).decode("utf-8")
+            user, _, password = decoded.partition(":")
+        except (ValueError, UnicodeDecodeError):
+            user, password = "", ""
+    fingerprint = request.headers.get(hub.settings.client_cert_header) or None
+    return TransportCredentials(basic_user=user, basic_password=password, certificate_fingerprint=fingerprint)
+
+
+def _base_url(request: Request, hub: Hub) -> str:
+    return hub.settings.public_url or str(request.base_url).rstrip("/")
+
+
+def _service_endpoint(service: operations.Service):  # type: ignore[no-untyped-def]
+    async def endpoint(request: Request) -> Response:
+        hub: Hub = request.app.state.hub
+        if request.method == "GET":
+            return _contract_document(request, hub, service)
+        try:
+            body = await _read_body(request, hub.settings.max_body_bytes)
+        except _TooLargeError:
+            error = HubError(E.FMT900004, f"Допустимо не более {hub.settings.max_body_bytes} байт")
+            return Response(envelope.fault(error), status_code=500, media_type=XML)
+        answer = await run_in_threadpool(
+            handling.handle,
+            hub,
+            service,
+            body,
+            soap_action=request.headers.get("soapaction"),
+            credentials=_credentials(request, hub),
+        )
+        return Response(answer.body, status_code=answer.status, media_type=XML)
+
+    return endpoint
+
+
+def _contract_document(request: Request, hub: Hub, service: operations.Service) -> Response:
+    base = _base_url(request, hub)
+    if "wsdl" in {k.lower() for k in request.query_params}:
+        return Response(wsdl.served_wsdl(service, base), media_type=XML)
+    name = request.query_params.get("xsd")
+    if name:
+        try:
+            return Response(wsdl.served_xsd(service, base, name), media_type=XML)
+        except HubError as exc:
+            return PlainTextResponse(str(exc), status_code=404)
+    return PlainTextResponse(
+        f"SOAP 1.1 endpoint {service.port}. POST signed messages here; contract: {base}{service.path}?wsdl\n"
+    )
+
+
+async def _certificate(request: Request) -> Response:
+    hub: Hub = request.app.state.hub
+    return Response(hub.identity.certificate_pem, media_type="application/x-pem-file")
+
+
+async def _health(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+async def _index(request: Request) -> Response:
+    hub: Hub = request.app.state.hub
+    base = _base_url(request, hub)
+    lines = ["zhkh-hub", ""]
+    for service in operations.SERVICES:
+        lines.append(f"{service.port}: {base}{service.path}  (WSDL: {base}{service.path}?wsdl)")
+        for op in operations.operations_of(service):
+            lines.append(f"  - {op.name} ({op.soap_action})")
+    lines += ["", f"Hub signing certificate: {base}{CERT_PATH}"]
+    return PlainTextResponse("\n".join(lines) + "\n")
+
+
+def create_app(settings: Settings | None = None, *, hub: Hub | None = None) -> Starlette:
+    """The ASGI app over ``hub`` (or one built from ``settings`` at startup).
+
+    The app never runs workers itself: ``hub serve`` starts the in-process worker beside it in
+    the embedded shape, and ``hub worker`` processes run separately in production.
+    """
+    settings = settings or (hub.settings if hub else load_settings())
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        the_hub = hub or build_hub(settings)
+        app.state.hub = the_hub
+        try:
+            yield
+        finally:
+            if hub is None:
+                the_hub.close()
+
+    routes = [Route("/", _index), Route("/health", _health), Route(CERT_PATH, _certificate)]
+    routes += [
+        Route(service.path, _service_endpoint(service), methods=["GET", "POST"])
+        for service in operations.SERVICES
+    ]
+    return Starlette(routes=routes, lifespan=lifespan)

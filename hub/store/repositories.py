@@ -1,0 +1,451 @@
+"""SQLAlchemy implementations of the service ports (``hub.services.ports``).
+
+Every state change writes its audit event in the same transaction, so the audit trail and
+the data never disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Engine, and_, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from hub.domain.messages import RequestState
+from hub.services.ports import (
+    AuditEvent,
+    Certificate,
+    DuplicateMessageError,
+    InboxEntry,
+    NewInboxEntry,
+    Organization,
+)
+from hub.store.db import WRITE_OPTION
+from hub.store.tables import audit_log, certificates, inbox, operator_grants, organizations
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def aware(value: datetime | None) -> datetime | None:
+    """SQLite returns naive datetimes; everything the hub stores is UTC."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
+
+
+def write_audit(conn: Connection, event: AuditEvent, at: datetime | None = None) -> None:
+    conn.execute(
+        insert(audit_log).values(
+            at=at or utcnow(),
+            actor=event.actor,
+            action=event.action,
+            entity=event.entity,
+            entity_id=event.entity_id,
+            detail=dict(event.detail),
+        )
+    )
+
+
+class Store:
+    """Holds the engine; hands out write and read connections."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def writing(self) -> Any:
+        return self.engine.execution_options(**{WRITE_OPTION: True}).begin()
+
+    def reading(self) -> Any:
+        return self.engine.connect()
+
+
+_ENTRY_COLUMNS = (
+    inbox.c.id,
+    inbox.c.message_guid,
+    inbox.c.requester_message_guid,
+    inbox.c.sender_id,
+    inbox.c.service,
+    inbox.c.operation,
+    inbox.c.version,
+    inbox.c.digest,
+    inbox.c.state,
+    inbox.c.attempts,
+    inbox.c.created_at,
+    inbox.c.result,
+    inbox.c.response,
+)
+
+
+def _entry(row: Any) -> InboxEntry:
+    return InboxEntry(
+        id=row.id,
+        message_guid=row.message_guid,
+        requester_message_guid=row.requester_message_guid,
+        sender_id=row.sender_id,
+        service=row.service,
+        operation=row.operation,
+        version=row.version,
+        digest=row.digest,
+        state=RequestState(row.state),
+        attempts=row.attempts,
+        created_at=aware(row.created_at) or utcnow(),
+        result=row.result,
+        response=row.response,
+    )
+
+
+class SqlInbox:
+    """The inbox: accepted messages, their processing state and results."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def add(self, entry: NewInboxEntry, audit: AuditEvent) -> InboxEntry:
+        now = utcnow()
+        try:
+            with self.store.writing() as conn:
+                new_id = conn.execute(
+                    insert(inbox)
+                    .values(
+                        message_guid=entry.message_guid,
+                        requester_message_guid=entry.requester_message_guid,
+                        sender_id=entry.sender_id,
+                        service=entry.service,
+                        operation=entry.operation,
+                        version=entry.version,
+                        digest=entry.digest,
+                        certificate_fingerprint=entry.certificate_fingerprint,
+                        raw=entry.raw,
+                        signed=entry.signed,
+                        state=int(RequestState.RECEIVED),
+                        attempts=0,
+                        created_at=now,
+                    )
+                    .returning(inbox.c.id)
+                ).scalar_one()
+                write_audit(conn, audit, now)
+        except IntegrityError:
+            existing = self._by_requester(entry.sender_id, entry.requester_message_guid)
+            if existing is None:  # pragma: no cover - the unique key is the only constraint
+                raise
+            raise DuplicateMessageError(existing) from None
+        got = self.get(new_id)
+        assert got is not None
+        return got
+
+    def _by_requester(self, sender_id: int, requester_guid: str) -> InboxEntry | None:
+        with self.store.reading() as conn:
+            row = conn.execute(
+                select(*_ENTRY_COLUMNS).where(
+                    inbox.c.sender_id == sender_id, inbox.c.requester_message_guid == requester_guid
+                )
+            ).first()
+        return _entry(row) if row else None
+
+    def get(self, entry_id: int) -> InboxEntry | None:
+        with self.store.reading() as conn:
+            row = conn.execute(select(*_ENTRY_COLUMNS).where(inbox.c.id == entry_id)).first()
+        return _entry(row) if row else None
+
+    def find(self, message_guid: str) -> InboxEntry | None:
+        with self.store.reading() as conn:
+            row = conn.execute(
+                select(*_ENTRY_COLUMNS).where(inbox.c.message_guid == message_guid.lower())
+            ).first()
+        return _entry(row) if row else None
+
+    def payload(self, entry_id: int) -> bytes:
+        with self.store.reading() as conn:
+            return bytes(conn.execute(select(inbox.c.signed).where(inbox.c.id == entry_id)).scalar_one())
+
+    def claim(self, entry_id: int, worker: str, lease_seconds: float) -> InboxEntry | None:
+        """Take the entry for processing, or None when it is done or another worker holds it.
+
+        ``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL (a no-op clause on SQLite, where the
+        IMMEDIATE transaction already serializes writers); a claim older than the lease is
+        considered abandoned (its worker died) and may be taken over.
+        """
+        now = utcnow()
+        stale = now - timedelta(seconds=lease_seconds)
+        claimable = and_(
+            inbox.c.id == entry_id,
+            or_(
+                inbox.c.state == int(RequestState.RECEIVED),
+                and_(inbox.c.state == int(RequestState.PROCESSING), inbox.c.claimed_at < stale),
+            ),
+        )
+        with self.store.writing() as conn:
+            row = conn.execute(
+                select(inbox.c.id, inbox.c.attempts).where(claimable).with_for_update(skip_locked=True)
+            ).first()
+            if row is None:
+                return None
+            conn.execute(
+                update(inbox)
+                .where(inbox.c.id == entry_id)
+                .values(
+                    state=int(RequestState.PROCESSING),
+                    claimed_by=worker,
+                    claimed_at=now,
+                    attempts=row.attempts + 1,
+                )
+            )
+            write_audit(
+                conn,
+                AuditEvent(worker, "claimed", "inbox", str(entry_id), {"attempt": row.attempts + 1}),
+                now,
+            )
+        return self.get(entry_id)
+
+    def heartbeat(self, entry_id: int, worker: str) -> None:
+        with self.store.writing() as conn:
+            conn.execute(
+                update(inbox)
+                .where(inbox.c.id == entry_id, inbox.c.claimed_by == worker)
+                .values(claimed_at=utcnow())
+            )
+
+    def complete(self, entry_id: int, worker: str, result: bytes, audit: AuditEvent) -> bool:
+        """Store the result and mark processed — only if this worker still holds the claim."""
+        now = utcnow()
+        with self.store.writing() as conn:
+            done = conn.execute(
+                update(inbox)
+                .where(
+                    inbox.c.id == entry_id,
+                    inbox.c.claimed_by == worker,
+                    inbox.c.state == int(RequestState.PROCESSING),
+                )
+                .values(state=int(RequestState.PROCESSED), result=result, finished_at=now)
+            ).rowcount
+            if done:
+                write_audit(conn, audit, now)
+        return bool(done)
+
+    def store_response(self, entry_id: int, response: bytes) -> None:
+        with self.store.writing() as conn:
+            conn.execute(
+                update(inbox)
+                .where(inbox.c.id == entry_id, inbox.c.response.is_(None))
+                .values(response=response)
+            )
+
+    def unfinished(self, older_than_seconds: float, lease_seconds: float) -> Sequence[int]:
+        """Entries a sweeper should enqueue again: received long ago, or abandoned claims."""
+        now = utcnow()
+        received_before = now - timedelta(seconds=older_than_seconds)
+        stale = now - timedelta(seconds=lease_seconds)
+        with self.store.reading() as conn:
+            rows = conn.execute(
+                select(inbox.c.id)
+                .where(
+                    or_(
+                        and_(
+                            inbox.c.state == int(RequestState.RECEIVED),
+                            inbox.c.created_at < received_before,
+                        ),
+                        and_(inbox.c.state == int(RequestState.PROCESSING), inbox.c.claimed_at < stale),
+                    )
+                )
+                .order_by(inbox.c.id)
+                .limit(10_000)
+            ).all()
+        return [row.id for row in rows]
+
+    def counts(self) -> dict[int, int]:
+        with self.store.reading() as conn:
+            rows = conn.execute(select(inbox.c.state, func.count()).group_by(inbox.c.state)).all()
+        return {int(state): int(count) for state, count in rows}
+
+
+def _organization(row: Any) -> Organization:
+    return Organization(
+        id=row.id,
+        ppaguid=row.ppaguid,
+        name=row.name,
+        ogrn=row.ogrn,
+        inn=row.inn,
+        kpp=row.kpp,
+        roles=tuple(r for r in row.roles.split(",") if r),
+    )
+
+
+class SqlDirectory:
+    """Organizations, certificates and transport credentials."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def add_organization(
+        self,
+        *,
+        ppaguid: str,
+        name: str,
+        ogrn: str,
+        inn: str,
+        kpp: str,
+        roles: Sequence[str],
+        password_hash: str | None,
+        actor: str,
+    ) -> Organization:
+        now = utcnow()
+        with self.store.writing() as conn:
+            new_id = conn.execute(
+                insert(organizations)
+                .values(
+                    ppaguid=ppaguid.lower(),
+                    name=name,
+                    ogrn=ogrn,
+                    inn=inn,
+                    kpp=kpp,
+                    roles=",".join(roles),
+                    password_hash=password_hash,
+                    created_at=now,
+                )
+                .returning(organizations.c.id)
+            ).scalar_one()
+            write_audit(
+                conn, AuditEvent(actor, "created", "organization", ppaguid, {"name": name, "ogrn": ogrn}), now
+            )
+        org = self.organization(new_id)
+        assert org is not None
+        return org
+
+    def set_password_hash(self, org_id: int, password_hash: str, actor: str) -> None:
+        with self.store.writing() as conn:
+            conn.execute(
+                update(organizations).where(organizations.c.id == org_id).values(password_hash=password_hash)
+            )
+            write_audit(conn, AuditEvent(actor, "password-set", "organization", str(org_id)))
+
+    def organization(self, org_id: int) -> Organization | None:
+        with self.store.reading() as conn:
+            row = conn.execute(select(organizations).where(organizations.c.id == org_id)).first()
+        return _organization(row) if row else None
+
+    def organization_by_ppaguid(self, ppaguid: str) -> Organization | None:
+        with self.store.reading() as conn:
+            row = conn.execute(
+                select(organizations).where(organizations.c.ppaguid == ppaguid.strip().lower())
+            ).first()
+        return _organization(row) if row else None
+
+    def organizations(self) -> list[Organization]:
+        with self.store.reading() as conn:
+            rows = conn.execute(select(organizations).order_by(organizations.c.id)).all()
+        return [_organization(r) for r in rows]
+
+    def password_hash(self, org_id: int) -> str | None:
+        with self.store.reading() as conn:
+            value = conn.execute(
+                select(organizations.c.password_hash).where(organizations.c.id == org_id)
+            ).scalar_one_or_none()
+        return str(value) if value else None
+
+    def add_certificate(
+        self,
+        *,
+        fingerprint: str,
+        organization_id: int | None,
+        is_operator: bool,
+        subject: str,
+        not_before: datetime,
+        not_after: datetime,
+        pem: str,
+        operator_for: Sequence[int],
+        actor: str,
+    ) -> Certificate:
+        now = utcnow()
+        with self.store.writing() as conn:
+            cert_id = conn.execute(
+                insert(certificates)
+                .values(
+                    fingerprint=fingerprint,
+                    organization_id=organization_id,
+                    is_operator=is_operator,
+                    subject=subject,
+                    not_before=not_before,
+                    not_after=not_after,
+                    pem=pem,
+                    created_at=now,
+                )
+                .returning(certificates.c.id)
+            ).scalar_one()
+            for org_id in operator_for:
+                conn.execute(insert(operator_grants).values(certificate_id=cert_id, organization_id=org_id))
+            write_audit(
+                conn,
+                AuditEvent(
+                    actor,
+                    "created",
+                    "certificate",
+                    fingerprint,
+                    {"subject": subject, "operator": is_operator, "organization_id": organization_id},
+                ),
+                now,
+            )
+        cert = self.certificate(fingerprint)
+        assert cert is not None
+        return cert
+
+    def revoke_certificate(self, fingerprint: str, actor: str) -> bool:
+        now = utcnow()
+        with self.store.writing() as conn:
+            changed = conn.execute(
+                update(certificates)
+                .where(certificates.c.fingerprint == fingerprint.lower(), certificates.c.revoked_at.is_(None))
+                .values(revoked_at=now)
+            ).rowcount
+            if changed:
+                write_audit(conn, AuditEvent(actor, "revoked", "certificate", fingerprint.lower()), now)
+        return bool(changed)
+
+    def certificate(self, fingerprint: str) -> Certificate | None:
+        with self.store.reading() as conn:
+            row = conn.execute(
+                select(certificates).where(certificates.c.fingerprint == fingerprint.lower())
+            ).first()
+            if row is None:
+                return None
+            grants = conn.execute(
+                select(operator_grants.c.organization_id).where(operator_grants.c.certificate_id == row.id)
+            ).scalars()
+            operator_for = tuple(int(g) for g in grants)
+        return Certificate(
+            fingerprint=row.fingerprint,
+            organization_id=row.organization_id,
+            is_operator=row.is_operator,
+            subject=row.subject,
+            not_before=aware(row.not_before) or utcnow(),
+            not_after=aware(row.not_after) or utcnow(),
+            revoked_at=aware(row.revoked_at),
+            operator_for=operator_for,
+        )
+
+    def certificates_of(self, org_id: int) -> list[Certificate]:
+        with self.store.reading() as conn:
+            fps = conn.execute(
+                select(certificates.c.fingerprint).where(certificates.c.organization_id == org_id)
+            ).scalars()
+            fingerprints = list(fps)
+        return [c for fp in fingerprints if (c := self.certificate(fp))]
+
+
+class SqlAudit:
+    """Read access to the audit trail (writes happen inside the repositories' transactions)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def events(self, entity: str, entity_id: str) -> list[AuditEvent]:
+        with self.store.reading() as conn:
+            rows = conn.execute(
+                select(audit_log)
+                .where(audit_log.c.entity == entity, audit_log.c.entity_id == entity_id)
+                .order_by(audit_log.c.id)
+            ).all()
+        return [AuditEvent(r.actor, r.action, r.entity, r.entity_id, dict(r.detail)) for r in rows]

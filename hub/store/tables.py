@@ -1,0 +1,111 @@
+"""SQLAlchemy Core tables: the store is the source of truth.
+
+Alembic migrations (``hub/store/migrations``) create these; ``tests`` check the two agree.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# BigInteger ids that are plain INTEGER on SQLite (so they autoincrement there).
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+organizations = Table(
+    "organizations",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("ppaguid", String(36), nullable=False, unique=True),
+    Column("name", Text, nullable=False),
+    Column("ogrn", String(15), nullable=False),
+    Column("inn", String(12), nullable=False),
+    Column("kpp", String(9), nullable=False, default=""),
+    Column("roles", String(200), nullable=False, default=""),
+    Column("password_hash", Text, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+certificates = Table(
+    "certificates",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("fingerprint", String(64), nullable=False, unique=True),
+    Column("organization_id", Id, ForeignKey("organizations.id"), nullable=True),
+    Column("is_operator", Boolean, nullable=False, default=False),
+    Column("subject", Text, nullable=False),
+    Column("not_before", DateTime(timezone=True), nullable=False),
+    Column("not_after", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+    Column("pem", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+operator_grants = Table(
+    "operator_grants",
+    metadata,
+    Column("certificate_id", Id, ForeignKey("certificates.id"), primary_key=True),
+    Column("organization_id", Id, ForeignKey("organizations.id"), primary_key=True),
+)
+
+inbox = Table(
+    "inbox",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("message_guid", String(36), nullable=False, unique=True),
+    Column("requester_message_guid", String(36), nullable=False),
+    Column("sender_id", Id, ForeignKey("organizations.id"), nullable=False),
+    Column("service", String(64), nullable=False),
+    Column("operation", String(64), nullable=False),
+    Column("version", String(20), nullable=False),
+    Column("digest", String(64), nullable=False),
+    Column("certificate_fingerprint", String(64), nullable=True),
+    Column("raw", LargeBinary, nullable=False),
+    Column("signed", LargeBinary, nullable=False),
+    Column("state", SmallInteger, nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("claimed_by", String(100), nullable=True),
+    Column("claimed_at", DateTime(timezone=True), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True), nullable=True),
+    Column("result", LargeBinary, nullable=True),
+    Column("response", LargeBinary, nullable=True),
+    UniqueConstraint("sender_id", "requester_message_guid", name="uq_inbox_sender_requester"),
+    Index("ix_inbox_unfinished", "state", "created_at"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("entity", String(64), nullable=False),
+    Column("entity_id", String(64), nullable=False),
+    Column("detail", JSON, nullable=False),
+    Index("ix_audit_entity", "entity", "entity_id"),
+)

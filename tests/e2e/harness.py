@@ -1,0 +1,276 @@
+"""A running hub for end-to-end tests, in either deployment shape, over real HTTP.
+
+embedded:   SQLite file + StubBroker + worker threads in the test process, uvicorn on loopback.
+production: a fresh PostgreSQL database + Redis broker, uvicorn on loopback in the test
+            process (HTTP only), and ``hub worker`` as a separate OS process.
+Processes started here are killed at teardown; every wait is bounded.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import uvicorn
+from sqlalchemy import create_engine, text
+
+from hub.composition import Hub, build_hub
+from hub.config import Settings, load_settings
+from hub.contract import pki
+from hub.contract.pki import SigningIdentity
+from hub.services.identity import hash_password
+from hub.soap.app import create_app
+from hub.store import migrate
+from hub.store.db import make_engine
+from hub.worker import RunningWorker, start
+from tests.conftest import require
+from tests.messages import HM_PATH, get_state
+
+PASSWORD = "test-password"
+HUB_BIN = Path(sys.executable).parent / "hub"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float = 20.0, interval: float = 0.05) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return False
+
+
+@dataclass
+class Org:
+    ppaguid: str
+    identity: SigningIdentity
+    id: int = 0
+
+    @property
+    def auth(self) -> tuple[str, str]:
+        return (self.ppaguid, PASSWORD)
+
+
+@dataclass
+class HubUnderTest:
+    shape: str
+    settings: Settings
+    hub: Hub
+    base_url: str
+    env: dict[str, str]
+    client: httpx.Client
+    orgs: dict[str, Org] = field(default_factory=dict)
+    worker_process: subprocess.Popen[bytes] | None = None
+    in_process: RunningWorker | None = None
+
+    def post(
+        self,
+        body: bytes,
+        *,
+        auth: tuple[str, str] | None = None,
+        soap_action: str | None = None,
+        path: str = HM_PATH,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
+        all_headers = {"Content-Type": "text/xml; charset=utf-8", **(headers or {})}
+        if soap_action:
+            all_headers["SOAPAction"] = soap_action
+        return self.client.post(self.base_url + path, content=body, auth=auth, headers=all_headers)
+
+    def poll(self, message_guid: str, org: Org, *, timeout: float = 30.0) -> bytes:
+        """getState until RequestState 3 (bounded); returns the last response body."""
+        from tests.messages import body_child
+
+        deadline = time.monotonic() + timeout
+        while True:
+            response = self.post(
+                get_state(message_guid, org.ppaguid), auth=org.auth, soap_action="urn:getState"
+            )
+            assert response.status_code == 200, response.text[:1000]
+            state = body_child(response.content).findtext(
+                "{http://dom.gosuslugi.ru/schema/integration/base/}RequestState"
+            )
+            if state == "3" or time.monotonic() > deadline:
+                return response.content
+            time.sleep(0.05)
+
+    def inbox_count(self) -> int:
+        return sum(self.hub.inbox.counts().values())
+
+    def start_worker(self, extra_env: dict[str, str] | None = None) -> None:
+        if self.shape == "production":
+            self.worker_process = spawn(
+                [str(HUB_BIN), "worker", "--threads", "2"], {**self.env, **(extra_env or {})}
+            )
+        else:
+            self.in_process = start(self.hub, threads=2)
+
+    def stop_worker(self) -> None:
+        if self.worker_process is not None:
+            terminate(self.worker_process)
+            self.worker_process = None
+        if self.in_process is not None:
+            self.in_process.stop()
+            self.in_process = None
+
+
+def spawn(argv: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        argv,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def terminate(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:
+    if process.poll() is None:
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, sig)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+
+def _xdist_index() -> int:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    return int(worker.removeprefix("gw") or 0)
+
+
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    admin_url = os.environ.get("HUB_TEST_POSTGRES_URL", "")
+    require(bool(admin_url), "HUB_TEST_POSTGRES_URL is not set (PostgreSQL is started by .ci/run)")
+    name = f"hub_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = admin_url.rsplit("/", 1)[0] + "/" + name
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def redis_url() -> str:
+    url = os.environ.get("HUB_TEST_REDIS_URL", "")
+    require(bool(url), "HUB_TEST_REDIS_URL is not set (Redis is started by .ci/run)")
+    # One Redis database per xdist worker: parallel sessions never share a queue.
+    base = url.rsplit("/", 1)[0]
+    db_url = f"{base}/{1 + _xdist_index()}"
+    import redis
+
+    redis.Redis.from_url(db_url).flushdb()
+    return db_url
+
+
+@contextmanager
+def running_hub(
+    shape: str, tmp: Path, *, start_worker: bool = True, **overrides: object
+) -> Iterator[HubUnderTest]:
+    with _storage(shape) as (database_url, broker_url):
+        env = {
+            "HUB_DATA_DIR": str(tmp / "data"),
+            "HUB_DATABASE_URL": database_url,
+            "HUB_BROKER_URL": broker_url,
+            "HUB_SWEEP_SECONDS": "0.5",
+            "HUB_LEASE_SECONDS": "3",
+        }
+        settings = load_settings(env, **overrides)
+        engine = make_engine(settings.effective_database_url)
+        migrate.upgrade(engine)
+        engine.dispose()
+        hub = build_hub(settings)
+        port = free_port()
+        server = uvicorn.Server(
+            uvicorn.Config(
+                create_app(hub=hub), host="127.0.0.1", port=port, log_level="warning", access_log=False
+            )
+        )
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        assert wait_for(lambda: server.started, 20), "uvicorn did not start"
+        client = httpx.Client(timeout=30)
+        hut = HubUnderTest(shape, settings, hub, f"http://127.0.0.1:{port}", env, client)
+        try:
+            register_orgs(hut)
+            if start_worker:
+                hut.start_worker()
+            yield hut
+        finally:
+            hut.stop_worker()
+            client.close()
+            server.should_exit = True
+            thread.join(10)
+            hub.close()
+
+
+@contextmanager
+def _storage(shape: str) -> Iterator[tuple[str, str]]:
+    if shape == "embedded":
+        yield "", ""
+        return
+    broker = redis_url()
+    with postgres_database() as url:
+        yield url, broker
+
+
+def register_orgs(hut: HubUnderTest) -> None:
+    from tests.pki_factory import DEMO_ORG, OTHER_ORG, org_identity
+
+    for key, name in (("a", DEMO_ORG), ("b", OTHER_ORG)):
+        identity = org_identity(name)
+        org = Org(str(uuid.uuid4()), identity)
+        created = hut.hub.directory.add_organization(
+            ppaguid=org.ppaguid,
+            name=name,
+            ogrn=f"10277000000{len(hut.orgs) + 1:02d}",
+            inn=f"77000000{len(hut.orgs) + 1:02d}",
+            kpp="770001001",
+            roles=["УО"],
+            password_hash=hash_password(PASSWORD),
+            actor="test",
+        )
+        org.id = created.id
+        register_certificate(hut, identity, created.id)
+        hut.orgs[key] = org
+
+
+def register_certificate(
+    hut: HubUnderTest, identity: SigningIdentity, org_id: int | None, *, operator_for: list[int] | None = None
+) -> None:
+    cert = identity.certificate
+    if hut.hub.directory.certificate(pki.fingerprint(cert)) is not None:
+        return
+    hut.hub.directory.add_certificate(
+        fingerprint=pki.fingerprint(cert),
+        organization_id=org_id,
+        is_operator=operator_for is not None,
+        subject=cert.subject.rfc4514_string(),
+        not_before=cert.not_valid_before_utc,
+        not_after=cert.not_valid_after_utc,
+        pem=identity.certificate_pem.decode(),
+        operator_for=operator_for or [],
+        actor="test",
+    )

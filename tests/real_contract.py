@@ -1,0 +1,65 @@
+"""The real GIS 16.3.0.0 contract as a validator, for tests that check fidelity.
+
+``load_real_schema`` compiles one lxml schema from a wrapper that imports the real
+house-management types (which import the lib files), cached per contract directory.
+``assert_valid_under_real_xsd`` is what every test of a hub *response* should call: whatever the
+hub emits must be valid under the real contract, not only under ours.
+
+Use it with the ``real_contract`` fixture (tests/conftest.py), which skips when the shared
+folder is absent (and fails in CI).
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from lxml import etree
+
+_XS = "http://www.w3.org/2001/XMLSchema"
+_ENTRY_FILES = (
+    (
+        "http://dom.gosuslugi.ru/schema/integration/house-management/",
+        "house-management/hcs-house-management-types.xsd",
+    ),
+    ("http://dom.gosuslugi.ru/schema/integration/base/", "lib/hcs-base.xsd"),
+)
+
+_cache: dict[tuple[Path, int], etree.XMLSchema] = {}
+_lock = threading.Lock()
+
+
+def load_real_schema(real_contract_dir: Path) -> etree.XMLSchema:
+    """The real contract (house-management + lib) compiled by lxml; cached per path and thread."""
+    key = (real_contract_dir.resolve(), threading.get_ident())
+    with _lock:
+        schema = _cache.get(key)
+        if schema is None:
+            wrapper = etree.Element(f"{{{_XS}}}schema", nsmap={"xs": _XS})
+            for namespace, relative in _ENTRY_FILES:
+                etree.SubElement(
+                    wrapper,
+                    f"{{{_XS}}}import",
+                    namespace=namespace,
+                    schemaLocation=(key[0] / relative).as_uri(),
+                )
+            parser = etree.XMLParser(no_network=True, resolve_entities=False)
+            schema = etree.XMLSchema(etree.fromstring(etree.tostring(wrapper), parser=parser))
+            _cache[key] = schema
+        return schema
+
+
+def errors_under_real_xsd(element: etree._Element, real_contract_dir: Path) -> list[str]:
+    """The real validator's messages for ``element`` (empty when valid)."""
+    schema = load_real_schema(real_contract_dir)
+    if schema.validate(element):
+        return []
+    return [f"line {e.line}: {e.path}: {e.message}" for e in schema.error_log]
+
+
+def assert_valid_under_real_xsd(element: etree._Element, real_contract_dir: Path) -> None:
+    """Fail with the real validator's error log unless ``element`` is valid under GIS 16.3.0.0."""
+    errors = errors_under_real_xsd(element, real_contract_dir)
+    assert not errors, f"{etree.QName(element).localname} is invalid under the real XSD:\n" + "\n".join(
+        errors
+    )
