@@ -97,6 +97,19 @@ inbox = Table(
     Index("ix_inbox_unfinished", "state", "created_at"),
 )
 
+object_results = Table(
+    "object_results",
+    metadata,
+    Column("inbox_id", Id, ForeignKey("inbox.id"), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("transport_guid", String(36), nullable=False),
+    Column("guid", String(36), nullable=True),
+    Column("unique_number", String(64), nullable=True),
+    Column("update_date", DateTime(timezone=True), nullable=True),
+    Column("errors", JSON, nullable=False),
+    Column("extension", JSON, nullable=False),
+)
+
 audit_log = Table(
     "audit_log",
     metadata,

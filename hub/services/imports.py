@@ -1,0 +1,111 @@
+"""Applying an import message object by object: exactly once, even across crashes.
+
+A GIS import carries many objects (a house with its premises and rooms; up to 100 accounts).
+Each object gets its own ``CommonResult``: a failed object does not fail the rest. The outcome
+of every object is written in the SAME transaction as the object's data, so after a crash
+the objects already committed are recognized by their recorded outcome and skipped: nothing
+is applied twice and nothing is lost. Objects are committed in chunks (``chunk_size``) with a
+savepoint per object — cheaper than a commit per object, and a crash loses at most one chunk
+of work, which is then redone.
+
+``apply`` receives the session (one transaction, with the domain repositories the handler
+needs), the command, and the outcomes known so far by sequence number (so a child can see its
+parent's result).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol, TypeVar
+
+from hub.errors import HubError
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectError:
+    code: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectOutcome:
+    """One ``CommonResult``: success (GUID, UniqueNumber, UpdateDate) or errors."""
+
+    transport_guid: str
+    guid: str | None = None
+    unique_number: str | None = None
+    update_date: datetime | None = None
+    errors: tuple[ObjectError, ...] = ()
+    #: operation-specific extension (ImportAccount: UnifiedAccountNumber, ServiceID …)
+    extension: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @classmethod
+    def failed(cls, transport_guid: str, error: HubError, *, guid: str | None = None) -> ObjectOutcome:
+        return cls(transport_guid, guid=guid, errors=(ObjectError(error.code, error.message),))
+
+
+class ImportSession(Protocol):
+    """One transaction of an import: savepoints and outcome recording."""
+
+    def savepoint(self) -> AbstractContextManager[object]: ...
+    def record(self, seq: int, outcome: ObjectOutcome) -> None: ...
+
+
+class HasTransportGUID(Protocol):
+    @property
+    def transport_guid(self) -> str: ...
+
+
+S = TypeVar("S", bound=ImportSession)
+S_co = TypeVar("S_co", bound=ImportSession, covariant=True)
+C = TypeVar("C", bound=HasTransportGUID)
+
+
+class ImportStore(Protocol[S_co]):
+    def outcomes(self, inbox_id: int) -> dict[int, ObjectOutcome]: ...
+    def session(self, inbox_id: int) -> AbstractContextManager[S_co]: ...
+
+
+Apply = Callable[[S, C, Mapping[int, ObjectOutcome]], ObjectOutcome]
+
+
+def _chunks(count: int, size: int) -> Iterator[range]:
+    for start in range(0, count, size):
+        yield range(start, min(start + size, count))
+
+
+def run_import(
+    inbox_id: int,
+    commands: Sequence[C],
+    apply: Apply[S, C],
+    *,
+    store: ImportStore[S],
+    chunk_size: int = 50,
+    after_chunk: Callable[[], None] | None = None,
+) -> list[ObjectOutcome]:
+    """Apply every command not yet applied; return all outcomes in command order."""
+    done: MutableMapping[int, ObjectOutcome] = store.outcomes(inbox_id)
+    for block in _chunks(len(commands), max(chunk_size, 1)):
+        pending = [seq for seq in block if seq not in done]
+        if not pending:
+            continue
+        with store.session(inbox_id) as session:
+            for seq in pending:
+                command = commands[seq]
+                try:
+                    with session.savepoint():
+                        outcome = apply(session, command, done)
+                except HubError as exc:
+                    outcome = ObjectOutcome.failed(command.transport_guid, exc)
+                session.record(seq, outcome)
+                done[seq] = outcome
+        if after_chunk is not None:
+            after_chunk()
+    return [done[seq] for seq in range(len(commands))]

@@ -1,0 +1,113 @@
+"""Per-object import processing: every object applied exactly once, even across a crash."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Connection, func, select
+
+from hub.errors import E, HubError
+from hub.services.imports import ObjectOutcome, run_import
+from hub.services.ports import AuditEvent, NewInboxEntry
+from hub.store import migrate
+from hub.store.db import make_engine
+from hub.store.imports import SqlImportSession, SqlImportStore
+from hub.store.repositories import SqlDirectory, SqlInbox, Store, write_audit
+from hub.store.tables import audit_log
+
+
+@dataclass(frozen=True)
+class Cmd:
+    transport_guid: str
+    value: int
+
+
+class CountingSession(SqlImportSession):
+    """A 'domain write' per object: one audit row, so double application is visible."""
+
+    def apply(self, cmd: Cmd) -> None:
+        write_audit(self.conn, AuditEvent("test", "applied", "cmd", cmd.transport_guid))
+
+
+class CrashError(Exception):
+    """Stands in for a process dying in the middle of a chunk."""
+
+
+def _store(tmp_path: Path) -> tuple[Store, int]:
+    engine = make_engine(f"sqlite:///{tmp_path / 'hub.sqlite3'}")
+    migrate.upgrade(engine)
+    store = Store(engine)
+    org = SqlDirectory(store).add_organization(
+        ppaguid=str(uuid.uuid4()),
+        name="x",
+        ogrn="1",
+        inn="1",
+        kpp="",
+        roles=["УО"],
+        password_hash=None,
+        actor="t",
+    )
+    entry = SqlInbox(store).add(
+        NewInboxEntry(str(uuid.uuid4()), str(uuid.uuid4()), org.id, "s", "op", "1", "d", b"", b"", None),
+        AuditEvent("t", "received", "inbox", "x"),
+    )
+    return store, entry.id
+
+
+def _applied(conn: Connection) -> int:
+    return int(conn.execute(select(func.count()).where(audit_log.c.action == "applied")).scalar_one())
+
+
+def test_crash_mid_message_then_rerun_applies_each_object_once(tmp_path: Path) -> None:
+    store, inbox_id = _store(tmp_path)
+    commands = [Cmd(str(uuid.uuid4()), i) for i in range(100)]
+    crash_at = {57}
+
+    def apply(session: CountingSession, cmd: Cmd, done: Mapping[int, ObjectOutcome]) -> ObjectOutcome:
+        if cmd.value in crash_at:
+            raise CrashError
+        if cmd.value % 10 == 3:
+            raise HubError(E.INT002034, f"object {cmd.value}")
+        session.apply(cmd)
+        return ObjectOutcome(cmd.transport_guid, guid=str(uuid.uuid4()), unique_number=str(cmd.value))
+
+    imports = SqlImportStore(store, CountingSession)
+    with pytest.raises(CrashError):
+        run_import(inbox_id, commands, apply, store=imports, chunk_size=25)
+    with store.reading() as conn:
+        assert _applied(conn) == 50 - 5  # two chunks committed; the third rolled back whole
+    assert len(imports.outcomes(inbox_id)) == 50
+
+    crash_at.clear()
+    outcomes = run_import(inbox_id, commands, apply, store=imports, chunk_size=25)
+    assert [o.transport_guid for o in outcomes] == [c.transport_guid for c in commands]
+    assert sum(o.ok for o in outcomes) == 90
+    assert all(o.errors[0].code == "INT002034" for o in outcomes if not o.ok)
+    with store.reading() as conn:
+        assert _applied(conn) == 90
+
+    # A third run (a redelivered message) changes nothing and returns the same outcomes.
+    again = run_import(inbox_id, commands, apply, store=imports, chunk_size=25)
+    assert again == outcomes
+    with store.reading() as conn:
+        assert _applied(conn) == 90
+
+
+def test_failed_object_rolls_back_only_its_own_writes(tmp_path: Path) -> None:
+    store, inbox_id = _store(tmp_path)
+
+    def apply(session: CountingSession, cmd: Cmd, done: Mapping[int, ObjectOutcome]) -> ObjectOutcome:
+        session.apply(cmd)  # written, then the object fails: its savepoint is rolled back
+        if cmd.value == 1:
+            raise HubError(E.INT002034)
+        return ObjectOutcome(cmd.transport_guid, guid=cmd.transport_guid)
+
+    commands = [Cmd(str(uuid.uuid4()), i) for i in range(3)]
+    outcomes = run_import(inbox_id, commands, apply, store=SqlImportStore(store, CountingSession))
+    assert [o.ok for o in outcomes] == [True, False, True]
+    with store.reading() as conn:
+        assert _applied(conn) == 2
