@@ -71,6 +71,23 @@ class Hub:
             after_claim=_fault_injection(self.settings),
         )
 
+    def progress(self, entry: InboxEntry) -> Callable[[], None]:
+        """What an import handler calls after each committed chunk.
+
+        Renews the processing lease (so a long message is not taken over while alive) and,
+        in tests only, pauses (``HUB_FAULT_PAUSE_AFTER_CHUNK``) so a kill can land between
+        committed chunks.
+        """
+        pause = float(self.settings.extra.get("fault_pause_after_chunk", "0") or 0)
+
+        def after_chunk() -> None:
+            if entry.claimed_by:
+                self.inbox.heartbeat(entry.id, entry.claimed_by)
+            if pause > 0:
+                time.sleep(pause)
+
+        return after_chunk
+
     def close(self) -> None:
         self.broker.close()
         self.engine.dispose()

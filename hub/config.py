@@ -24,6 +24,9 @@ Environment variables (all optional):
                             message is taken over after this (default 10)
 ``HUB_FAULT_PAUSE_AFTER_CLAIM``  test-only fault injection: seconds a worker sleeps after
                             claiming a message (default 0 = off)
+``HUB_FAULT_PAUSE_AFTER_CHUNK``  test-only: seconds a worker sleeps after each committed chunk
+                            of an import message (default 0 = off)
+``HUB_IMPORT_CHUNK``         objects committed per transaction in an import (default 50)
 ``HUB_WORKER_THREADS``      in-process worker threads (default 2)
 ``HUB_PUBLIC_URL``          base URL written into the served WSDL (default from the request)
 """
@@ -54,6 +57,7 @@ class Settings:
     signing_cert_path: Path | None = None
     sweep_seconds: float = 5.0
     lease_seconds: float = 10.0
+    import_chunk: int = 50
     worker_threads: int = 2
     public_url: str = ""
     extra: Mapping[str, str] = field(default_factory=dict)
@@ -100,8 +104,15 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         values["sweep_seconds"] = float(env["HUB_SWEEP_SECONDS"])
     if "HUB_LEASE_SECONDS" in env:
         values["lease_seconds"] = float(env["HUB_LEASE_SECONDS"])
-    if "HUB_FAULT_PAUSE_AFTER_CLAIM" in env:
-        values["extra"] = {"fault_pause_after_claim": env["HUB_FAULT_PAUSE_AFTER_CLAIM"]}
+    extra = {
+        key.removeprefix("HUB_FAULT_").lower(): env[key]
+        for key in ("HUB_FAULT_PAUSE_AFTER_CLAIM", "HUB_FAULT_PAUSE_AFTER_CHUNK")
+        if key in env
+    }
+    if extra:
+        values["extra"] = extra
+    if "HUB_IMPORT_CHUNK" in env:
+        values["import_chunk"] = int(env["HUB_IMPORT_CHUNK"])
     if "HUB_WORKER_THREADS" in env:
         values["worker_threads"] = int(env["HUB_WORKER_THREADS"])
     if "HUB_PUBLIC_URL" in env:

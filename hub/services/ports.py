@@ -69,6 +69,7 @@ class InboxEntry:
     created_at: datetime
     result: bytes | None = None
     response: bytes | None = None  # cached signed getStateResult body once processed
+    claimed_by: str | None = None  # the worker holding the processing lease
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,3 +116,38 @@ class Queue(Protocol):
 
 class Clock(Protocol):
     def now(self) -> datetime: ...
+
+
+@dataclass(frozen=True, slots=True)
+class NsiElement:
+    """One element of a GIS NSI book (общесистемный справочник) as the hub knows it."""
+
+    registry: int
+    code: str
+    guid: str  # the hub's own GUID of the element (GIS GUIDs are not carried over)
+    name: str
+
+
+class NsiCatalog(Protocol):
+    """NSI books the hub has. Requests reference elements by Code."""
+
+    def has_book(self, registry: int) -> bool: ...
+    def element(self, registry: int, code: str) -> NsiElement | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class HousingObject:
+    """A house, premises or living room, as other capabilities (accounts, devices) see it."""
+
+    kind: str  # "house" | "premises" | "room"
+    guid: str  # FIAS GUID for a house; the hub's GUID for premises and rooms
+    house_guid: str  # FIAS GUID of the house the object belongs to
+    house_manager_org_id: int | None  # organization the house is bound to (УО/ТСЖ), if any
+    premises_guid: str | None = None  # for a room in premises
+    annulled: bool = False
+
+
+class HousingLookup(Protocol):
+    """Read access to the housing registry, bound to the caller's transaction."""
+
+    def find(self, guid: str) -> HousingObject | None: ...

@@ -77,6 +77,7 @@ _ENTRY_COLUMNS = (
     inbox.c.created_at,
     inbox.c.result,
     inbox.c.response,
+    inbox.c.claimed_by,
 )
 
 
@@ -95,6 +96,7 @@ def _entry(row: Any) -> InboxEntry:
         created_at=aware(row.created_at) or utcnow(),
         result=row.result,
         response=row.response,
+        claimed_by=row.claimed_by,
     )
 
 

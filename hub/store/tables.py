@@ -110,6 +110,25 @@ object_results = Table(
     Column("extension", JSON, nullable=False),
 )
 
+counters = Table(
+    "counters",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", BigInteger, nullable=False),
+)
+
+nsi_elements = Table(
+    "nsi_elements",
+    metadata,
+    Column("registry", Integer, primary_key=True),
+    Column("code", String(20), primary_key=True),
+    Column("guid", String(36), nullable=False, unique=True),
+    Column("name", Text, nullable=False),
+    Column("is_actual", Boolean, nullable=False, default=True),
+    Column("source", String(20), nullable=False),
+    Column("loaded_at", DateTime(timezone=True), nullable=False),
+)
+
 audit_log = Table(
     "audit_log",
     metadata,
