@@ -105,7 +105,7 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
     if "HUB_LEASE_SECONDS" in env:
         values["lease_seconds"] = float(env["HUB_LEASE_SECONDS"])
     extra = {
-        key.removeprefix("HUB_FAULT_").lower(): env[key]
+        key.removeprefix("HUB_").lower(): env[key]
         for key in ("HUB_FAULT_PAUSE_AFTER_CLAIM", "HUB_FAULT_PAUSE_AFTER_CHUNK")
         if key in env
     }
