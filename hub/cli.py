@@ -18,10 +18,12 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from hub import __version__, demo, worker
 from hub.composition import Hub, build_hub
 from hub.config import Settings, load_settings
-from hub.contract import pki
+from hub.contract import nsi_export, pki
+from hub.errors import HubError
 from hub.services.identity import generate_password, hash_password
 from hub.soap.app import create_app
 from hub.store import migrate
+from hub.store import nsi as nsi_store
 from hub.store.db import make_engine
 
 app = typer.Typer(help="zhkh-hub: интеграционный хаб ГИС ЖКХ", no_args_is_help=True, add_completion=False)
@@ -31,6 +33,8 @@ cert_app = typer.Typer(help="Signing certificates.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(org_app, name="org")
 app.add_typer(cert_app, name="cert")
+nsi_app = typer.Typer(help="NSI reference books (справочники НСИ).", no_args_is_help=True)
+app.add_typer(nsi_app, name="nsi")
 
 ROLES = ("УО", "ТСЖ", "ЖСК", "РСО", "РЦ", "ОМС", "ОГВ", "РО", "ТКО")
 ADMIN = "cli"
@@ -157,6 +161,45 @@ def cert_hub() -> None:
     """Print the hub's own signing certificate (PEM): clients verify getStateResult with it."""
     hub = _hub(_settings())
     typer.echo(hub.identity.certificate_pem.decode(), nl=False)
+    hub.close()
+
+
+@nsi_app.command("load")
+def nsi_load(
+    file: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="A GIS exportNsiItem result (XML)")
+    ],
+) -> None:
+    """Load complete NSI books from a real GIS exportNsiItem result (replaces those books)."""
+    hub = _hub(_settings())
+    try:
+        exported = nsi_export.read_books(file.read_bytes())
+    except HubError as exc:
+        hub.close()
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    for book in exported:
+        count = nsi_store.load_book(
+            hub.store,
+            book.registry,
+            f"НСИ {book.registry}",
+            [nsi_store.LoadedElement(e.code, e.name, e.is_actual) for e in book.elements],
+            source=f"exportNsiItem: {file.name}",
+            actor=ADMIN,
+        )
+        typer.echo(f"NSI {book.registry}: {count} elements loaded")
+    hub.close()
+
+
+@nsi_app.command("list")
+def nsi_list() -> None:
+    """List the NSI books the hub has (complete books make unknown codes an error)."""
+    hub = _hub(_settings())
+    for info in nsi_store.books(hub.store):
+        kind = "complete" if info.complete else "partial"
+        typer.echo(
+            f"NSI {info.registry:<4} {kind:8} {info.elements:6} elements  {info.name}  [{info.source}]"
+        )
     hub.close()
 
 

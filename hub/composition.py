@@ -13,7 +13,7 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +32,7 @@ from hub.services.ports import InboxEntry
 from hub.services.processing import Failure, Handler, ProcessingPolicy
 from hub.store import migrate
 from hub.store.db import make_engine
+from hub.store.nsi import SqlNsiCatalog
 from hub.store.repositories import SqlAudit, SqlDirectory, SqlInbox, Store
 
 log = logging.getLogger(__name__)
@@ -55,8 +56,9 @@ class Hub:
     schemas: Schemas
     identity: pki.SigningIdentity
     passwords: PasswordCache
-    handlers: Mapping[str, Handler]
+    handlers: dict[str, Handler]
     policy: ProcessingPolicy
+    nsi: SqlNsiCatalog
     worker_name: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
 
     def process(self, entry_id: int) -> bool:
@@ -161,6 +163,7 @@ def build_hub(settings: Settings, *, upgrade_schema: bool | None = None) -> Hub:
         passwords=PasswordCache(),
         handlers=build_handlers(),
         policy=ProcessingPolicy(lease_seconds=settings.lease_seconds),
+        nsi=SqlNsiCatalog(store),
     )
 
 

@@ -23,6 +23,7 @@ _ENTRY_FILES = (
         "house-management/hcs-house-management-types.xsd",
     ),
     ("http://dom.gosuslugi.ru/schema/integration/base/", "lib/hcs-base.xsd"),
+    ("http://dom.gosuslugi.ru/schema/integration/nsi-common/", "nsi-common/hcs-nsi-common-types.xsd"),
 )
 
 _cache: dict[tuple[Path, int], etree.XMLSchema] = {}

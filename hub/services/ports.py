@@ -131,7 +131,10 @@ class NsiElement:
 class NsiCatalog(Protocol):
     """NSI books the hub has. Requests reference elements by Code."""
 
-    def has_book(self, registry: int) -> bool: ...
+    def has_book(self, registry: int) -> bool:
+        """True when the hub has the COMPLETE book (so an unknown code is an error)."""
+        ...
+
     def element(self, registry: int, code: str) -> NsiElement | None: ...
 
 

@@ -117,6 +117,18 @@ counters = Table(
     Column("value", BigInteger, nullable=False),
 )
 
+nsi_books = Table(
+    "nsi_books",
+    metadata,
+    Column("registry", Integer, primary_key=True),
+    Column("name", Text, nullable=False),
+    # complete: the hub has the whole book, so an unknown code is INT002000; a partial book
+    # (only the elements public sources confirm) resolves the codes it knows and keeps others.
+    Column("complete", Boolean, nullable=False),
+    Column("source", String(200), nullable=False),
+    Column("loaded_at", DateTime(timezone=True), nullable=False),
+)
+
 nsi_elements = Table(
     "nsi_elements",
     metadata,
