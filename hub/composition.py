@@ -33,7 +33,7 @@ from hub.services.processing import Failure, Handler, ProcessingPolicy
 from hub.store import migrate
 from hub.store.db import make_engine
 from hub.store.nsi import SqlNsiCatalog
-from hub.store.repositories import SqlAudit, SqlDirectory, SqlInbox, Store
+from hub.store.repositories import CachedDirectory, SqlAudit, SqlInbox, Store
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ class Hub:
     engine: Engine
     store: Store
     inbox: SqlInbox
-    directory: SqlDirectory
+    directory: CachedDirectory
     audit: SqlAudit
     broker: dramatiq.Broker
     queue: DramatiqQueue
@@ -154,7 +154,7 @@ def build_hub(settings: Settings, *, upgrade_schema: bool | None = None) -> Hub:
         engine=engine,
         store=store,
         inbox=SqlInbox(store),
-        directory=SqlDirectory(store),
+        directory=CachedDirectory(store, ttl=settings.directory_cache_seconds),
         audit=SqlAudit(store),
         broker=broker,
         queue=DramatiqQueue(broker),

@@ -27,6 +27,8 @@ Environment variables (all optional):
 ``HUB_FAULT_PAUSE_AFTER_CHUNK``  test-only: seconds a worker sleeps after each committed chunk
                             of an import message (default 0 = off)
 ``HUB_IMPORT_CHUNK``         objects committed per transaction in an import (default 50)
+``HUB_DIRECTORY_CACHE_SECONDS``  how long certificates/organizations are cached per process; a
+                            revocation by another process takes effect within this (default 5)
 ``HUB_WORKER_THREADS``      in-process worker threads (default 2)
 ``HUB_PUBLIC_URL``          base URL written into the served WSDL (default from the request)
 """
@@ -58,6 +60,7 @@ class Settings:
     sweep_seconds: float = 5.0
     lease_seconds: float = 10.0
     import_chunk: int = 50
+    directory_cache_seconds: float = 5.0
     worker_threads: int = 2
     public_url: str = ""
     extra: Mapping[str, str] = field(default_factory=dict)
@@ -113,6 +116,8 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         values["extra"] = extra
     if "HUB_IMPORT_CHUNK" in env:
         values["import_chunk"] = int(env["HUB_IMPORT_CHUNK"])
+    if "HUB_DIRECTORY_CACHE_SECONDS" in env:
+        values["directory_cache_seconds"] = float(env["HUB_DIRECTORY_CACHE_SECONDS"])
     if "HUB_WORKER_THREADS" in env:
         values["worker_threads"] = int(env["HUB_WORKER_THREADS"])
     if "HUB_PUBLIC_URL" in env:

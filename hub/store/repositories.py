@@ -6,9 +6,11 @@ the data never disagree.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+import time
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, and_, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -24,6 +26,8 @@ from hub.services.ports import (
 )
 from hub.store.db import WRITE_OPTION
 from hub.store.tables import audit_log, certificates, inbox, operator_grants, organizations
+
+T = TypeVar("T")
 
 
 def utcnow() -> datetime:
@@ -135,9 +139,19 @@ class SqlInbox:
             if existing is None:  # pragma: no cover - the unique key is the only constraint
                 raise
             raise DuplicateMessageError(existing) from None
-        got = self.get(new_id)
-        assert got is not None
-        return got
+        return InboxEntry(
+            id=new_id,
+            message_guid=entry.message_guid,
+            requester_message_guid=entry.requester_message_guid,
+            sender_id=entry.sender_id,
+            service=entry.service,
+            operation=entry.operation,
+            version=entry.version,
+            digest=entry.digest,
+            state=RequestState.RECEIVED,
+            attempts=0,
+            created_at=now,
+        )
 
     def _by_requester(self, sender_id: int, requester_guid: str) -> InboxEntry | None:
         with self.store.reading() as conn:
@@ -155,9 +169,7 @@ class SqlInbox:
 
     def find(self, message_guid: str) -> InboxEntry | None:
         with self.store.reading() as conn:
-            row = conn.execute(
-                select(*_ENTRY_COLUMNS).where(inbox.c.message_guid == message_guid.lower())
-            ).first()
+            row = conn.execute(select(*_ENTRY_COLUMNS).where(inbox.c.message_guid == message_guid.lower())).first()
         return _entry(row) if row else None
 
     def payload(self, entry_id: int) -> bytes:
@@ -180,35 +192,34 @@ class SqlInbox:
                 and_(inbox.c.state == int(RequestState.PROCESSING), inbox.c.claimed_at < stale),
             ),
         )
+        # One statement: the row is picked with SKIP LOCKED (PostgreSQL; SQLite has no row locks
+        # and its IMMEDIATE transaction already serializes writers) and updated in place.
+        target = select(inbox.c.id).where(claimable).with_for_update(skip_locked=True).scalar_subquery()
         with self.store.writing() as conn:
             row = conn.execute(
-                select(inbox.c.id, inbox.c.attempts).where(claimable).with_for_update(skip_locked=True)
-            ).first()
-            if row is None:
-                return None
-            conn.execute(
                 update(inbox)
-                .where(inbox.c.id == entry_id)
+                .where(inbox.c.id == target)
                 .values(
                     state=int(RequestState.PROCESSING),
                     claimed_by=worker,
                     claimed_at=now,
-                    attempts=row.attempts + 1,
+                    attempts=inbox.c.attempts + 1,
                 )
-            )
+                .returning(*_ENTRY_COLUMNS)
+            ).first()
+            if row is None:
+                return None
             write_audit(
                 conn,
-                AuditEvent(worker, "claimed", "inbox", str(entry_id), {"attempt": row.attempts + 1}),
+                AuditEvent(worker, "claimed", "inbox", str(entry_id), {"attempt": row.attempts}),
                 now,
             )
-        return self.get(entry_id)
+        return _entry(row)
 
     def heartbeat(self, entry_id: int, worker: str) -> None:
         with self.store.writing() as conn:
             conn.execute(
-                update(inbox)
-                .where(inbox.c.id == entry_id, inbox.c.claimed_by == worker)
-                .values(claimed_at=utcnow())
+                update(inbox).where(inbox.c.id == entry_id, inbox.c.claimed_by == worker).values(claimed_at=utcnow())
             )
 
     def complete(self, entry_id: int, worker: str, result: bytes, audit: AuditEvent) -> bool:
@@ -231,9 +242,7 @@ class SqlInbox:
     def store_response(self, entry_id: int, response: bytes) -> None:
         with self.store.writing() as conn:
             conn.execute(
-                update(inbox)
-                .where(inbox.c.id == entry_id, inbox.c.response.is_(None))
-                .values(response=response)
+                update(inbox).where(inbox.c.id == entry_id, inbox.c.response.is_(None)).values(response=response)
             )
 
     def unfinished(self, older_than_seconds: float, lease_seconds: float) -> Sequence[int]:
@@ -310,18 +319,14 @@ class SqlDirectory:
                 )
                 .returning(organizations.c.id)
             ).scalar_one()
-            write_audit(
-                conn, AuditEvent(actor, "created", "organization", ppaguid, {"name": name, "ogrn": ogrn}), now
-            )
+            write_audit(conn, AuditEvent(actor, "created", "organization", ppaguid, {"name": name, "ogrn": ogrn}), now)
         org = self.organization(new_id)
         assert org is not None
         return org
 
     def set_password_hash(self, org_id: int, password_hash: str, actor: str) -> None:
         with self.store.writing() as conn:
-            conn.execute(
-                update(organizations).where(organizations.c.id == org_id).values(password_hash=password_hash)
-            )
+            conn.execute(update(organizations).where(organizations.c.id == org_id).values(password_hash=password_hash))
             write_audit(conn, AuditEvent(actor, "password-set", "organization", str(org_id)))
 
     def organization(self, org_id: int) -> Organization | None:
@@ -331,9 +336,7 @@ class SqlDirectory:
 
     def organization_by_ppaguid(self, ppaguid: str) -> Organization | None:
         with self.store.reading() as conn:
-            row = conn.execute(
-                select(organizations).where(organizations.c.ppaguid == ppaguid.strip().lower())
-            ).first()
+            row = conn.execute(select(organizations).where(organizations.c.ppaguid == ppaguid.strip().lower())).first()
         return _organization(row) if row else None
 
     def organizations(self) -> list[Organization]:
@@ -408,9 +411,7 @@ class SqlDirectory:
 
     def certificate(self, fingerprint: str) -> Certificate | None:
         with self.store.reading() as conn:
-            row = conn.execute(
-                select(certificates).where(certificates.c.fingerprint == fingerprint.lower())
-            ).first()
+            row = conn.execute(select(certificates).where(certificates.c.fingerprint == fingerprint.lower())).first()
             if row is None:
                 return None
             grants = conn.execute(
@@ -451,3 +452,78 @@ class SqlAudit:
                 .order_by(audit_log.c.id)
             ).all()
         return [AuditEvent(r.actor, r.action, r.entity, r.entity_id, dict(r.detail)) for r in rows]
+
+
+class CachedDirectory(SqlDirectory):
+    """``SqlDirectory`` with a read-through cache for the per-request lookups.
+
+    Every signed request needs its certificate and organization: queries that cost more than
+    the signature check. Entries live ``ttl`` seconds, so a revocation or a new certificate
+    made by another process (``hub cert revoke``) takes effect within ``ttl``; changes made
+    through this object take effect at once.
+    """
+
+    def __init__(self, store: Store, *, ttl: float = 5.0) -> None:
+        super().__init__(store)
+        self.ttl = ttl
+        self._lock = threading.Lock()
+        self._entries: dict[tuple[str, object], tuple[float, object]] = {}
+
+    def _cached(self, key: tuple[str, object], load: Callable[[], T]) -> T:
+        now = time.monotonic()
+        with self._lock:
+            hit = self._entries.get(key)
+        if hit is not None and now - hit[0] < self.ttl:
+            return hit[1]  # type: ignore[return-value]
+        value = load()
+        with self._lock:
+            if len(self._entries) > 10_000:
+                self._entries.clear()
+            self._entries[key] = (now, value)
+        return value
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def organization(self, org_id: int) -> Organization | None:
+        return self._cached(("org", org_id), lambda: super(CachedDirectory, self).organization(org_id))
+
+    def organization_by_ppaguid(self, ppaguid: str) -> Organization | None:
+        key = ppaguid.strip().lower()
+        return self._cached(("ppaguid", key), lambda: super(CachedDirectory, self).organization_by_ppaguid(key))
+
+    def certificate(self, fingerprint: str) -> Certificate | None:
+        key = fingerprint.lower()
+        return self._cached(("cert", key), lambda: super(CachedDirectory, self).certificate(key))
+
+    def password_hash(self, org_id: int) -> str | None:
+        return self._cached(("password", org_id), lambda: super(CachedDirectory, self).password_hash(org_id))
+
+    def add_organization(self, **kwargs: Any) -> Organization:
+        self.invalidate()
+        try:
+            return super().add_organization(**kwargs)
+        finally:
+            self.invalidate()
+
+    def add_certificate(self, **kwargs: Any) -> Certificate:
+        self.invalidate()
+        try:
+            return super().add_certificate(**kwargs)
+        finally:
+            self.invalidate()
+
+    def revoke_certificate(self, fingerprint: str, actor: str) -> bool:
+        self.invalidate()
+        try:
+            return super().revoke_certificate(fingerprint, actor)
+        finally:
+            self.invalidate()
+
+    def set_password_hash(self, org_id: int, password_hash: str, actor: str) -> None:
+        self.invalidate()
+        try:
+            super().set_password_hash(org_id, password_hash, actor)
+        finally:
+            self.invalidate()

@@ -115,10 +115,7 @@ def test_xsd_violation_names_the_clients_line_and_xpath(hut: HubUnderTest) -> No
     )
     raw = signed(body, org.identity, org.ppaguid)
     expected_line = (
-        raw.decode()
-        .splitlines()
-        .index(next(line for line in raw.decode().splitlines() if "not-a-guid" in line))
-        + 1
+        raw.decode().splitlines().index(next(line for line in raw.decode().splitlines() if "not-a-guid" in line)) + 1
     )
     message = _refused(hut, raw, "FMT001300")
     assert f"строка {expected_line}" in message, message
@@ -157,9 +154,7 @@ def test_wrapped_signed_element_moved_to_header(hut: HubUnderTest) -> None:
     original = body[0]
     body.remove(original)
     header.append(original)
-    forged = etree.SubElement(
-        body, f"{{{HM}}}exportHouseRequest", {"Id": "forged", f"{{{BASE}}}version": "15.10.0.0"}
-    )
+    forged = etree.SubElement(body, f"{{{HM}}}exportHouseRequest", {"Id": "forged", f"{{{BASE}}}version": "15.10.0.0"})
     etree.SubElement(forged, f"{{{HM}}}FIASHouseGuid").text = str(uuid.uuid4())
     _refused(hut, etree.tostring(tree), "AUT900003")
 
@@ -222,9 +217,7 @@ def test_stale_or_future_date(hut: HubUnderTest, shift_hours: int) -> None:
 
 def test_unsupported_version(hut: HubUnderTest) -> None:
     org = hut.orgs["a"]
-    message = _refused(
-        hut, signed(export_house_body(version="10.0.1.1"), org.identity, org.ppaguid), "FMT001300"
-    )
+    message = _refused(hut, signed(export_house_body(version="10.0.1.1"), org.identity, org.ppaguid), "FMT001300")
     assert "не поддерживается" in message
 
 
@@ -267,3 +260,19 @@ def test_wsdl_is_served_and_loads_in_zeep(hut: HubUnderTest) -> None:
     address = port.binding_options["address"]
     assert address.startswith(hut.base_url)
     assert ns.BASE
+
+
+def test_revocation_by_another_process_takes_effect_within_the_cache_ttl(hut: HubUnderTest) -> None:
+    """A second directory over the same store stands in for ``hub cert revoke`` in another process."""
+    import time
+
+    from hub.contract import pki
+    from hub.store.repositories import CachedDirectory
+
+    org = hut.orgs["a"]
+    identity = org_identity("ООО «Отзываемая из CLI» (тест)", "ec")
+    register_certificate(hut, identity, org.id)
+    assert hut.post(signed(export_house_body(), identity, org.ppaguid)).status_code == 200  # now cached as valid
+    CachedDirectory(hut.hub.store).revoke_certificate(pki.fingerprint(identity.certificate), "cli")
+    time.sleep(hut.hub.directory.ttl + 0.1)
+    _refused(hut, signed(export_house_body(), identity, org.ppaguid), "AUT900006")

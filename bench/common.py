@@ -1,0 +1,138 @@
+"""What every benchmark needs: a hub process on loopback, registered test organizations, timing."""
+
+from __future__ import annotations
+
+import os
+import platform
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from hub.config import load_settings
+from hub.contract import pki
+from hub.contract.pki import SigningIdentity
+from hub.services.identity import hash_password
+from hub.store import migrate
+from hub.store.db import make_engine
+from hub.store.repositories import SqlDirectory, Store
+
+HUB_BIN = Path(sys.executable).parent / "hub"
+PASSWORD = "bench-password"
+
+
+def machine() -> str:
+    return f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class BenchOrg:
+    ppaguid: str
+    identity: SigningIdentity
+
+
+def register_orgs(database_url: str, count: int) -> list[BenchOrg]:
+    """Organizations with their own signing certificates (fresh keys; RSA-2048)."""
+    engine = make_engine(database_url)
+    migrate.upgrade(engine)
+    directory = SqlDirectory(Store(engine))
+    ca = pki.create_ca("Bench CA")
+    orgs = []
+    for i in range(count):
+        identity = pki.issue_certificate(ca, common_name=f"Bench {i}", organization=f"Bench org {i}")
+        ppaguid = str(uuid.uuid4())
+        org = directory.add_organization(
+            ppaguid=ppaguid,
+            name=f"Bench org {i}",
+            ogrn=f"10277{i:08d}",
+            inn=f"77{i:08d}",
+            kpp="770001001",
+            roles=["УО"],
+            password_hash=hash_password(PASSWORD),
+            actor="bench",
+        )
+        cert = identity.certificate
+        directory.add_certificate(
+            fingerprint=pki.fingerprint(cert),
+            organization_id=org.id,
+            is_operator=False,
+            subject=cert.subject.rfc4514_string(),
+            not_before=cert.not_valid_before_utc,
+            not_after=cert.not_valid_after_utc,
+            pem=identity.certificate_pem.decode(),
+            operator_for=[],
+            actor="bench",
+        )
+        orgs.append(BenchOrg(ppaguid, identity))
+    engine.dispose()
+    return orgs
+
+
+@contextmanager
+def hub_processes(env: dict[str, str], *, workers: int = 0, serve: bool = True) -> Iterator[str]:
+    """``hub serve`` (and ``hub worker`` × workers) as OS processes; yields the base URL."""
+    port = free_port()
+    procs: list[subprocess.Popen[bytes]] = []
+    full_env = {**os.environ, **env}
+    try:
+        if serve:
+            procs.append(
+                subprocess.Popen(
+                    [str(HUB_BIN), "serve", "--port", str(port)],
+                    env=full_env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                    start_new_session=True,
+                )
+            )
+        for _ in range(workers):
+            procs.append(
+                subprocess.Popen(
+                    [str(HUB_BIN), "worker"],
+                    env=full_env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                    start_new_session=True,
+                )
+            )
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while serve:
+            try:
+                if httpx.get(base + "/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("hub did not start")
+            time.sleep(0.1)
+        yield base
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        for proc in procs:
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+
+
+def settings_env(data_dir: Path, database_url: str = "", broker_url: str = "") -> dict[str, str]:
+    env = {"HUB_DATA_DIR": str(data_dir), "HUB_DATABASE_URL": database_url, "HUB_BROKER_URL": broker_url}
+    load_settings(env)  # validates
+    return env
