@@ -1,0 +1,173 @@
+"""The administrator's CLI: organizations, certificates, the hub key, the demo."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import pytest
+from lxml import etree
+from typer.testing import CliRunner
+
+from hub.cli import app
+from hub.config import load_settings
+from hub.contract import pki, signature
+from hub.services.identity import PasswordCache
+from hub.store.db import make_engine
+from hub.store.repositories import SqlDirectory, Store
+from tests.messages import BASE, HM_PATH, ack_guids, body_child, export_house_body, get_state, signed
+from tests.pki_factory import org_identity
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("HUB_DATA_DIR", str(tmp_path / "data"))
+    for name in ("HUB_DATABASE_URL", "HUB_BROKER_URL", "HUB_SIGNING_KEY", "HUB_SIGNING_CERT"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path / "data"
+
+
+def _directory(data_dir: Path) -> SqlDirectory:
+    return SqlDirectory(Store(make_engine(load_settings({}, data_dir=data_dir).effective_database_url)))
+
+
+def _org_add(*extra: str) -> tuple[str, str]:
+    result = runner.invoke(
+        app, ["org", "add", "--name", "ООО «УК»", "--ogrn", "1027700000001", "--inn", "7700000001", *extra]
+    )
+    assert result.exit_code == 0, result.output
+    ppaguid = re.search(r"orgPPAGUID: (\S+)", result.output)
+    password = re.search(r"HTTP Basic password: (\S+)", result.output)
+    assert ppaguid and password
+    return ppaguid.group(1), password.group(1)
+
+
+def test_db_upgrade_is_idempotent(data_dir: Path) -> None:
+    for _ in range(2):
+        result = runner.invoke(app, ["db", "upgrade"])
+        assert result.exit_code == 0, result.output
+        assert "database at revision" in result.output
+
+
+def test_org_add_prints_ppaguid_and_a_generated_password_that_works(data_dir: Path) -> None:
+    ppaguid, password = _org_add("--role", "УО", "--kpp", "770001001")
+    uuid.UUID(ppaguid)
+    directory = _directory(data_dir)
+    org = directory.organization_by_ppaguid(ppaguid)
+    assert org is not None and org.roles == ("УО",)
+    stored = directory.password_hash(org.id)
+    assert stored is not None and password not in stored
+    assert PasswordCache().check(password, stored)
+    assert not PasswordCache().check(password + "x", stored)
+
+
+def test_org_add_refuses_bad_input(data_dir: Path) -> None:
+    bad_role = runner.invoke(
+        app, ["org", "add", "--name", "X", "--ogrn", "1027700000001", "--inn", "7700000001", "--role", "ХЗ"]
+    )
+    assert bad_role.exit_code != 0
+    bad_ogrn = runner.invoke(app, ["org", "add", "--name", "X", "--ogrn", "12", "--inn", "7700000001"])
+    assert bad_ogrn.exit_code != 0
+
+
+def test_cert_add_and_revoke(data_dir: Path, tmp_path: Path) -> None:
+    ppaguid, _ = _org_add("--password", "p")
+    identity = org_identity()
+    pem = tmp_path / "org.pem"
+    pem.write_bytes(identity.certificate_pem)
+    added = runner.invoke(app, ["cert", "add", str(pem), "--org", ppaguid])
+    assert added.exit_code == 0, added.output
+    fingerprint = pki.fingerprint(identity.certificate)
+    assert fingerprint in added.output
+    directory = _directory(data_dir)
+    cert = directory.certificate(fingerprint)
+    org = directory.organization_by_ppaguid(ppaguid)
+    assert cert is not None and org is not None and cert.organization_id == org.id and cert.revoked_at is None
+
+    revoked = runner.invoke(app, ["cert", "revoke", fingerprint])
+    assert revoked.exit_code == 0
+    cert = directory.certificate(fingerprint)
+    assert cert is not None and cert.revoked_at is not None
+    assert runner.invoke(app, ["cert", "revoke", fingerprint]).exit_code != 0  # already revoked
+
+
+def test_operator_certificate_lists_its_organizations(data_dir: Path, tmp_path: Path) -> None:
+    first, _ = _org_add()
+    second, _ = _org_add()
+    identity = org_identity("Оператор ИС (cli)")
+    pem = tmp_path / "op.pem"
+    pem.write_bytes(identity.certificate_pem)
+    result = runner.invoke(app, ["cert", "add", str(pem), "--org", first, "--org", second, "--operator"])
+    assert result.exit_code == 0, result.output
+    cert = _directory(data_dir).certificate(pki.fingerprint(identity.certificate))
+    assert cert is not None and cert.is_operator and cert.organization_id is None and len(cert.operator_for) == 2
+    single = runner.invoke(app, ["cert", "add", str(pem), "--org", first, "--org", second])
+    assert single.exit_code != 0  # a non-operator certificate belongs to exactly one organization
+
+
+def test_hub_key_is_created_once_and_persists(data_dir: Path) -> None:
+    first = runner.invoke(app, ["cert", "hub"])
+    second = runner.invoke(app, ["cert", "hub"])
+    assert first.exit_code == 0 and first.output.startswith("-----BEGIN CERTIFICATE-----")
+    assert first.output == second.output
+    assert (data_dir / "hub-signing.key").stat().st_mode & 0o077 == 0
+
+
+def test_demo_starts_and_answers_a_signed_request(tmp_path: Path) -> None:
+    """`hub demo` on a free port: the demo organization's committed key signs a request that works."""
+    from hub.demo import DEMO_ORG_PPAGUID, DEMO_PASSWORD, DEMO_PKI
+    from tests.e2e.harness import free_port
+
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "hub"), "demo", "--port", str(port), "--data-dir", str(tmp_path / "demo")],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(base + "/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, "hub demo did not start"
+            assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+            time.sleep(0.2)
+        index = httpx.get(base + "/").text
+        assert "HomeManagementAsync" in index and "?wsdl" in index
+        identity = pki.SigningIdentity.from_pem_files(DEMO_PKI / "demo-org.key", DEMO_PKI / "demo-org.pem")
+        request = signed(export_house_body(), identity, DEMO_ORG_PPAGUID)
+        ack = httpx.post(base + HM_PATH, content=request, headers={"Content-Type": "text/xml"})
+        assert ack.status_code == 200, ack.text
+        hub_guid, _ = ack_guids(ack.content)
+        state = "1"
+        deadline = time.monotonic() + 30
+        while state != "3" and time.monotonic() < deadline:
+            answer = httpx.post(
+                base + HM_PATH, content=get_state(hub_guid, DEMO_ORG_PPAGUID), auth=(DEMO_ORG_PPAGUID, DEMO_PASSWORD)
+            )
+            state = body_child(answer.content).findtext(f"{{{BASE}}}RequestState") or ""
+            time.sleep(0.1)
+        assert state == "3"
+        hub_cert = httpx.get(base + "/hub/certificate.pem").content
+        assert hub_cert == (DEMO_PKI / "hub.pem").read_bytes()
+        verified = signature.verify_envelope(etree.fromstring(answer.content))
+        assert verified.fingerprint == pki.fingerprint(pki.load_certificate(hub_cert))
+    finally:
+        os.killpg(proc.pid, 15)
+        output = proc.communicate(timeout=20)[0].decode()
+    assert "zhkh-hub demo" in output and f"http://127.0.0.1:{port}" in output and DEMO_ORG_PPAGUID in output
