@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from dataclasses import asdict
@@ -14,17 +15,26 @@ from bench.common import machine
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
+def shapes() -> list[str]:
+    """Embedded always; production when PostgreSQL and Redis are given."""
+    has_servers = (os.environ.get("HUB_BENCH_POSTGRES_URL") or os.environ.get("HUB_TEST_POSTGRES_URL")) and (
+        os.environ.get("HUB_BENCH_REDIS_URL") or os.environ.get("HUB_TEST_REDIS_URL")
+    )
+    return ["embedded", "production"] if has_servers else ["embedded"]
+
+
 def main(argv: list[str]) -> int:
     which = argv[0] if argv else "all"
     report: dict[str, object] = {"machine": machine(), "at": time.strftime("%Y-%m-%d %H:%M:%S")}
     print(f"machine: {report['machine']}")
     if which in {"intake", "all"}:
-        rows = intake.run()
-        report["intake"] = [asdict(r) | {"ratio": r.ratio} for r in rows]
-        print("\nIntake: fresh signed messages accepted per second (embedded, HTTP, 8 client threads)")
-        print(f"{'message':36} {'bytes':>8} {'hub msg/s':>10} {'raw msg/s':>10} {'ratio':>6}")
-        for r in rows:
-            print(f"{r.kind:36} {r.size_bytes:8} {r.hub_per_s:10.1f} {r.raw_per_s:10.1f} {r.ratio:6.2f}")
+        for shape in shapes():
+            rows = intake.run(shape=shape)
+            report[f"intake-{shape}"] = [asdict(r) | {"ratio": r.ratio} for r in rows]
+            print(f"\nIntake ({shape}): fresh signed messages accepted per second, HTTP, 8 client threads")
+            print(f"{'message':36} {'bytes':>8} {'hub msg/s':>10} {'raw msg/s':>10} {'ratio':>6}")
+            for r in rows:
+                print(f"{r.kind:36} {r.size_bytes:8} {r.hub_per_s:10.1f} {r.raw_per_s:10.1f} {r.ratio:6.2f}")
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
     out.write_text(json.dumps(report, indent=2, ensure_ascii=False))

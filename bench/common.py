@@ -136,3 +136,29 @@ def settings_env(data_dir: Path, database_url: str = "", broker_url: str = "") -
     env = {"HUB_DATA_DIR": str(data_dir), "HUB_DATABASE_URL": database_url, "HUB_BROKER_URL": broker_url}
     load_settings(env)  # validates
     return env
+
+
+@contextmanager
+def storage(shape: str) -> Iterator[tuple[str, str]]:
+    """("", "") for embedded; a fresh PostgreSQL database and a flushed Redis db for production."""
+    if shape == "embedded":
+        yield "", ""
+        return
+    admin_url = os.environ.get("HUB_BENCH_POSTGRES_URL") or os.environ.get("HUB_TEST_POSTGRES_URL", "")
+    redis_url = os.environ.get("HUB_BENCH_REDIS_URL") or os.environ.get("HUB_TEST_REDIS_URL", "")
+    if not (admin_url and redis_url):
+        raise RuntimeError("production shape needs HUB_BENCH_POSTGRES_URL and HUB_BENCH_REDIS_URL")
+    import redis
+    from sqlalchemy import create_engine, text
+
+    redis.Redis.from_url(redis_url).flushdb()
+    name = f"hub_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin_url.rsplit("/", 1)[0] + "/" + name, redis_url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

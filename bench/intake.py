@@ -24,7 +24,7 @@ import httpx
 from lxml import etree
 from sqlalchemy import Column, Integer, LargeBinary, MetaData, String, Table, insert
 
-from bench.common import BenchOrg, hub_processes, register_orgs, settings_env
+from bench.common import BenchOrg, hub_processes, register_orgs, settings_env, storage
 from hub.contract import signature
 from hub.contract.schemas import Schemas
 from hub.contract.xmlparse import parse_xml
@@ -111,13 +111,15 @@ def hub_rate(base_url: str, messages: list[bytes], action: str, concurrency: int
     return (len(messages) - 1) / elapsed
 
 
-def run(*, count: int = 300, concurrency: int = 8, repeats: int = 1) -> list[IntakeResult]:
+def run(*, count: int = 300, concurrency: int = 8, repeats: int = 1, shape: str = "embedded") -> list[IntakeResult]:
+    """Embedded: one ``hub serve`` (worker threads inside). Production: ``hub serve`` + 2 ``hub
+    worker`` processes on PostgreSQL + Redis (``HUB_BENCH_POSTGRES_URL``/``HUB_BENCH_REDIS_URL``)."""
     results = []
-    with tempfile.TemporaryDirectory(prefix="hub-bench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="hub-bench-") as tmp, storage(shape) as (db_url, broker_url):
         data_dir = Path(tmp) / "data"
-        env = settings_env(data_dir)
-        orgs = register_orgs(f"sqlite:///{data_dir / 'hub.sqlite3'}", 4)
-        with hub_processes(env) as base:
+        env = settings_env(data_dir, db_url, broker_url)
+        orgs = register_orgs(db_url or f"sqlite:///{data_dir / 'hub.sqlite3'}", 4)
+        with hub_processes(env, workers=2 if shape == "production" else 0) as base:
             for kind in KINDS:
                 n = count if "100" not in kind else max(count // 5, 20)
                 hub_runs, raw_runs = [], []

@@ -16,6 +16,7 @@ import uvicorn
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from hub import __version__, demo, worker
+from hub.cli_client import client_app
 from hub.composition import Hub, build_hub
 from hub.config import Settings, load_settings
 from hub.contract import nsi_export, pki
@@ -35,6 +36,7 @@ app.add_typer(org_app, name="org")
 app.add_typer(cert_app, name="cert")
 nsi_app = typer.Typer(help="NSI reference books (справочники НСИ).", no_args_is_help=True)
 app.add_typer(nsi_app, name="nsi")
+app.add_typer(client_app)  # `hub send` and `hub state`: an organization's side, for trying the hub
 
 ROLES = ("УО", "ТСЖ", "ЖСК", "РСО", "РЦ", "ОМС", "ОГВ", "РО", "ТКО")
 ADMIN = "cli"
@@ -114,9 +116,7 @@ def org_list() -> None:
 def cert_add(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Certificate, PEM or DER")],
     org: Annotated[list[str], typer.Option(help="orgPPAGUID (repeat for an operator certificate)")],
-    operator: Annotated[
-        bool, typer.Option(help="Operator certificate: signs for the listed organizations")
-    ] = False,
+    operator: Annotated[bool, typer.Option(help="Operator certificate: signs for the listed organizations")] = False,
 ) -> None:
     """Register a signing certificate for an organization (or an operator certificate)."""
     hub = _hub(_settings())
@@ -166,9 +166,7 @@ def cert_hub() -> None:
 
 @nsi_app.command("load")
 def nsi_load(
-    file: Annotated[
-        Path, typer.Argument(exists=True, dir_okay=False, help="A GIS exportNsiItem result (XML)")
-    ],
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A GIS exportNsiItem result (XML)")],
 ) -> None:
     """Load complete NSI books from a real GIS exportNsiItem result (replaces those books)."""
     hub = _hub(_settings())
@@ -197,9 +195,7 @@ def nsi_list() -> None:
     hub = _hub(_settings())
     for info in nsi_store.books(hub.store):
         kind = "complete" if info.complete else "partial"
-        typer.echo(
-            f"NSI {info.registry:<4} {kind:8} {info.elements:6} elements  {info.name}  [{info.source}]"
-        )
+        typer.echo(f"NSI {info.registry:<4} {kind:8} {info.elements:6} elements  {info.name}  [{info.source}]")
     hub.close()
 
 

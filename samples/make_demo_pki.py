@@ -44,9 +44,7 @@ def main(argv: list[str]) -> int:
     pki.write_pem_files(ca, outdir / "demo-ca.key", outdir / "demo-ca.pem")
     print(f"demo-ca         {pki.fingerprint(ca.certificate)}")
     for name, (common_name, organization) in IDENTITIES.items():
-        identity = pki.issue_certificate(
-            ca, common_name=common_name, organization=organization, validity=VALIDITY
-        )
+        identity = pki.issue_certificate(ca, common_name=common_name, organization=organization, validity=VALIDITY)
         pki.write_pem_files(identity, outdir / f"{name}.key", outdir / f"{name}.pem")
         print(f"{name:<15} {identity.fingerprint}")
     print(f"written to {outdir}")

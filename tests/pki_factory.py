@@ -26,9 +26,7 @@ def test_ca() -> SigningIdentity:
     return pki.create_ca("Тестовый УЦ (pytest)")
 
 
-def org_identity(
-    organization: str = DEMO_ORG, kind: KeyKind = "rsa", *, rsa_key_size: int = 2048
-) -> SigningIdentity:
+def org_identity(organization: str = DEMO_ORG, kind: KeyKind = "rsa", *, rsa_key_size: int = 2048) -> SigningIdentity:
     """A signing identity of ``organization``, issued by :func:`test_ca`; cached per arguments."""
     return _org_identity(organization, kind, rsa_key_size)
 

@@ -61,6 +61,4 @@ def errors_under_real_xsd(element: etree._Element, real_contract_dir: Path) -> l
 def assert_valid_under_real_xsd(element: etree._Element, real_contract_dir: Path) -> None:
     """Fail with the real validator's error log unless ``element`` is valid under GIS 16.3.0.0."""
     errors = errors_under_real_xsd(element, real_contract_dir)
-    assert not errors, f"{etree.QName(element).localname} is invalid under the real XSD:\n" + "\n".join(
-        errors
-    )
+    assert not errors, f"{etree.QName(element).localname} is invalid under the real XSD:\n" + "\n".join(errors)

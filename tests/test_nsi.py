@@ -112,9 +112,7 @@ def test_cli_loads_and_lists_books(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.delenv("HUB_DATABASE_URL", raising=False)
     monkeypatch.delenv("HUB_BROKER_URL", raising=False)
     export_file = tmp_path / "nsi95.xml"
-    export_file.write_bytes(
-        etree.tostring(export_nsi_item(95, DOCUMENTS), xml_declaration=True, encoding="UTF-8")
-    )
+    export_file.write_bytes(etree.tostring(export_nsi_item(95, DOCUMENTS), xml_declaration=True, encoding="UTF-8"))
     runner = CliRunner()
     loaded = runner.invoke(app, ["nsi", "load", str(export_file)])
     assert loaded.exit_code == 0, loaded.output
@@ -124,9 +122,7 @@ def test_cli_loads_and_lists_books(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert "NSI 95   complete" in listed.output and "NSI 22   partial" in listed.output
 
 
-def test_cli_rejects_a_file_that_is_not_an_nsi_export(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_cli_rejects_a_file_that_is_not_an_nsi_export(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HUB_DATA_DIR", str(tmp_path / "data"))
     bad = tmp_path / "bad.xml"
     bad.write_bytes(b"<a/>")

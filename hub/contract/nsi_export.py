@@ -65,9 +65,7 @@ def read_books(data: bytes) -> list[ExportedBook]:
             continue
         number = _child_text(item, "NsiItemRegistryNumber") or ""
         if not number.isdigit():
-            raise HubError(
-                E.FMT001300, f"NsiItemRegistryNumber «{number}»", where=f"строка {item.sourceline}"
-            )
+            raise HubError(E.FMT001300, f"NsiItemRegistryNumber «{number}»", where=f"строка {item.sourceline}")
         elements: list[ExportedElement] = []
         for child in item:
             if _local(child) == "NsiElement":

@@ -67,14 +67,10 @@ class SigningIdentity:
         return cls(key, certificate, certificate.public_bytes(serialization.Encoding.PEM))
 
     @classmethod
-    def from_pem_files(
-        cls, key_path: str | os.PathLike[str], cert_path: str | os.PathLike[str]
-    ) -> SigningIdentity:
+    def from_pem_files(cls, key_path: str | os.PathLike[str], cert_path: str | os.PathLike[str]) -> SigningIdentity:
         """Load (cached by path and modification time: a replaced file is reloaded)."""
         key_file, cert_file = Path(key_path).resolve(), Path(cert_path).resolve()
-        return _load_identity(
-            str(key_file), key_file.stat().st_mtime_ns, str(cert_file), cert_file.stat().st_mtime_ns
-        )
+        return _load_identity(str(key_file), key_file.stat().st_mtime_ns, str(cert_file), cert_file.stat().st_mtime_ns)
 
     @property
     def fingerprint(self) -> str:

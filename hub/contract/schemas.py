@@ -169,9 +169,7 @@ class Schemas:
     def _schema(self) -> etree.XMLSchema:
         schema: etree.XMLSchema | None = getattr(self._local, "schema", None)
         if schema is None:
-            doc = etree.fromstring(
-                self._wrapper, parser=_schema_parser(), base_url=self.xsd_dir.as_uri() + "/"
-            )
+            doc = etree.fromstring(self._wrapper, parser=_schema_parser(), base_url=self.xsd_dir.as_uri() + "/")
             schema = etree.XMLSchema(doc)
             self._local.schema = schema
         return schema

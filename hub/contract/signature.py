@@ -92,9 +92,7 @@ _C14N_METHODS = frozenset(
 )
 _C14N_URIS = frozenset(m.value for m in _C14N_METHODS)
 _RSA_METHODS = frozenset({SignatureMethod.RSA_SHA256, SignatureMethod.RSA_SHA384, SignatureMethod.RSA_SHA512})
-_ECDSA_METHODS = frozenset(
-    {SignatureMethod.ECDSA_SHA256, SignatureMethod.ECDSA_SHA384, SignatureMethod.ECDSA_SHA512}
-)
+_ECDSA_METHODS = frozenset({SignatureMethod.ECDSA_SHA256, SignatureMethod.ECDSA_SHA384, SignatureMethod.ECDSA_SHA512})
 _SIGNATURE_METHODS = {m.value: m for m in _RSA_METHODS | _ECDSA_METHODS}
 _DIGESTS = {d.value: d for d in (DigestAlgorithm.SHA256, DigestAlgorithm.SHA384, DigestAlgorithm.SHA512)}
 _MIN_RSA_BITS = 2048
@@ -117,9 +115,7 @@ class VerifiedBody:
 # --- signing ------------------------------------------------------------------------------------
 
 
-def sign_envelope(
-    envelope: bytes, identity: pki.SigningIdentity, *, signed_id: str = DEFAULT_SIGNED_ID
-) -> bytes:
+def sign_envelope(envelope: bytes, identity: pki.SigningIdentity, *, signed_id: str = DEFAULT_SIGNED_ID) -> bytes:
     """Sign the Body's element of a SOAP envelope; return the envelope (UTF-8, XML declaration).
 
     The element gets ``Id=signed_id`` unless it has an Id; ``ds:Signature`` becomes its first
@@ -143,9 +139,7 @@ def sign_envelope(
     root = parse_xml(etree.tostring(root, encoding="UTF-8"))
 
     key = identity.private_key
-    method = (
-        SignatureMethod.RSA_SHA256 if isinstance(key, rsa.RSAPrivateKey) else SignatureMethod.ECDSA_SHA256
-    )
+    method = SignatureMethod.RSA_SHA256 if isinstance(key, rsa.RSAPrivateKey) else SignatureMethod.ECDSA_SHA256
     signer = XAdESSigner(
         method=SignatureConstructionMethod.enveloped,
         signature_algorithm=method,
@@ -191,9 +185,7 @@ def verify_envelope(envelope: etree._Element, *, now: dt.datetime | None = None)
         raise HubError(E.AUT900003, f"В сообщении {len(signatures)} элемента ds:Signature, допустим один")
     signature = signatures[0]
     if signature.getparent() is not element:
-        raise HubError(
-            E.AUT900003, f"Элемент ds:Signature должен быть первым дочерним элементом {_local(element)}"
-        )
+        raise HubError(E.AUT900003, f"Элемент ds:Signature должен быть первым дочерним элементом {_local(element)}")
     for node in element.iter(etree.Comment, etree.ProcessingInstruction):
         raise HubError(
             E.AUT900003,
@@ -201,9 +193,7 @@ def verify_envelope(envelope: etree._Element, *, now: dt.datetime | None = None)
             where=f"строка {node.sourceline}" if node.sourceline else None,
         )
     if next(element.iterchildren()) is not signature:
-        raise HubError(
-            E.AUT900003, f"Элемент ds:Signature должен быть первым дочерним элементом {_local(element)}"
-        )
+        raise HubError(E.AUT900003, f"Элемент ds:Signature должен быть первым дочерним элементом {_local(element)}")
 
     signed_info = signature.find("ds:SignedInfo", _NSMAP)
     if signed_info is None:
@@ -269,9 +259,7 @@ def _algorithm(parent: etree._Element, path: str) -> str:
 def _unsupported(what: str, uri: str) -> HubError:
     if "gost" in uri.lower():
         return HubError(E.AUT900010, f"{what} {uri}: {_GOST_DETAIL}")
-    return HubError(
-        E.AUT900010, f"{what} {uri!r} не поддерживается (допустимы RSA ≥ 2048 бит, ECDSA, SHA-256+)"
-    )
+    return HubError(E.AUT900010, f"{what} {uri!r} не поддерживается (допустимы RSA ≥ 2048 бит, ECDSA, SHA-256+)")
 
 
 def _signature_method(uri: str) -> SignatureMethod:
@@ -296,9 +284,7 @@ def _references(
         digest_uri = _algorithm(node, "ds:DigestMethod")
         if digest_uri not in _DIGESTS:
             raise _unsupported("Алгоритм хэширования", digest_uri)
-        transforms = tuple(
-            t.get("Algorithm") or "" for t in node.iterfind("ds:Transforms/ds:Transform", _NSMAP)
-        )
+        transforms = tuple(t.get("Algorithm") or "" for t in node.iterfind("ds:Transforms/ds:Transform", _NSMAP))
         for transform in transforms:
             if transform != _ENVELOPED and transform not in _C14N_URIS:
                 raise HubError(E.AUT900010, f"Преобразование {transform!r} не поддерживается")
@@ -376,9 +362,7 @@ def _check_key(certificate: x509.Certificate, method: SignatureMethod) -> None:
             raise HubError(E.AUT900002, f"Ключ RSA не соответствует алгоритму подписи {method.value}")
     elif kind == "ec":
         if curve not in {c.name for c in _EC_CURVES}:
-            raise HubError(
-                E.AUT900010, f"Кривая ECDSA {curve} не поддерживается (допустимы P-256, P-384, P-521)"
-            )
+            raise HubError(E.AUT900010, f"Кривая ECDSA {curve} не поддерживается (допустимы P-256, P-384, P-521)")
         if method not in _ECDSA_METHODS:
             raise HubError(E.AUT900002, f"Ключ ECDSA не соответствует алгоритму подписи {method.value}")
     else:
@@ -467,12 +451,8 @@ def _exc_c14n(element: etree._Element) -> bytes:
     return bytes(etree.tostring(element, method="c14n", exclusive=True, with_comments=False))
 
 
-def _prove_signed_is_in_tree(
-    element: etree._Element, signature: etree._Element, result: VerifyResult
-) -> None:
-    if result.signed_xml is None or _exc_c14n(result.signed_xml) != _exc_c14n(
-        _without_signature(element, signature)
-    ):
+def _prove_signed_is_in_tree(element: etree._Element, signature: etree._Element, result: VerifyResult) -> None:
+    if result.signed_xml is None or _exc_c14n(result.signed_xml) != _exc_c14n(_without_signature(element, signature)):
         raise HubError(E.AUT900003, "Подписанные данные не совпадают с элементом тела сообщения")
 
 

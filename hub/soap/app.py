@@ -144,7 +144,6 @@ def create_app(settings: Settings | None = None, *, hub: Hub | None = None) -> S
 
     routes = [Route("/", _index), Route("/health", _health), Route(CERT_PATH, _certificate)]
     routes += [
-        Route(service.path, _service_endpoint(service), methods=["GET", "POST"])
-        for service in operations.SERVICES
+        Route(service.path, _service_endpoint(service), methods=["GET", "POST"]) for service in operations.SERVICES
     ]
     return Starlette(routes=routes, lifespan=lifespan)

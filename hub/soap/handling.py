@@ -181,9 +181,7 @@ def _get_state(
         message_guid=entry.message_guid,
         result=entry.result if entry.state == 3 else None,
     )
-    signed = signature.sign_envelope(
-        envelope.wrap_body(result_el, entry.requester_message_guid), hub.identity
-    )
+    signed = signature.sign_envelope(envelope.wrap_body(result_el, entry.requester_message_guid), hub.identity)
     if entry.state == 3:
         hub.inbox.store_response(entry.id, signed)
     return SoapResponse(200, signed)

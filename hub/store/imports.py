@@ -53,9 +53,7 @@ class SqlImportStore(Generic[S]):
     def outcomes(self, inbox_id: int) -> dict[int, ObjectOutcome]:
         with self.store.reading() as conn:
             rows = conn.execute(
-                select(object_results)
-                .where(object_results.c.inbox_id == inbox_id)
-                .order_by(object_results.c.seq)
+                select(object_results).where(object_results.c.inbox_id == inbox_id).order_by(object_results.c.seq)
             ).all()
         return {
             row.seq: ObjectOutcome(

@@ -62,18 +62,14 @@ class SqlNsiCatalog:
             if time.monotonic() - self._loaded_at < self.ttl:
                 return
             with self.store.reading() as conn:
-                complete = {
-                    r for (r,) in conn.execute(select(nsi_books.c.registry).where(nsi_books.c.complete))
-                }
+                complete = {r for (r,) in conn.execute(select(nsi_books.c.registry).where(nsi_books.c.complete))}
                 rows = conn.execute(
                     select(
                         nsi_elements.c.registry, nsi_elements.c.code, nsi_elements.c.guid, nsi_elements.c.name
                     ).where(nsi_elements.c.is_actual)
                 ).all()
             self._complete = complete
-            self._elements = {
-                (r.registry, r.code): NsiElement(r.registry, r.code, r.guid, r.name) for r in rows
-            }
+            self._elements = {(r.registry, r.code): NsiElement(r.registry, r.code, r.guid, r.name) for r in rows}
             self._loaded_at = time.monotonic()
 
     def invalidate(self) -> None:
@@ -128,6 +124,4 @@ def books(store: Store) -> list[BookInfo]:
         counted = select(nsi_elements.c.registry, func.count()).group_by(nsi_elements.c.registry)
         per_book = {int(registry): int(count) for registry, count in conn.execute(counted).all()}
         rows = conn.execute(select(nsi_books).order_by(nsi_books.c.registry)).all()
-    return [
-        BookInfo(r.registry, r.name, r.complete, r.source, int(per_book.get(r.registry, 0))) for r in rows
-    ]
+    return [BookInfo(r.registry, r.name, r.complete, r.source, int(per_book.get(r.registry, 0))) for r in rows]

@@ -455,9 +455,7 @@ def to_bytes(element: etree._Element, *, pretty: bool = True) -> bytes:
     return etree.tostring(element, encoding="UTF-8", xml_declaration=True, pretty_print=pretty)
 
 
-def envelope(
-    body: etree._Element, *, org_ppa_guid: str | None = None, message_guid: str | None = None
-) -> bytes:
+def envelope(body: etree._Element, *, org_ppa_guid: str | None = None, message_guid: str | None = None) -> bytes:
     """A pretty-printed SOAP 1.1 envelope with ``RequestHeader`` and ``body`` (one element a line)."""
     env = etree.Element(_q(ns.SOAP_ENV, "Envelope"), nsmap={"soapenv": ns.SOAP_ENV, "base": BASE})
     header = sub(env, ns.SOAP_ENV, "Header")
@@ -473,9 +471,7 @@ ALL_BUILDERS = {
     "importHouseUO-apartment-13.2.3.2": lambda: import_house_uo_apartment(version="13.2.3.2"),
     "importHouseUO-apartment-11.0.10.1": lambda: import_house_uo_apartment(version="11.0.10.1"),
     "importHouseUO-apartment-no-rooms": lambda: import_house_uo_apartment(
-        shape=HouseShape(
-            entrances=1, premises_per_entrance=3, rooms_per_premises=0, non_residential=0, lifts=0
-        )
+        shape=HouseShape(entrances=1, premises_per_entrance=3, rooms_per_premises=0, non_residential=0, lifts=0)
     ),
     "importHouseUO-living": import_house_uo_living,
     "importHouseUO-living-unsigned": lambda: import_house_uo_living(version="11.0.10.1", signed_id=None),

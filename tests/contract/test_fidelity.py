@@ -564,9 +564,7 @@ def test_mutation_is_rejected_by_real_and_our_xsd(
         assert load_real_schema(real_contract).validate(element), "libxml2 learned fixed attributes: simplify"
         assert not real_xs.is_valid(etree.tostring(element)), "the real XSD accepts it: not a mutation"
     else:
-        assert not load_real_schema(real_contract).validate(element), (
-            "the real XSD accepts it: not a mutation"
-        )
+        assert not load_real_schema(real_contract).validate(element), "the real XSD accepts it: not a mutation"
     assert not ours.is_valid(element)
     with pytest.raises(HubError) as caught:
         ours.validate(element)
@@ -598,9 +596,7 @@ def _wsdl_operation(path: Path, operation: str) -> dict[str, Any]:
         return f"{{{context.nsmap[prefix or None]}}}{local}"
 
     messages = {
-        m.get("name"): [
-            (p.get("name"), resolve(p, p.get("element", ""))) for p in m.findall(f"{{{WSDL}}}part")
-        ]
+        m.get("name"): [(p.get("name"), resolve(p, p.get("element", ""))) for p in m.findall(f"{{{WSDL}}}part")]
         for m in root.findall(f"{{{WSDL}}}message")
     }
     port_op = root.find(f"{{{WSDL}}}portType/{{{WSDL}}}operation[@name='{operation}']")
@@ -631,12 +627,8 @@ def _wsdl_operation(path: Path, operation: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize("operation", OPERATIONS)
 def test_wsdl_operation_matches_the_real_one(operation: str, real_contract: Path) -> None:
-    ours = _wsdl_operation(
-        default_xsd_dir().parent / "wsdl" / "hcs-house-management-service-async.wsdl", operation
-    )
-    real = _wsdl_operation(
-        real_contract / "house-management" / "hcs-house-management-service-async.wsdl", operation
-    )
+    ours = _wsdl_operation(default_xsd_dir().parent / "wsdl" / "hcs-house-management-service-async.wsdl", operation)
+    real = _wsdl_operation(real_contract / "house-management" / "hcs-house-management-service-async.wsdl", operation)
     assert ours == real
 
 

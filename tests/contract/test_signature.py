@@ -522,9 +522,7 @@ def test_gis_layout_is_accepted(variant: str, envelope: bytes) -> None:
 
     assert verified.element is body_element(root)
     assert verified.fingerprint == identity.fingerprint
-    assert verified.signing_time == dt.datetime(
-        2026, 11, 22, 10, 0, 0, 454816, dt.timezone(dt.timedelta(hours=3))
-    )
+    assert verified.signing_time == dt.datetime(2026, 11, 22, 10, 0, 0, 454816, dt.timezone(dt.timedelta(hours=3)))
 
 
 @pytest.mark.parametrize(

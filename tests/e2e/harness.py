@@ -99,9 +99,7 @@ class HubUnderTest:
 
         deadline = time.monotonic() + timeout
         while True:
-            response = self.post(
-                get_state(message_guid, org.ppaguid), auth=org.auth, soap_action="urn:getState"
-            )
+            response = self.post(get_state(message_guid, org.ppaguid), auth=org.auth, soap_action="urn:getState")
             assert response.status_code == 200, response.text[:1000]
             state = body_child(response.content).findtext(
                 "{http://dom.gosuslugi.ru/schema/integration/base/}RequestState"
@@ -115,9 +113,7 @@ class HubUnderTest:
 
     def start_worker(self, extra_env: dict[str, str] | None = None) -> None:
         if self.shape == "production":
-            self.worker_process = spawn(
-                [str(HUB_BIN), "worker", "--threads", "2"], {**self.env, **(extra_env or {})}
-            )
+            self.worker_process = spawn([str(HUB_BIN), "worker", "--threads", "2"], {**self.env, **(extra_env or {})})
         else:
             self.in_process = start(self.hub, threads=2)
 
@@ -186,9 +182,7 @@ def redis_url() -> str:
 
 
 @contextmanager
-def running_hub(
-    shape: str, tmp: Path, *, start_worker: bool = True, **overrides: object
-) -> Iterator[HubUnderTest]:
+def running_hub(shape: str, tmp: Path, *, start_worker: bool = True, **overrides: object) -> Iterator[HubUnderTest]:
     with _storage(shape) as (database_url, broker_url):
         env = {
             "HUB_DATA_DIR": str(tmp / "data"),
@@ -204,9 +198,7 @@ def running_hub(
         hub = build_hub(settings)
         port = free_port()
         server = uvicorn.Server(
-            uvicorn.Config(
-                create_app(hub=hub), host="127.0.0.1", port=port, log_level="warning", access_log=False
-            )
+            uvicorn.Config(create_app(hub=hub), host="127.0.0.1", port=port, log_level="warning", access_log=False)
         )
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()

@@ -39,9 +39,7 @@ def test_sigkill_mid_processing_then_restart_completes_exactly_once(shape: str, 
             claimed = wait_for(lambda: hut.hub.inbox.get(entry.id).state == RequestState.PROCESSING, 30)  # type: ignore[union-attr]
             assert claimed, "the worker never claimed the message"
             with hut.hub.engine.connect() as conn:
-                claimed_by = conn.execute(
-                    select(inbox.c.claimed_by).where(inbox.c.id == entry.id)
-                ).scalar_one()
+                claimed_by = conn.execute(select(inbox.c.claimed_by).where(inbox.c.id == entry.id)).scalar_one()
             assert f":{victim.pid}:" in claimed_by, claimed_by
         finally:
             terminate(victim, signal.SIGKILL)

@@ -107,9 +107,7 @@ def test_get_state_without_transport_credentials_is_refused(hut: HubUnderTest) -
     a = hut.orgs["a"]
     hub_guid, _ = ack_guids(hut.post(signed(export_house_body(), a.identity, a.ppaguid)).content)
     assert fault_code(hut.post(get_state(hub_guid, a.ppaguid)).content) == "AUT900009"
-    assert (
-        fault_code(hut.post(get_state(hub_guid, a.ppaguid), auth=(a.ppaguid, "wrong")).content) == "AUT900009"
-    )
+    assert fault_code(hut.post(get_state(hub_guid, a.ppaguid), auth=(a.ppaguid, "wrong")).content) == "AUT900009"
 
 
 def test_get_state_with_proxy_client_certificate_header(hut: HubUnderTest) -> None:

@@ -72,10 +72,7 @@ def upgrade() -> None:
     now = datetime.now(UTC)
     op.bulk_insert(
         books,
-        [
-            {"registry": r, "name": n, "complete": c, "source": src, "loaded_at": now}
-            for r, n, c, src in SEED_BOOKS
-        ],
+        [{"registry": r, "name": n, "complete": c, "source": src, "loaded_at": now} for r, n, c, src in SEED_BOOKS],
     )
     op.bulk_insert(
         elements,

@@ -1,0 +1,222 @@
+"""(Re)generate the request samples in samples/requests/ for the demo organization.
+
+    python samples/make_samples.py                                  # all samples
+    python samples/make_samples.py --premises-from house-result.xml # accounts on real PremisesGUIDs
+
+The samples are Body elements only, unsigned: ``hub send`` adds the header and signs them with
+the key you give it (GIS signs the Body element; the header is never signed). They describe one
+small demo apartment house (МКД) of «ООО «Демо УК»» (``hub.demo``): a fixed FIAS GUID,
+1 entrance, 3 apartments, 1 non-residential premises, 1 lift, and 3 personal accounts on it.
+
+GUIDs of premises are assigned by the hub when the house is imported, so a first
+``import-account.xml`` places the accounts by the house's FIAS GUID (``Accommodation/FIASHouseGuid``,
+valid under the XSD). After importing the house, save its result (``hub send … --save
+house-result.xml``) and rerun with ``--premises-from``: each account is then placed in its
+apartment by the ``PremisesGUID`` the hub returned for that apartment's TransportGUID.
+
+Identifiers are deterministic (UUID5 of a label), so regenerating gives the same files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import uuid
+from pathlib import Path
+
+from lxml import etree
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from hub import ns  # noqa: E402
+
+OUT = REPO / "samples" / "requests"
+HM = ns.HOUSE_MANAGEMENT
+BASE = ns.BASE
+NSI = ns.NSI_BASE
+ACC = ns.ACCOUNT_BASE
+IND = ns.INDIVIDUAL_REGISTRY_BASE
+NSMAP = {"hm": HM, "base": BASE, "nsi-base": NSI, "account-base": ACC, "individual-registry-base": IND}
+
+#: The demo house's FIAS GUID (fixed: the export samples ask for this house).
+DEMO_HOUSE_FIAS = "1d7a2c5e-8f4b-4c3d-9e2a-00000000f1a5"
+APARTMENTS = 3
+PAYERS = (("Иванов", "Иван", "Иванович", "M"), ("Петрова", "Анна", "Сергеевна", "F"), ("Сидоров", "Пётр", None, "M"))
+
+
+def guid(label: str) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "zhkh-hub-demo:" + label))
+
+
+def premises_transport_guid(number: int) -> str:
+    """TransportGUID of apartment ``number`` in import-house-uo.xml (how results are matched)."""
+    return guid(f"premises:{number}")
+
+
+def sub(parent: etree._Element, namespace: str, local: str, text: object = None) -> etree._Element:
+    child = etree.SubElement(parent, f"{{{namespace}}}{local}")
+    if text is not None:
+        child.text = str(text).lower() if isinstance(text, bool) else str(text)
+    return child
+
+
+def root(local: str, version: str) -> etree._Element:
+    element = etree.Element(f"{{{HM}}}{local}", nsmap=NSMAP)
+    element.set(f"{{{BASE}}}version", version)
+    return element
+
+
+def nsi_ref(parent: etree._Element, local: str, code: str, name: str, registry: int) -> None:
+    ref = sub(parent, HM, local)
+    sub(ref, NSI, "Code", code)
+    sub(ref, NSI, "GUID", guid(f"nsi:{registry}:{code}"))
+    sub(ref, NSI, "Name", name)
+
+
+def export_house() -> etree._Element:
+    request = root("exportHouseRequest", "15.10.0.0")
+    sub(request, HM, "FIASHouseGuid", DEMO_HOUSE_FIAS)
+    return request
+
+
+def import_house_uo() -> etree._Element:
+    """One МКД: 1 entrance, 3 apartments, 1 non-residential premises, 1 lift."""
+    request = root("importHouseUORequest", "13.2.3.2")
+    house = sub(request, HM, "ApartmentHouse")
+    create = sub(house, HM, "ApartmentHouseToCreate")
+    basic = sub(create, HM, "BasicCharacteristicts")
+    sub(basic, HM, "CadastralNumber", "77:01:0001001:1001")
+    sub(basic, HM, "FIASHouseGuid", DEMO_HOUSE_FIAS)
+    sub(basic, HM, "TotalSquare", "1250.5000")
+    nsi_ref(basic, "State", "2", "Исправный", 24)
+    nsi_ref(basic, "LifeCycleStage", "1", "Эксплуатация", 338)
+    sub(basic, HM, "UsedYear", 1977)
+    sub(basic, HM, "FloorCount", 5)
+    oktmo = sub(basic, HM, "OKTMO")
+    sub(oktmo, BASE, "code", "45380000000")
+    sub(oktmo, BASE, "name", "муниципальный округ Пресненский")
+    nsi_ref(basic, "OlsonTZ", "2", "Europe/Moscow", 32)
+    sub(basic, HM, "CulturalHeritage", False)
+    sub(basic, HM, "IsMunicipalProperty", False)
+    sub(basic, HM, "IsRegionProperty", False)
+    sub(create, HM, "UndergroundFloorCount", 1)
+    sub(create, HM, "MinFloorCount", 5)
+    sub(create, BASE, "TransportGUID", guid("house"))
+
+    shop = sub(house, HM, "NonResidentialPremiseToCreate")
+    sub(shop, HM, "CadastralNumber", "77:01:0001001:2100")
+    sub(shop, HM, "PremisesNum", "Н1")
+    sub(shop, HM, "TotalArea", "54.3")
+    sub(shop, HM, "IsCommonProperty", False)
+    sub(shop, BASE, "TransportGUID", guid("non-residential:1"))
+
+    entrance = sub(house, HM, "EntranceToCreate")
+    sub(entrance, HM, "EntranceNum", 1)
+    sub(entrance, HM, "StoreysCount", 5)
+    sub(entrance, HM, "CreationYear", 1977)
+    sub(entrance, BASE, "TransportGUID", guid("entrance:1"))
+
+    for number in range(1, APARTMENTS + 1):
+        premises = sub(house, HM, "ResidentialPremises")
+        apartment = sub(premises, HM, "ResidentialPremisesToCreate")
+        sub(apartment, HM, "CadastralNumber", f"77:01:0001001:{2000 + number}")
+        sub(apartment, HM, "PremisesNum", number)
+        sub(apartment, HM, "EntranceNum", 1)
+        nsi_ref(apartment, "PremisesCharacteristic", "1", "Отдельная квартира", 30)
+        sub(apartment, HM, "TotalArea", f"{40 + 10 * number}.5")
+        sub(apartment, HM, "GrossArea", f"{25 + 8 * number}.0")
+        sub(apartment, BASE, "TransportGUID", premises_transport_guid(number))
+
+    lift = sub(house, HM, "LiftToCreate")
+    sub(lift, HM, "EntranceNum", 1)
+    sub(lift, HM, "FactoryNum", "ЛП-00001")
+    nsi_ref(lift, "Type", "1", "Пассажирский", 192)
+    sub(lift, BASE, "TransportGUID", guid("lift:1"))
+    return request
+
+
+def import_account(premises_guids: dict[int, str] | None = None) -> etree._Element:
+    """Three УО accounts, one per apartment (by PremisesGUID when known, else by the house)."""
+    request = root("importAccountRequest", "10.0.1.1")
+    for number in range(1, APARTMENTS + 1):
+        account = sub(request, HM, "Account")
+        sub(account, HM, "isUOAccount", True)
+        sub(account, HM, "CreationDate", "2026-01-01T00:00:00")
+        sub(account, HM, "LivingPersonsNumber", number)
+        sub(account, HM, "TotalSquare", f"{40 + 10 * number}.5")
+        accommodation = sub(account, HM, "Accommodation")
+        if premises_guids:
+            sub(accommodation, HM, "PremisesGUID", premises_guids[number])
+            sub(accommodation, HM, "SharePercent", "100")
+        else:
+            # Three payers of one house: no SharePercent (a share would count against the
+            # house's 100 % for all three accounts together).
+            sub(accommodation, HM, "FIASHouseGuid", DEMO_HOUSE_FIAS)
+        payer = sub(account, HM, "PayerInfo")
+        surname, first_name, patronymic, sex = PAYERS[number - 1]
+        ind = sub(payer, HM, "Ind")
+        sub(ind, IND, "Surname", surname)
+        sub(ind, IND, "FirstName", first_name)
+        if patronymic:
+            sub(ind, IND, "Patronymic", patronymic)
+        sub(ind, HM, "Sex", sex)
+        sub(ind, IND, "SNILS", f"{11223344500 + number:011d}")
+        sub(account, BASE, "TransportGUID", guid(f"account:{number}"))
+        sub(account, ACC, "AccountNumber", f"ДЕМО-{number:04d}")
+    return request
+
+
+def export_account() -> etree._Element:
+    request = root("exportAccountRequest", "10.0.1.1")
+    sub(request, HM, "FIASHouseGuid", DEMO_HOUSE_FIAS)
+    return request
+
+
+def premises_from_result(path: Path) -> dict[int, str]:
+    """Apartment number → PremisesGUID, from a saved getState response of import-house-uo.xml."""
+    tree = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
+    by_transport = {
+        (c.findtext(f"{{{BASE}}}TransportGUID") or "").strip(): (c.findtext(f"{{{BASE}}}GUID") or "").strip()
+        for c in tree.iter(f"{{{HM}}}CommonResult")
+    }
+    found = {n: by_transport.get(premises_transport_guid(n), "") for n in range(1, APARTMENTS + 1)}
+    missing = [n for n, value in found.items() if not value]
+    if missing:
+        raise SystemExit(f"{path}: no PremisesGUID for apartment(s) {missing} (was the house imported?)")
+    return found
+
+
+SAMPLES = {
+    "export-house.xml": export_house,
+    "import-house-uo.xml": import_house_uo,
+    "import-account.xml": import_account,
+    "export-account.xml": export_account,
+}
+
+
+def serialize(element: etree._Element) -> bytes:
+    return bytes(etree.tostring(element, encoding="UTF-8", xml_declaration=True, pretty_print=True))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=OUT, help="output directory")
+    parser.add_argument(
+        "--premises-from", type=Path, help="saved getState response of import-house-uo.xml (hub send --save)"
+    )
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    if args.premises_from:
+        guids = premises_from_result(args.premises_from)
+        (args.out / "import-account.xml").write_bytes(serialize(import_account(guids)))
+        print(f"{args.out / 'import-account.xml'}: accounts placed by PremisesGUID")
+        return 0
+    for name, build in SAMPLES.items():
+        (args.out / name).write_bytes(serialize(build()))
+        print(args.out / name)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
