@@ -24,14 +24,17 @@ from hub.config import Settings
 from hub.contract import pki
 from hub.contract.results import failure_fragment
 from hub.contract.schemas import Schemas
-from hub.handlers import house_management
+from hub.handlers import accounts, houses
 from hub.queue.broker import DramatiqQueue, make_broker
 from hub.services import processing
 from hub.services.identity import PasswordCache
 from hub.services.ports import InboxEntry
 from hub.services.processing import Failure, Handler, ProcessingPolicy
 from hub.store import migrate
+from hub.store.accounts import account_export_view, account_import_store
 from hub.store.db import make_engine
+from hub.store.housing_repository import HouseImportSession, SqlHousingReader
+from hub.store.imports import SqlImportStore
 from hub.store.nsi import SqlNsiCatalog
 from hub.store.repositories import CachedDirectory, SqlAudit, SqlInbox, Store
 
@@ -135,9 +138,24 @@ def hub_identity(settings: Settings) -> pki.SigningIdentity:
     return pki.SigningIdentity.from_pem_files(key_path, cert_path)
 
 
-def build_handlers() -> dict[str, Handler]:
+def build_handlers(hub: Hub) -> dict[str, Handler]:
+    """The ``operation → handler`` map, over the hub's store, catalog and progress hook."""
     return {
-        "exportHouseData": house_management.export_house,
+        "importHouseUOData": houses.make_import_house_handler(
+            import_store=SqlImportStore(hub.store, HouseImportSession),
+            directory=hub.directory,
+            catalog=hub.nsi,
+            chunk_size=hub.settings.import_chunk,
+            progress=hub.progress,
+        ),
+        "exportHouseData": houses.make_export_house_handler(reader=SqlHousingReader(hub.store)),
+        "importAccountData": accounts.make_import_account_handler(
+            imports=account_import_store(hub.store),
+            nsi=hub.nsi,
+            chunk_size=hub.settings.import_chunk,
+            progress=hub.progress,
+        ),
+        "exportAccountData": accounts.make_export_account_handler(reading=account_export_view(hub.store)),
     }
 
 
@@ -149,7 +167,7 @@ def build_hub(settings: Settings, *, upgrade_schema: bool | None = None) -> Hub:
         migrate.upgrade(engine)
     store = Store(engine)
     broker = make_broker(settings.broker_url)
-    return Hub(
+    hub = Hub(
         settings=settings,
         engine=engine,
         store=store,
@@ -161,10 +179,12 @@ def build_hub(settings: Settings, *, upgrade_schema: bool | None = None) -> Hub:
         schemas=Schemas.load(),
         identity=hub_identity(settings),
         passwords=PasswordCache(),
-        handlers=build_handlers(),
+        handlers={},
         policy=ProcessingPolicy(lease_seconds=settings.lease_seconds),
         nsi=SqlNsiCatalog(store),
     )
+    hub.handlers.update(build_handlers(hub))
+    return hub
 
 
 def encode_failure(failure: Failure) -> bytes:

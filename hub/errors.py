@@ -88,6 +88,37 @@ class E:
     AUT900009 = ErrorSpec("AUT900009", "Не пройдена аутентификация информационной системы", http_status=401)
     AUT900010 = ErrorSpec("AUT900010", "Алгоритм электронной подписи не поддерживается", http_status=401)
 
+    # --- GIS controls of importHouseUOData ({} = the object's values, as GIS words them) -------
+    INT004057 = ErrorSpec("INT004057", "Жилое помещение с номером {} встречается 2 или более раз")
+    INT004059 = ErrorSpec("INT004059", "Комната с номером {} в помещении {} встречается 2 или более раз")
+    INT004065 = ErrorSpec("INT004065", "Комната с номером {} встречается 2 или более раз")
+    INT004110 = ErrorSpec("INT004110", "Номер подъезда должен быть уникален для каждого дома")
+    INT004113 = ErrorSpec("INT004113", "Нежилое помещение с номером {} встречается 2 или более раз")
+    INT004132 = ErrorSpec("INT004132", "Дом уже размещен")
+    INT004170 = ErrorSpec(
+        "INT004170",
+        "Доступ запрещен для поставщика данных с идентификатором «{}». У организации отсутствуют функции",
+        http_status=403,
+    )
+    INT004171 = ErrorSpec(
+        "INT004171",
+        "Доступ запрещен для поставщика данных c идентификатором «{}». "
+        "У организации отсутствует основание для работы с домом {}",
+        http_status=403,
+    )
+
+    # --- hub codes: personal accounts (INT908xxx) --------------------------------------------
+    INT908001 = ErrorSpec("INT908001", "Лицевой счет с указанным номером уже размещен организацией")
+    INT908002 = ErrorSpec("INT908002", "Сумма долей внесения платы по открытым лицевым счетам помещения превышает 100%")
+    INT908003 = ErrorSpec(
+        "INT908003",
+        "Лицевой счет закрыт. Изменение закрытого лицевого счета невозможно, "
+        "для изменения откройте его повторно (передайте сведения без блока Closed)",
+    )
+    INT908004 = ErrorSpec("INT908004", "Не указано помещение лицевого счета")
+    INT908005 = ErrorSpec("INT908005", "Превышено допустимое количество помещений лицевого счета (99)")
+    INT908006 = ErrorSpec("INT908006", "Тип лицевого счета не может быть изменен")
+
     # --- hub codes: message handling (INT9xxxxx) ---------------------------------------------
     INT900001 = ErrorSpec(
         "INT900001",
@@ -99,14 +130,23 @@ class E:
 class HubError(Exception):
     """Raised when a request fails in a way the client must be told about.
 
+    ``params`` fill the ``{}`` slots of texts that name the object (INT004057 «… с номером {} …»).
     ``detail`` adds the specifics to the catalogue text; ``where`` points at the place
     (``line 12, /importAccountRequest/Account[3]/AccountNumber`` or ``sheet/row/column``).
     """
 
-    def __init__(self, spec: ErrorSpec, detail: str | None = None, *, where: str | None = None) -> None:
+    def __init__(
+        self,
+        spec: ErrorSpec,
+        detail: str | None = None,
+        *,
+        where: str | None = None,
+        params: tuple[object, ...] = (),
+    ) -> None:
         self.spec = spec
         self.detail = detail
         self.where = where
+        self.params = params
         super().__init__(self.message)
 
     @property
@@ -116,7 +156,7 @@ class HubError(Exception):
     @property
     def message(self) -> str:
         """Catalogue text, then the place, then the detail: what a client shows its user."""
-        parts = [self.spec.text]
+        parts = [self.spec.text.format(*self.params) if self.params else self.spec.text]
         if self.where:
             parts.append(f"Место: {self.where}")
         if self.detail:

@@ -1,0 +1,284 @@
+"""Personal accounts in the store: tables, the repository, import sessions and export views.
+
+Tables (migration ``0005_accounts``)::
+
+    accounts                 id PK, guid (hub uuid4, unique), org_id FK organizations (owner =
+                             the sender that created it), kind (isUOAccount …), account_number
+                             (unique per org_id), unique_number (unique), unified_number
+                             (ЕЛС, unique), service_counter (last ИЖКУ ordinal), living_persons,
+                             total_square/residential_square/heated_area (decimal text),
+                             close_reason_code/guid/name (NSI 22), close_date, close_description,
+                             payer_* (every PayerInfo field as a column), reasons (AccountReasons
+                             XML as received), created_at, updated_at
+    account_accommodations   id PK, account_id FK accounts, ordinal (the ИЖКУ suffix), target
+                             ('premises' | 'room' | 'house'), object_guid, house_guid (FIAS),
+                             share (decimal text), service_id (ИЖКУ, unique)
+
+Decimals are stored as their text, exactly as received: SQLite has no exact decimal type, and
+shares are summed in Python over a handful of rows. Concurrency: the AccountNumber rule is
+backed by a unique constraint (a race loses with the same coded error); the 100 % share rule
+takes a PostgreSQL advisory lock per object for the rest of the transaction (SQLite has one
+writer, which already serializes); an updated account row is locked ``FOR UPDATE``.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
+
+from hub.domain import accounts as dom
+from hub.domain.accounts import Account, AccountKind, Target
+from hub.errors import HubError
+from hub.services.accounts import Selection
+from hub.services.ports import HousingLookup
+from hub.store import sequences
+from hub.store.account_rows import accommodation_values, account_from_rows, account_values
+from hub.store.housing import SqlHousingLookup
+from hub.store.imports import SqlImportSession, SqlImportStore
+from hub.store.repositories import Store
+from hub.store.tables import Id, metadata
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("guid", String(36), nullable=False, unique=True),
+    Column("org_id", Id, ForeignKey("organizations.id"), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("account_number", String(30), nullable=True),
+    Column("unique_number", String(20), nullable=False, unique=True),
+    Column("unified_number", String(10), nullable=False, unique=True),
+    Column("service_counter", Integer, nullable=False),
+    Column("living_persons", Integer, nullable=True),
+    Column("total_square", String(40), nullable=True),
+    Column("residential_square", String(40), nullable=True),
+    Column("heated_area", String(40), nullable=True),
+    Column("close_reason_code", String(20), nullable=True),
+    Column("close_reason_guid", String(36), nullable=True),
+    Column("close_reason_name", Text, nullable=True),
+    Column("close_date", Date, nullable=True),
+    Column("close_description", String(250), nullable=True),
+    Column("payer_is_renter", Boolean, nullable=False),
+    Column("payer_accounts_divided", Boolean, nullable=False),
+    Column("payer_surname", String(256), nullable=True),
+    Column("payer_first_name", String(256), nullable=True),
+    Column("payer_patronymic", String(256), nullable=True),
+    Column("payer_sex", String(1), nullable=True),
+    Column("payer_birth_date", Date, nullable=True),
+    Column("payer_snils", String(11), nullable=True),
+    Column("payer_doc_type_code", String(20), nullable=True),
+    Column("payer_doc_type_guid", String(36), nullable=True),
+    Column("payer_doc_type_name", Text, nullable=True),
+    Column("payer_doc_series", String(45), nullable=True),
+    Column("payer_doc_number", String(45), nullable=True),
+    Column("payer_doc_issue_date", Date, nullable=True),
+    Column("payer_org_version_guid", String(36), nullable=True),
+    Column("reasons", LargeBinary, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("org_id", "account_number", name="uq_accounts_org_number"),
+)
+
+account_accommodations = Table(
+    "account_accommodations",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("account_id", Id, ForeignKey("accounts.id"), nullable=False),
+    Column("ordinal", Integer, nullable=False),
+    Column("target", String(10), nullable=False),
+    Column("object_guid", String(36), nullable=False),
+    Column("house_guid", String(36), nullable=True),
+    Column("share", String(10), nullable=True),
+    Column("service_id", String(13), nullable=False, unique=True),
+    UniqueConstraint("account_id", "ordinal", name="uq_account_accommodations_account_ordinal"),
+    Index("ix_account_accommodations_object", "object_guid"),
+    Index("ix_account_accommodations_house", "house_guid"),
+)
+
+
+def _is_postgres(conn: Connection) -> bool:
+    return conn.dialect.name == "postgresql"
+
+
+class SqlAccounts:
+    """``AccountRepository`` and ``AccountFinder`` on one connection (one transaction)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def _load(self, rows: Sequence[Any]) -> list[Account]:
+        if not rows:
+            return []
+        ids = [row.id for row in rows]
+        places: dict[int, list[Any]] = {i: [] for i in ids}
+        for chunk in range(0, len(ids), 500):
+            query = (
+                select(account_accommodations)
+                .where(account_accommodations.c.account_id.in_(ids[chunk : chunk + 500]))
+                .order_by(account_accommodations.c.account_id, account_accommodations.c.ordinal)
+            )
+            for place in self.conn.execute(query):
+                places[place.account_id].append(place)
+        return [account_from_rows(row, places[row.id]) for row in rows]
+
+    def get(self, guid: str, *, for_update: bool = False) -> Account | None:
+        query = select(accounts).where(accounts.c.guid == guid.lower())
+        if for_update and _is_postgres(self.conn):
+            query = query.with_for_update()
+        found = self._load(self.conn.execute(query).all())
+        return found[0] if found else None
+
+    def select(self, by: Selection, values: Sequence[str]) -> list[Account]:
+        query = select(accounts)
+        if by is Selection.GUID:
+            query = query.where(accounts.c.guid.in_(values))
+        elif by is Selection.UNIFIED_NUMBER:
+            query = query.where(accounts.c.unified_number.in_(values))
+        else:
+            column = (
+                account_accommodations.c.house_guid if by is Selection.HOUSE else account_accommodations.c.service_id
+            )
+            owners = select(account_accommodations.c.account_id).where(column.in_(values))
+            query = query.where(accounts.c.id.in_(owners))
+        return self._load(self.conn.execute(query.order_by(accounts.c.id)).all())
+
+    def number_taken(self, org_id: int, number: str, *, except_guid: str | None) -> bool:
+        query = select(func.count()).where(accounts.c.org_id == org_id, accounts.c.account_number == number)
+        if except_guid is not None:
+            query = query.where(accounts.c.guid != except_guid)
+        return bool(self.conn.execute(query).scalar_one())
+
+    def lock_objects(self, keys: Collection[tuple[Target, str]]) -> None:
+        if not _is_postgres(self.conn):
+            return
+        for guid in sorted({guid for _target, guid in keys}):
+            key = zlib.crc32(f"account-share:{guid}".encode())
+            self.conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+
+    def shares_taken(
+        self, org_id: int, kind: AccountKind, keys: Collection[tuple[Target, str]], *, except_guid: str | None
+    ) -> dict[tuple[Target, str], Decimal]:
+        wanted = set(keys)
+        places = account_accommodations
+        query = (
+            select(places.c.target, places.c.object_guid, places.c.share)
+            .join(accounts, accounts.c.id == account_accommodations.c.account_id)
+            .where(
+                accounts.c.org_id == org_id,
+                accounts.c.kind == kind.value,
+                accounts.c.close_date.is_(None),
+                account_accommodations.c.object_guid.in_([guid for _t, guid in wanted]),
+                account_accommodations.c.share.is_not(None),
+            )
+        )
+        if except_guid is not None:
+            query = query.where(accounts.c.guid != except_guid)
+        taken: dict[tuple[Target, str], Decimal] = {}
+        for row in self.conn.execute(query):
+            key = (Target(row.target), row.object_guid)
+            if key in wanted:
+                taken[key] = taken.get(key, Decimal(0)) + Decimal(row.share)
+        return taken
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def allocate(self, sequence: str) -> int:
+        return sequences.next_value(self.conn, sequence)
+
+    def _write(self, account: Account, account_id: int | None) -> None:
+        try:
+            if account_id is None:
+                account_id = self.conn.execute(
+                    insert(accounts).values(**account_values(account)).returning(accounts.c.id)
+                ).scalar_one()
+            else:
+                values = account_values(account)
+                self.conn.execute(update(accounts).where(accounts.c.id == account_id).values(**values))
+                old = account_accommodations.c.account_id == account_id
+                self.conn.execute(delete(account_accommodations).where(old))
+            places = accommodation_values(account, account_id)
+            if places:
+                self.conn.execute(insert(account_accommodations), places)
+        except IntegrityError as exc:
+            # The only constraint a valid command can hit is the number: a concurrent import won.
+            raise HubError(dom.Errors.NUMBER_TAKEN, f"AccountNumber {account.data.number}") from exc
+
+    def add(self, account: Account) -> None:
+        self._write(account, None)
+
+    def replace(self, account: Account) -> None:
+        account_id = self.conn.execute(select(accounts.c.id).where(accounts.c.guid == account.guid)).scalar_one()
+        self._write(account, account_id)
+
+
+# --- sessions and views -----------------------------------------------------------------------
+
+#: makes the HousingLookup of a connection (the houses capability's ``SqlHousingLookup``)
+HousingFactory = Callable[[Connection], HousingLookup]
+
+
+def sql_housing(conn: Connection) -> HousingLookup:
+    return SqlHousingLookup(conn)
+
+
+class AccountsImportSession(SqlImportSession):
+    """``AccountImportSession``: the import transaction with accounts and the housing registry."""
+
+    def __init__(self, conn: Connection, inbox_id: int, housing: HousingLookup) -> None:
+        super().__init__(conn, inbox_id)
+        self.accounts = SqlAccounts(conn)
+        self.housing = housing
+
+
+class AccountsExportView:
+    """``AccountExportView`` on a read connection."""
+
+    def __init__(self, conn: Connection, housing: HousingLookup) -> None:
+        self.accounts = SqlAccounts(conn)
+        self.housing = housing
+
+
+def account_import_store(store: Store, housing: HousingFactory = sql_housing) -> SqlImportStore[AccountsImportSession]:
+    """What ``make_import_account_handler(imports=…)`` takes."""
+    return SqlImportStore(store, lambda conn, inbox_id: AccountsImportSession(conn, inbox_id, housing(conn)))
+
+
+def account_export_view(
+    store: Store, housing: HousingFactory = sql_housing
+) -> Callable[[], AbstractContextManager[AccountsExportView]]:
+    """What ``make_export_account_handler(reading=…)`` takes: ``with reading() as view: …``."""
+
+    @contextmanager
+    def reading() -> Iterator[AccountsExportView]:
+        with store.reading() as conn:
+            yield AccountsExportView(conn, housing(conn))
+
+    return reading

@@ -1,0 +1,250 @@
+"""The housing registry in the store: houses, entrances, premises, living rooms, lifts.
+
+Table sketch (other capabilities — accounts, devices — join on these names; keep them stable):
+
+    houses        id PK, guid (= FIAS house GUID, unique), unique_number (unique, "yXE00019"),
+                  kind ('apartment' МКД | 'living' ЖД), manager_org_id FK organizations (nullable:
+                  the УО/ТСЖ/ЖСК the house is bound to), created_by_org_id, oktmo_code,
+                  olson_tz, state_code/guid/name (NSI 24), lifecycle_code/guid/name (NSI 338),
+                  … every field of the import as a column …, premises_counter, room_counter,
+                  annulled_at, created_at, modified_at
+    entrances     id PK, guid (hub uuid4, unique), house_id FK houses, number, storeys_count,
+                  creation_year, …, annulled_at, modified_at
+    premises      id PK, guid (hub uuid4, unique), house_id FK houses, kind ('residential' |
+                  'nonresidential'), number, unique_number (unique), entrance_number, …,
+                  annulled_at, modified_at
+    living_rooms  id PK, guid (hub uuid4, unique), house_id FK houses, premises_id FK premises
+                  (nullable: a room of a ЖД has no premises), number, unique_number, …,
+                  annulled_at, modified_at
+    lifts         id PK, guid (hub uuid4, unique), house_id FK houses, entrance_number, factory_num,
+                  type_code/guid/name (NSI 192), …, annulled_at, modified_at
+
+``SqlHousingLookup(conn).find(guid)`` answers ``hub.services.ports.HousingLookup`` for a house
+(FIAS GUID), premises or living room GUID.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Connection,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    select,
+    update,
+)
+
+from hub.errors import E, HubError
+from hub.services.ports import AuditEvent, HousingObject
+from hub.store.repositories import Store, write_audit
+from hub.store.tables import Id, metadata, organizations
+
+TS = DateTime(timezone=True)
+
+
+def _nsi(prefix: str) -> list[Column[object]]:
+    """An NSI reference as three columns: the Code it was matched by, the GUID and Name exported."""
+    return [Column(f"{prefix}_code", String(20)), Column(f"{prefix}_guid", String(36)), Column(f"{prefix}_name", Text)]
+
+
+def _cadastre() -> list[Column[object]]:
+    return [
+        Column("cadastral_number", String(255)),
+        Column("no_rso_registered", Boolean, nullable=False, default=False),
+        Column("no_cadastral_number", Boolean, nullable=False, default=False),
+        Column("conditional_number", Text),
+        Column("rights", JSON, nullable=False, default=list),  # [[R|E, RegNumber, RegDate], …]
+    ]
+
+
+def _tail() -> list[Column[object]]:
+    """Annulment and timestamps every housing object has."""
+    return [
+        *_nsi("annulment_reason"),
+        Column("annulment_info", Text),
+        Column("annulled_at", TS),
+        Column("created_at", TS, nullable=False),
+        Column("modified_at", TS, nullable=False),
+    ]
+
+
+houses = Table(
+    "houses",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("guid", String(36), nullable=False, unique=True),  # FIAS house GUID
+    Column("registry_guid", String(36), nullable=False, unique=True),  # HouseGUID (export 15.6.0.1+)
+    Column("kind", String(12), nullable=False),  # apartment (МКД) | living (ЖД)
+    Column("unique_number", String(20), nullable=False, unique=True),
+    Column("manager_org_id", Id, ForeignKey("organizations.id"), nullable=True),
+    Column("created_by_org_id", Id, ForeignKey("organizations.id"), nullable=True),
+    Column("child_counter", Integer, nullable=False, default=0),  # premises + rooms unique numbers
+    *_cadastre(),
+    Column("total_square", String(40)),  # decimals kept as sent: exact round trip
+    *_nsi("state"),
+    *_nsi("life_cycle_stage"),
+    Column("used_year", Integer),
+    Column("floor_count", Integer),
+    Column("oktmo_code", String(11)),
+    Column("oktmo_name", Text),
+    *_nsi("olson_tz"),
+    Column("cultural_heritage", Boolean),
+    Column("ogf", JSON, nullable=False, default=list),  # [[Code, value element, value], …]
+    Column("is_municipal_property", Boolean),
+    Column("is_region_property", Boolean),
+    Column("underground_floor_count", Integer),
+    Column("min_floor_count", Integer),
+    Column("has_blocks", Boolean),
+    Column("has_multiple_houses_with_same_address", Boolean),
+    *_tail(),
+)
+
+entrances = Table(
+    "entrances",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("guid", String(36), nullable=False, unique=True),
+    Column("house_id", Id, ForeignKey("houses.id"), nullable=False, index=True),
+    Column("number", String(255), nullable=False),
+    Column("fias_child_house_guid", String(36)),
+    Column("storeys_count", Integer),
+    Column("creation_year", Integer),
+    Column("information_confirmed", Boolean),
+    *_tail(),
+)
+
+premises = Table(
+    "premises",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("guid", String(36), nullable=False, unique=True),
+    Column("house_id", Id, ForeignKey("houses.id"), nullable=False),
+    Column("kind", String(16), nullable=False),  # residential | nonresidential
+    Column("unique_number", String(40), nullable=False, unique=True),
+    Column("number", String(255)),
+    *_cadastre(),
+    Column("ogf", JSON, nullable=False, default=list),
+    Column("information_confirmed", Boolean),
+    Column("entrance_number", String(255)),
+    Column("has_no_entrance", Boolean, nullable=False, default=False),
+    Column("fias_child_house_guid", String(36)),
+    *_nsi("premises_characteristic"),
+    Column("total_area", String(40)),
+    Column("gross_area", String(40)),
+    Column("no_gross_area", Boolean, nullable=False, default=False),
+    Column("is_common_property", Boolean),
+    *_tail(),
+    Index("ix_premises_house_kind_number", "house_id", "kind", "number"),
+)
+
+living_rooms = Table(
+    "living_rooms",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("guid", String(36), nullable=False, unique=True),
+    Column("house_id", Id, ForeignKey("houses.id"), nullable=False),
+    Column("premises_id", Id, ForeignKey("premises.id"), nullable=True),  # NULL: a room of a ЖД
+    Column("unique_number", String(40), nullable=False, unique=True),
+    Column("number", String(255)),
+    *_cadastre(),
+    Column("square", String(40)),
+    Column("ogf", JSON, nullable=False, default=list),
+    Column("information_confirmed", Boolean),
+    *_tail(),
+    Index("ix_living_rooms_house_premises", "house_id", "premises_id"),
+)
+
+lifts = Table(
+    "lifts",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("guid", String(36), nullable=False, unique=True),
+    Column("house_id", Id, ForeignKey("houses.id"), nullable=False, index=True),
+    Column("entrance_number", String(255), nullable=False),
+    Column("fias_child_house_guid", String(36)),
+    Column("factory_num", Text),
+    *_nsi("type"),
+    Column("ogf", JSON, nullable=False, default=list),
+    *_tail(),
+)
+
+
+class SqlHousingLookup:
+    """``HousingLookup`` on the caller's connection (so it sees the caller's own writes)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def find(self, guid: str) -> HousingObject | None:
+        key = guid.strip().lower()
+        house = self.conn.execute(
+            select(houses.c.guid, houses.c.manager_org_id, houses.c.annulled_at).where(houses.c.guid == key)
+        ).first()
+        if house is not None:
+            return HousingObject(
+                "house", house.guid, house.guid, house.manager_org_id, annulled=house.annulled_at is not None
+            )
+        row = self.conn.execute(
+            select(premises.c.guid, premises.c.annulled_at, houses.c.guid.label("house_guid"), houses.c.manager_org_id)
+            .join(houses, houses.c.id == premises.c.house_id)
+            .where(premises.c.guid == key)
+        ).first()
+        if row is not None:
+            return HousingObject(
+                "premises", row.guid, row.house_guid, row.manager_org_id, annulled=row.annulled_at is not None
+            )
+        room = self.conn.execute(
+            select(
+                living_rooms.c.guid,
+                living_rooms.c.annulled_at,
+                houses.c.guid.label("house_guid"),
+                houses.c.manager_org_id,
+                premises.c.guid.label("premises_guid"),
+            )
+            .join(houses, houses.c.id == living_rooms.c.house_id)
+            .outerjoin(premises, premises.c.id == living_rooms.c.premises_id)
+            .where(living_rooms.c.guid == key)
+        ).first()
+        if room is not None:
+            return HousingObject(
+                "room",
+                room.guid,
+                room.house_guid,
+                room.manager_org_id,
+                premises_guid=room.premises_guid,
+                annulled=room.annulled_at is not None,
+            )
+        return None
+
+
+def _set_manager(store: Store, fias_guid: str, org_id: int | None, actor: str, action: str) -> None:
+    key = fias_guid.strip().lower()
+    with store.writing() as conn:
+        current = conn.execute(select(houses.c.id, houses.c.manager_org_id).where(houses.c.guid == key)).first()
+        if current is None:
+            raise HubError(E.INT002034, f"Дом с FIASHouseGuid {key} не размещен")
+        if (
+            org_id is not None
+            and conn.execute(select(organizations.c.id).where(organizations.c.id == org_id)).first() is None
+        ):
+            raise HubError(E.AUT011002, f"Организация {org_id}")
+        conn.execute(update(houses).where(houses.c.id == current.id).values(manager_org_id=org_id))
+        detail: dict[str, object] = {"from": current.manager_org_id, "to": org_id}
+        write_audit(conn, AuditEvent(actor, action, "house", key, detail))
+
+
+def bind_house(store: Store, fias_guid: str, org_id: int, actor: str) -> None:
+    """Admin transfer: bind the house to ``org_id`` (replacing any manager), audited."""
+    _set_manager(store, fias_guid, org_id, actor, "house.bind")
+
+
+def unbind_house(store: Store, fias_guid: str, actor: str) -> None:
+    """Admin: release the house; the next import by a УО/ТСЖ/ЖСК binds it again. Audited."""
+    _set_manager(store, fias_guid, None, actor, "house.unbind")
