@@ -20,10 +20,10 @@ from hub.cli_client import client_app
 from hub.composition import Hub, build_hub
 from hub.config import Settings, load_settings
 from hub.contract import nsi_export, pki
-from hub.errors import HubError
+from hub.errors import E, HubError
 from hub.services.identity import generate_password, hash_password
 from hub.soap.app import create_app
-from hub.store import migrate
+from hub.store import housing, migrate
 from hub.store import nsi as nsi_store
 from hub.store.db import make_engine
 
@@ -36,6 +36,8 @@ app.add_typer(org_app, name="org")
 app.add_typer(cert_app, name="cert")
 nsi_app = typer.Typer(help="NSI reference books (справочники НСИ).", no_args_is_help=True)
 app.add_typer(nsi_app, name="nsi")
+house_app = typer.Typer(help="Houses: admin transfer between organizations.", no_args_is_help=True)
+app.add_typer(house_app, name="house")
 app.add_typer(client_app)  # `hub send` and `hub state`: an organization's side, for trying the hub
 
 ROLES = ("УО", "ТСЖ", "ЖСК", "РСО", "РЦ", "ОМС", "ОГВ", "РО", "ТКО")
@@ -199,8 +201,45 @@ def nsi_list() -> None:
     hub.close()
 
 
-def _serve(hub: Hub, host: str, port: int, *, banner: list[str] | None = None) -> None:
-    handle = worker.start(hub) if hub.settings.embedded else None
+@house_app.command("bind")
+def house_bind(
+    house: Annotated[str, typer.Option(help="FIASHouseGuid of the house")],
+    org: Annotated[str, typer.Option(help="orgPPAGUID of the organization that manages it now")],
+) -> None:
+    """Bind a house to an organization (replaces the current manager); audited."""
+    hub = _hub(_settings())
+    try:
+        target = hub.directory.organization_by_ppaguid(org)
+        if target is None:
+            raise HubError(E.AUT011002, f"orgPPAGUID {org}")
+        housing.bind_house(hub.store, house, target.id, ADMIN)
+    except HubError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    finally:
+        hub.close()
+    typer.echo(f"house {house.lower()} is managed by {target.ppaguid} ({target.name})")
+
+
+@house_app.command("unbind")
+def house_unbind(house: Annotated[str, typer.Option(help="FIASHouseGuid of the house")]) -> None:
+    """Release a house: the next import by a УО/ТСЖ/ЖСК binds it again; audited."""
+    hub = _hub(_settings())
+    try:
+        housing.unbind_house(hub.store, house, ADMIN)
+    except HubError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    finally:
+        hub.close()
+    typer.echo(f"house {house.lower()} has no manager")
+
+
+def _serve(
+    hub: Hub, host: str, port: int, *, banner: list[str] | None = None, handle: worker.RunningWorker | None = None
+) -> None:
+    if handle is None and hub.settings.embedded:
+        handle = worker.start(hub)
     base = f"http://{host}:{port}"
     for line in banner or []:
         typer.echo(line.format(base=base))
@@ -240,7 +279,14 @@ def demo_command(
     settings = demo.settings(data_dir)
     hub = _hub(settings)
     lines = demo.prepare(hub)
-    _serve(hub, host, port, banner=lines)
+    handle = worker.start(hub)
+    try:
+        lines += demo.load_sample_data(hub)
+    except Exception:
+        handle.stop()
+        hub.close()
+        raise
+    _serve(hub, host, port, banner=lines, handle=handle)
 
 
 def main() -> None:

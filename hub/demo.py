@@ -6,15 +6,24 @@ samples verify) and fixed demo identities, registered idempotently on every star
 
 from __future__ import annotations
 
+import time
+import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 from cryptography.hazmat.primitives.serialization import Encoding
+from lxml import etree
 
+from hub import ns
 from hub.composition import Hub
 from hub.config import Settings, load_settings
-from hub.contract import pki
-from hub.contract.operations import SERVICES
-from hub.services.identity import hash_password
+from hub.contract import pki, signature
+from hub.contract.operations import HOME_MANAGEMENT, SERVICES
+from hub.contract.xmlparse import parse_xml
+from hub.domain.messages import RequestState
+from hub.services.identity import TransportCredentials, hash_password
+from hub.soap import handling
+from hub.store.housing import SqlHousingLookup
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO_PKI = REPO / "samples" / "demo-pki"
@@ -22,6 +31,9 @@ DEMO_PKI = REPO / "samples" / "demo-pki"
 DEMO_ORG_PPAGUID = "1d7a2c5e-8f4b-4c3d-9e2a-0000000d0e01"
 DEMO_OTHER_PPAGUID = "1d7a2c5e-8f4b-4c3d-9e2a-0000000d0e02"
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - the demo's published test credential
+SAMPLES = REPO / "samples" / "requests"
+#: Sample data loaded on first start, in order, through the same pipeline clients use.
+SAMPLE_IMPORTS = (("importHouseUOData", "import-house-uo.xml"), ("importAccountData", "import-account.xml"))
 
 ORGS = (
     (DEMO_ORG_PPAGUID, "ООО «Демо УК»", "1027700000001", "7700000001", "770001001", "demo-org.pem"),
@@ -84,4 +96,53 @@ def prepare(hub: Hub) -> list[str]:
         f"  demo signing key/cert: {DEMO_PKI}/demo-org.key, demo-org.pem (test-only)",
         "  services index: {base}/",
     ]
+    return lines
+
+
+def _signed_request(body_file: Path, identity: pki.SigningIdentity) -> bytes:
+    """The sample's Body element in a fresh envelope, signed by the demo organization."""
+    envelope = etree.Element(ns.qname(ns.SOAP_ENV, "Envelope"), nsmap={"soapenv": ns.SOAP_ENV, "base": ns.BASE})
+    header = etree.SubElement(envelope, ns.qname(ns.SOAP_ENV, "Header"))
+    request_header = etree.SubElement(header, ns.qname(ns.BASE, "RequestHeader"))
+    etree.SubElement(request_header, ns.qname(ns.BASE, "Date")).text = datetime.now(UTC).isoformat()
+    etree.SubElement(request_header, ns.qname(ns.BASE, "MessageGUID")).text = str(uuid.uuid4())
+    etree.SubElement(request_header, ns.qname(ns.BASE, "orgPPAGUID")).text = DEMO_ORG_PPAGUID
+    body = etree.SubElement(envelope, ns.qname(ns.SOAP_ENV, "Body"))
+    body.append(parse_xml(body_file.read_bytes()))
+    return signature.sign_envelope(etree.tostring(envelope), identity)
+
+
+def demo_house_guid() -> str:
+    request = parse_xml((SAMPLES / "export-house.xml").read_bytes())
+    return (request.findtext(ns.qname(ns.HOUSE_MANAGEMENT, "FIASHouseGuid")) or "").strip().lower()
+
+
+def load_sample_data(hub: Hub, *, timeout: float = 60.0) -> list[str]:
+    """On first start: import the sample house and accounts as the demo organization would.
+
+    Needs a running worker (``hub demo`` starts it first). Idempotent: skipped when the demo
+    house is already in the registry.
+    """
+    with hub.store.reading() as conn:
+        if SqlHousingLookup(conn).find(demo_house_guid()) is not None:
+            return ["  sample data: already loaded"]
+    identity = pki.SigningIdentity.from_pem_files(DEMO_PKI / "demo-org.key", DEMO_PKI / "demo-org.pem")
+    lines = []
+    for operation, file_name in SAMPLE_IMPORTS:
+        answer = handling.handle(
+            hub,
+            HOME_MANAGEMENT,
+            _signed_request(SAMPLES / file_name, identity),
+            soap_action=f"urn:{operation}",
+            credentials=TransportCredentials(),
+        )
+        if answer.status != 200:
+            raise RuntimeError(f"demo sample {file_name} was refused: {answer.body[:500]!r}")
+        guid = parse_xml(answer.body).findtext(f".//{{{ns.BASE}}}Ack/{{{ns.BASE}}}MessageGUID") or ""
+        deadline = time.monotonic() + timeout
+        while (entry := hub.inbox.find(guid)) is None or entry.state != RequestState.PROCESSED:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"demo sample {file_name} was not processed in {timeout} s")
+            time.sleep(0.05)
+        lines.append(f"  sample data: {operation} {file_name} processed (MessageGUID {guid})")
     return lines

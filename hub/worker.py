@@ -23,13 +23,13 @@ from hub.queue.broker import INBOX_QUEUE, PROCESS_ACTOR
 log = logging.getLogger(__name__)
 
 
-def declare_actor(hub: Hub) -> dramatiq.Actor[[int], bool]:
+def declare_actor(hub: Hub) -> dramatiq.Actor[[int], None]:
     """Declare ``process_inbox`` on the hub's broker (idempotent)."""
     if PROCESS_ACTOR in hub.broker.actors:
         return hub.broker.get_actor(PROCESS_ACTOR)
 
-    def process_inbox(entry_id: int) -> bool:
-        return hub.process(entry_id)
+    def process_inbox(entry_id: int) -> None:
+        hub.process(entry_id)
 
     return dramatiq.Actor(
         process_inbox,

@@ -163,6 +163,26 @@ def test_demo_starts_and_answers_a_signed_request(tmp_path: Path) -> None:
             state = body_child(answer.content).findtext(f"{{{BASE}}}RequestState") or ""
             time.sleep(0.1)
         assert state == "3"
+        result = body_child(answer.content)
+        assert result.findtext(f"{{{BASE}}}ErrorMessage/{{{BASE}}}ErrorCode") == "INT002012"  # a random house
+        # The sample house was loaded at start, through the same pipeline.
+        from hub.demo import demo_house_guid
+
+        ack = httpx.post(
+            base + HM_PATH, content=signed(export_house_body(demo_house_guid()), identity, DEMO_ORG_PPAGUID)
+        )
+        hub_guid, _ = ack_guids(ack.content)
+        deadline = time.monotonic() + 30
+        while True:
+            answer = httpx.post(
+                base + HM_PATH, content=get_state(hub_guid, DEMO_ORG_PPAGUID), auth=(DEMO_ORG_PPAGUID, DEMO_PASSWORD)
+            )
+            result = body_child(answer.content)
+            if result.findtext(f"{{{BASE}}}RequestState") == "3" or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        exported = result.find("{http://dom.gosuslugi.ru/schema/integration/house-management/}exportHouseResult")
+        assert exported is not None, etree.tostring(result)[:500]
         hub_cert = httpx.get(base + "/hub/certificate.pem").content
         assert hub_cert == (DEMO_PKI / "hub.pem").read_bytes()
         verified = signature.verify_envelope(etree.fromstring(answer.content))
@@ -171,3 +191,37 @@ def test_demo_starts_and_answers_a_signed_request(tmp_path: Path) -> None:
         os.killpg(proc.pid, 15)
         output = proc.communicate(timeout=20)[0].decode()
     assert "zhkh-hub demo" in output and f"http://127.0.0.1:{port}" in output and DEMO_ORG_PPAGUID in output
+    assert "sample data: importHouseUOData import-house-uo.xml processed" in output
+    assert "sample data: importAccountData import-account.xml processed" in output
+
+
+def test_house_bind_and_unbind(data_dir: Path) -> None:
+    from sqlalchemy import select
+
+    from hub.store.housing import houses
+    from tests.accounts.builders import add_house
+
+    first, _ = _org_add()
+    second, _ = _org_add()
+    directory = _directory(data_dir)
+    org_a = directory.organization_by_ppaguid(first)
+    org_b = directory.organization_by_ppaguid(second)
+    assert org_a is not None and org_b is not None
+    with directory.store.writing() as conn:
+        house = add_house(conn, org_a.id, premises_count=1, rooms=0)
+
+    def manager() -> int | None:
+        with directory.store.reading() as conn:
+            return conn.execute(select(houses.c.manager_org_id).where(houses.c.guid == house.fias)).scalar_one()
+
+    bound = runner.invoke(app, ["house", "bind", "--house", house.fias.upper(), "--org", second])
+    assert bound.exit_code == 0, bound.output
+    assert manager() == org_b.id
+    assert runner.invoke(app, ["house", "unbind", "--house", house.fias]).exit_code == 0
+    assert manager() is None
+    unknown = runner.invoke(app, ["house", "bind", "--house", str(uuid.uuid4()), "--org", second])
+    assert unknown.exit_code == 2 and "INT002034" in unknown.output
+    from hub.store.repositories import SqlAudit
+
+    actions = [e.action for e in SqlAudit(directory.store).events("house", house.fias)]
+    assert actions[-2:] == ["house.bind", "house.unbind"]

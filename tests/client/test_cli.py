@@ -96,14 +96,22 @@ def demo_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
         terminate(process)
 
 
-def test_send_waits_and_prints_the_whole_message_error(demo_hub: Demo) -> None:
+def test_send_waits_and_prints_the_export_of_the_demo_house(demo_hub: Demo) -> None:
     done = demo_hub.send("exportHouseData", "export-house.xml")
-    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.returncode == 0, done.stdout + done.stderr
     assert "Ack: MessageGUID" in done.stdout
     assert "RequestState: 3" in done.stdout
-    assert "ErrorMessage INT002012" in done.stdout
+    assert "exportHouseResult" in done.stdout
     assert "hub signature verified" in done.stdout
     assert demo.DEMO_PASSWORD not in done.stdout + done.stderr
+
+
+def test_send_waits_and_prints_the_whole_message_error(demo_hub: Demo, tmp_path: Path) -> None:
+    unknown = tmp_path / "export-unknown-house.xml"
+    unknown.write_bytes((SAMPLES / "export-house.xml").read_bytes().replace(b"00000000f1a5", b"0000000fffff"))
+    done = demo_hub.send("exportHouseData", str(unknown))
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "ErrorMessage INT002012" in done.stdout
 
 
 def test_send_without_waiting_then_state(demo_hub: Demo, tmp_path: Path) -> None:
@@ -116,8 +124,8 @@ def test_send_without_waiting_then_state(demo_hub: Demo, tmp_path: Path) -> None
         "state", message_guid, "--service", "home-management", "--org", demo.DEMO_ORG_PPAGUID, "--wait",
         "--save", str(saved), "--hub-cert", str(PKI / "hub.pem"),
     )  # fmt: skip
-    assert state.returncode == 2, state.stdout + state.stderr
-    assert f"MessageGUID {message_guid}" in state.stdout and "INT002012" in state.stdout
+    assert state.returncode == 0, state.stdout + state.stderr
+    assert f"MessageGUID {message_guid}" in state.stdout and "exportHouseResult" in state.stdout
     assert b"getStateResult" in saved.read_bytes()
 
 
