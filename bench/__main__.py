@@ -9,7 +9,7 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from bench import intake
+from bench import accounts, intake
 from bench.common import machine
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -35,6 +35,17 @@ def main(argv: list[str]) -> int:
             print(f"{'message':36} {'bytes':>8} {'hub msg/s':>10} {'raw msg/s':>10} {'ratio':>6}")
             for r in rows:
                 print(f"{r.kind:36} {r.size_bytes:8} {r.hub_per_s:10.1f} {r.raw_per_s:10.1f} {r.ratio:6.2f}")
+    if which in {"accounts", "all"}:
+        print("\nAccounts end to end: fresh signed 100-account messages, 4 clients, to the last result")
+        print(f"{'shape':11} {'accounts':>8} {'msg bytes':>9} {'hub acc/s':>10} {'raw acc/s':>10} {'ratio':>6}")
+        report["accounts"] = []
+        for shape in shapes():
+            r = accounts.run(shape=shape)
+            report["accounts"].append(asdict(r) | {"ratio": r.ratio})  # type: ignore[union-attr]
+            print(
+                f"{r.shape:11} {r.accounts:8} {r.message_bytes:9} {r.hub_accounts_per_s:10.1f}"
+                f" {r.raw_accounts_per_s:10.1f} {r.ratio:6.2f}"
+            )
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
     out.write_text(json.dumps(report, indent=2, ensure_ascii=False))

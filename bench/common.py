@@ -43,6 +43,7 @@ def free_port() -> int:
 class BenchOrg:
     ppaguid: str
     identity: SigningIdentity
+    id: int = 0
 
 
 def register_orgs(database_url: str, count: int) -> list[BenchOrg]:
@@ -77,7 +78,7 @@ def register_orgs(database_url: str, count: int) -> list[BenchOrg]:
             operator_for=[],
             actor="bench",
         )
-        orgs.append(BenchOrg(ppaguid, identity))
+        orgs.append(BenchOrg(ppaguid, identity, org.id))
     engine.dispose()
     return orgs
 

@@ -1,0 +1,165 @@
+"""Accounts end to end: fresh signed 100-account messages from several clients, vs the raw limit.
+
+hub:  several client threads (one per organization, each with its own house) post fresh signed
+      importAccountData messages of 100 accounts and poll getState until every message is
+      processed; rate = accounts with a good CommonResult / wall time from the first POST to
+      the last result. Embedded: one ``hub serve`` (worker threads inside). Production:
+      ``hub serve`` + 2 ``hub worker`` processes on PostgreSQL + Redis.
+raw:  the same kind of messages in one process, no HTTP, no queue, no rules: safe parse +
+      strict signature verify + XSD validation + one batched insert of the message's 100
+      account rows into an accounts-shaped table.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from lxml import etree
+from sqlalchemy import Column, Integer, LargeBinary, MetaData, String, Table, insert
+
+from bench.common import PASSWORD, BenchOrg, hub_processes, register_orgs, settings_env, storage
+from hub import ns
+from hub.contract import signature
+from hub.contract.schemas import Schemas
+from hub.contract.xmlparse import parse_xml
+from hub.store import migrate
+from hub.store.db import make_engine
+from tests.accounts.builders import Acc, add_house, import_request
+from tests.messages import HM_PATH, envelope, get_state, header_xml
+
+BASE = ns.BASE
+
+
+@dataclass
+class AccountsResult:
+    shape: str
+    clients: int
+    messages: int
+    accounts: int
+    message_bytes: int
+    hub_accounts_per_s: float
+    raw_accounts_per_s: float
+
+    @property
+    def ratio(self) -> float:
+        return self.hub_accounts_per_s / self.raw_accounts_per_s
+
+
+def _messages(org: BenchOrg, premises: list[str], count: int, per_message: int, tag: str) -> list[bytes]:
+    out = []
+    for m in range(count):
+        accounts = [
+            Acc(
+                places=[("PremisesGUID", premises[(m * per_message + i) % len(premises)], None)],
+                number=f"{tag}-{m}-{i}-{uuid.uuid4().hex[:6]}",
+            )
+            for i in range(per_message)
+        ]
+        body = etree.tostring(import_request(accounts)).decode()
+        out.append(signature.sign_envelope(envelope(body, header_xml(org.ppaguid)), org.identity))
+    return out
+
+
+def raw_rate(messages: list[bytes], scratch_db: Path) -> float:
+    schemas = Schemas.load()
+    engine = make_engine(f"sqlite:///{scratch_db}")
+    table = Table(
+        "accounts_raw",
+        MetaData(),
+        Column("id", Integer, primary_key=True),
+        Column("guid", String(36)),
+        Column("number", String(64)),
+        Column("payload", LargeBinary),
+    )
+    table.metadata.create_all(engine)
+    accounts = 0
+    started = time.perf_counter()
+    for data in messages:
+        verified = signature.verify_envelope(parse_xml(data))
+        schemas.validate(verified.element)
+        rows = [
+            {
+                "guid": str(uuid.uuid4()),
+                "number": account.findtext(f"{{{ns.HOUSE_MANAGEMENT}}}AccountNumber"),
+                "payload": etree.tostring(account),
+            }
+            for account in verified.element.iterchildren(f"{{{ns.HOUSE_MANAGEMENT}}}Account")
+        ]
+        with engine.begin() as conn:
+            conn.execute(insert(table), rows)
+        accounts += len(rows)
+    elapsed = time.perf_counter() - started
+    engine.dispose()
+    return accounts / elapsed
+
+
+def _client(base: str, org: BenchOrg, messages: list[bytes]) -> int:
+    """Post this organization's messages, then poll each to state 3; the good CommonResults."""
+    client = httpx.Client(timeout=120)
+    guids = []
+    for data in messages:
+        response = client.post(
+            base + HM_PATH,
+            content=data,
+            headers={"Content-Type": "text/xml; charset=utf-8", "SOAPAction": "urn:importAccountData"},
+        )
+        if response.status_code != 200:
+            raise RuntimeError(response.text[:500])
+        guids.append(parse_xml(response.content).findtext(f".//{{{BASE}}}Ack/{{{BASE}}}MessageGUID") or "")
+    good = 0
+    for guid in guids:
+        while True:
+            answer = client.post(base + HM_PATH, content=get_state(guid, org.ppaguid), auth=(org.ppaguid, PASSWORD))
+            result = parse_xml(answer.content)
+            if result.findtext(f".//{{{BASE}}}RequestState") == "3":
+                break
+            time.sleep(0.02)
+        results = result.findall(f".//{{{ns.HOUSE_MANAGEMENT}}}CommonResult")
+        good += sum(1 for r in results if r.find(f"{{{BASE}}}Error") is None)
+    client.close()
+    return good
+
+
+def run(
+    *, shape: str = "embedded", clients: int = 4, messages_per_client: int = 3, per_message: int = 100
+) -> AccountsResult:
+    with tempfile.TemporaryDirectory(prefix="hub-bench-") as tmp, storage(shape) as (db_url, broker_url):
+        data_dir = Path(tmp) / "data"
+        env = settings_env(data_dir, db_url, broker_url)
+        url = db_url or f"sqlite:///{data_dir / 'hub.sqlite3'}"
+        orgs = register_orgs(url, clients)
+        engine = make_engine(url)
+        migrate.upgrade(engine)
+        houses = []
+        with engine.begin() as conn:
+            for org in orgs:
+                houses.append(add_house(conn, org.id, premises_count=per_message, rooms=0))
+        engine.dispose()
+
+        raw_messages = [
+            m for org, house in zip(orgs, houses, strict=True)
+            for m in _messages(org, house.premises, messages_per_client, per_message, "raw")
+        ]  # fmt: skip
+        raw = raw_rate(raw_messages, Path(tmp) / "raw.sqlite3")
+
+        batches = [
+            _messages(org, house.premises, messages_per_client, per_message, "hub")
+            for org, house in zip(orgs, houses, strict=True)
+        ]
+        with hub_processes(env, workers=2 if shape == "production" else 0) as base:
+            started = time.perf_counter()
+            with ThreadPoolExecutor(clients) as pool:
+                good = sum(pool.map(lambda pair: _client(base, *pair), zip(orgs, batches, strict=True)))
+            elapsed = time.perf_counter() - started
+        expected = clients * messages_per_client * per_message
+        if good != expected:
+            raise RuntimeError(f"{expected - good} accounts failed")
+        return AccountsResult(
+            shape, clients, clients * messages_per_client, good, len(batches[0][0]), good / elapsed, raw
+        )
