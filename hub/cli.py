@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 
 from hub import __version__, demo, worker
 from hub.cli_client import client_app
-from hub.composition import Hub, build_hub
+from hub.composition import Hub, SchemaOutdatedError, build_hub
 from hub.config import Settings, load_settings
 from hub.contract import nsi_export, pki
 from hub.errors import E, HubError
@@ -49,7 +49,12 @@ def _settings(data_dir: Path | None = None) -> Settings:
 
 
 def _hub(settings: Settings) -> Hub:
-    return build_hub(settings, upgrade_schema=True)
+    """The embedded shape migrates its SQLite file itself; production requires `hub db upgrade`."""
+    try:
+        return build_hub(settings)
+    except SchemaOutdatedError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(3) from None
 
 
 @app.command()
@@ -265,7 +270,7 @@ def serve(
 def worker_command(threads: Annotated[int | None, typer.Option(help="Worker threads")] = None) -> None:
     """Process queued messages (production shape: run any number of these)."""
     logging.basicConfig(level=logging.INFO)
-    worker.run_forever(build_hub(_settings()), threads=threads)
+    worker.run_forever(_hub(_settings()), threads=threads)
 
 
 @app.command("demo")

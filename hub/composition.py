@@ -159,12 +159,28 @@ def build_handlers(hub: Hub) -> dict[str, Handler]:
     }
 
 
+class SchemaOutdatedError(RuntimeError):
+    """Raised when a production database is not at the schema this code needs."""
+
+
 def build_hub(settings: Settings, *, upgrade_schema: bool | None = None) -> Hub:
-    """Wire a hub. The embedded shape migrates its SQLite file on start unless told not to."""
+    """Wire a hub.
+
+    The embedded shape migrates its SQLite file on start (one process owns it). Production
+    never migrates implicitly — N processes starting at once would race — and refuses to start
+    on an outdated schema: the operator runs ``hub db upgrade`` once per release.
+    """
     Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.effective_database_url)
     if upgrade_schema if upgrade_schema is not None else settings.embedded:
         migrate.upgrade(engine)
+    else:
+        current, head = migrate.current_revision(engine), migrate.head_revision()
+        if current != head:
+            engine.dispose()
+            raise SchemaOutdatedError(
+                f"database schema is at {current or 'nothing'}, this hub needs {head}: run `hub db upgrade`"
+            )
     store = Store(engine)
     broker = make_broker(settings.broker_url)
     hub = Hub(

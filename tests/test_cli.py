@@ -225,3 +225,22 @@ def test_house_bind_and_unbind(data_dir: Path) -> None:
 
     actions = [e.action for e in SqlAudit(directory.store).events("house", house.fias)]
     assert actions[-2:] == ["house.bind", "house.unbind"]
+
+
+def test_production_refuses_an_outdated_schema_and_db_upgrade_fixes_it(tmp_path: Path) -> None:
+    from tests.e2e.harness import postgres_database
+
+    with postgres_database() as url:
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("HUB_")},
+            "HUB_DATA_DIR": str(tmp_path / "data"),
+            "HUB_DATABASE_URL": url,
+            "HUB_BROKER_URL": os.environ.get("HUB_TEST_REDIS_URL", "redis://127.0.0.1:1/0"),
+        }
+        hub_bin = str(Path(sys.executable).parent / "hub")
+        refused = subprocess.run([hub_bin, "org", "list"], env=env, capture_output=True, text=True, check=False)
+        assert refused.returncode == 3 and "hub db upgrade" in refused.stderr
+        upgraded = subprocess.run([hub_bin, "db", "upgrade"], env=env, capture_output=True, text=True, check=False)
+        assert upgraded.returncode == 0, upgraded.stderr
+        listed = subprocess.run([hub_bin, "org", "list"], env=env, capture_output=True, text=True, check=False)
+        assert listed.returncode == 0, listed.stderr
