@@ -63,6 +63,9 @@ class Hub:
     policy: ProcessingPolicy
     nsi: SqlNsiCatalog
     worker_name: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
+    #: signed getState answers for unfinished requests, by (inbox id, state): a client polling
+    #: every few ms would otherwise cost an XAdES signature per poll (see hub.soap.handling)
+    pending_responses: dict[tuple[int, int], bytes] = field(default_factory=dict)
 
     def process(self, entry_id: int) -> bool:
         """Process one inbox entry (what the dramatiq actor runs)."""

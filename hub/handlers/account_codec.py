@@ -46,8 +46,10 @@ def _q(namespace: str, local: str) -> str:
 
 
 def _text(parent: etree._Element, namespace: str, local: str) -> str | None:
-    value = parent.findtext(_q(namespace, local))
-    return value.strip() if value is not None else None
+    """``findtext`` of a direct child; iterchildren runs in C (findtext goes through ElementPath)."""
+    for child in parent.iterchildren(_q(namespace, local)):
+        return (child.text or "").strip()
+    return None
 
 
 def _decimal(parent: etree._Element, local: str) -> Decimal | None:

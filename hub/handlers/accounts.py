@@ -14,8 +14,9 @@ composition root decides what is behind them. The store side provides them; in
     hub.handlers["exportAccountData"] = accounts.make_export_account_handler(
         reading=account_export_view(hub.store))
 
-Import goes through ``hub.services.imports.run_import``: each account is applied in its own
-savepoint and its outcome is recorded in the same transaction, so a crashed worker's
+Import goes through ``hub.services.imports.run_import``: a chunk of accounts is applied at once
+(``hub.services.account_chunks``; per account in its own savepoint when the chunk path declines
+or loses a race) and the outcomes are recorded in the same transaction, so a crashed worker's
 successor skips what was committed and the result has exactly one CommonResult per account.
 """
 
@@ -29,6 +30,7 @@ from hub import ns
 from hub.contract import results
 from hub.contract.xmlparse import parse_xml
 from hub.handlers.account_codec import decode_import, encode_account, import_account_extension
+from hub.services.account_chunks import AccountChunkImport
 from hub.services.accounts import AccountExportView, AccountImport, AccountImportSession, Selection, export_accounts
 from hub.services.imports import ImportStore, run_import
 from hub.services.ports import InboxEntry, NsiCatalog
@@ -56,10 +58,12 @@ def make_import_account_handler(
     progress: Progress = _no_progress,
     clock: Callable[[], datetime] = _utcnow,
     region: str = "00",
+    chunked: bool = True,
 ) -> Handler:
     """importAccountData: up to 100 accounts, one CommonResult each.
 
     ``region`` is the two-digit prefix of the ЕЛС the hub assigns (see ``hub.domain.accounts``).
+    ``chunked=False`` turns the chunk fast path off (tests compare both paths).
     """
 
     def handle(entry: InboxEntry, payload: bytes) -> bytes:
@@ -71,6 +75,7 @@ def make_import_account_handler(
             store=imports,
             chunk_size=chunk_size,
             after_chunk=progress(entry),
+            apply_chunk=AccountChunkImport(entry.sender_id, nsi, clock, region) if chunked else None,
         )
         result = results.import_result(ns.HOUSE_MANAGEMENT, IMPORT_RESULT_VERSION, outcomes, import_account_extension)
         return results.serialize(results.container([result]))

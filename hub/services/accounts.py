@@ -49,8 +49,23 @@ SEQ_UNIFIED_NUMBER = "account_els"
 _HOUSING_KIND = {Target.PREMISES: "premises", Target.ROOM: "room", Target.HOUSE: "house"}
 
 
+@dataclass(frozen=True, slots=True)
+class HeldShare:
+    """A share an open account holds on an object (what the 100 % rule sums)."""
+
+    account_guid: str
+    kind: AccountKind
+    key: tuple[Target, str]
+    share: Decimal
+
+
 class AccountRepository(Protocol):
-    """Accounts in the caller's transaction."""
+    """Accounts in the caller's transaction.
+
+    The second group serves the chunk fast path (``hub.services.account_chunks``): the same
+    reads for many objects in one query each, and one batched write that raises
+    ``ChunkConflictError`` when a constraint shows another worker got there first.
+    """
 
     def get(self, guid: str, *, for_update: bool = False) -> Account | None: ...
     def number_taken(self, org_id: int, number: str, *, except_guid: str | None) -> bool: ...
@@ -61,6 +76,12 @@ class AccountRepository(Protocol):
     def add(self, account: Account) -> None: ...
     def replace(self, account: Account) -> None: ...
     def allocate(self, sequence: str) -> int: ...
+
+    def get_many(self, guids: Collection[str], *, for_update: bool = False) -> dict[str, Account]: ...
+    def number_owners(self, org_id: int, numbers: Collection[str]) -> dict[str, str]: ...
+    def open_shares(self, org_id: int, object_guids: Collection[str]) -> list[HeldShare]: ...
+    def allocate_many(self, sequence: str, count: int) -> list[int]: ...
+    def write_chunk(self, created: Sequence[Account], changed: Sequence[Account]) -> None: ...
 
 
 class AccountImportSession(ImportSession, Protocol):

@@ -7,7 +7,7 @@ dataclasses so services never see a database row or an XML element.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -154,3 +154,6 @@ class HousingLookup(Protocol):
     """Read access to the housing registry, bound to the caller's transaction."""
 
     def find(self, guid: str) -> HousingObject | None: ...
+    def find_many(self, guids: Collection[str]) -> dict[str, HousingObject]:
+        """``find`` for many GUIDs in a few queries; keyed by the GUID stripped and lowercased."""
+        ...

@@ -43,6 +43,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    bindparam,
     delete,
     func,
     insert,
@@ -55,7 +56,8 @@ from sqlalchemy.exc import IntegrityError
 from hub.domain import accounts as dom
 from hub.domain.accounts import Account, AccountKind, Target
 from hub.errors import HubError
-from hub.services.accounts import Selection
+from hub.services.accounts import HeldShare, Selection
+from hub.services.imports import ChunkConflictError
 from hub.services.ports import HousingLookup
 from hub.store import sequences
 from hub.store.account_rows import accommodation_values, account_from_rows, account_values
@@ -122,6 +124,15 @@ account_accommodations = Table(
 )
 
 
+#: prebuilt statements, executed with parameter dicts (no per-call statement building)
+_INSERT_ACCOUNT = insert(accounts)
+_INSERT_RETURNING_ID = insert(accounts).returning(accounts.c.id)
+_UPDATE_BY_ID = update(accounts).where(accounts.c.id == bindparam("_id"))
+_INSERT_PLACES = insert(account_accommodations)
+#: one advisory lock per key, taken in the array's order (unnest keeps it)
+_LOCK_OBJECTS = text("SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(:keys AS bigint[])) AS t(k)")
+
+
 def _is_postgres(conn: Connection) -> bool:
     return conn.dialect.name == "postgresql"
 
@@ -177,11 +188,11 @@ class SqlAccounts:
         return bool(self.conn.execute(query).scalar_one())
 
     def lock_objects(self, keys: Collection[tuple[Target, str]]) -> None:
+        """The per-object share locks, in GUID order (one statement: a chunk locks many)."""
         if not _is_postgres(self.conn):
             return
-        for guid in sorted({guid for _target, guid in keys}):
-            key = zlib.crc32(f"account-share:{guid}".encode())
-            self.conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+        ordered = [zlib.crc32(f"account-share:{guid}".encode()) for guid in sorted({guid for _target, guid in keys})]
+        self.conn.execute(_LOCK_OBJECTS, {"keys": ordered})
 
     def shares_taken(
         self, org_id: int, kind: AccountKind, keys: Collection[tuple[Target, str]], *, except_guid: str | None
@@ -213,20 +224,96 @@ class SqlAccounts:
     def allocate(self, sequence: str) -> int:
         return sequences.next_value(self.conn, sequence)
 
+    # --- chunks (hub.services.account_chunks) -------------------------------------------------
+
+    def get_many(self, guids: Collection[str], *, for_update: bool = False) -> dict[str, Account]:
+        found: dict[str, Account] = {}
+        keys = sorted({guid.lower() for guid in guids})
+        for start in range(0, len(keys), 500):
+            query = select(accounts).where(accounts.c.guid.in_(keys[start : start + 500])).order_by(accounts.c.guid)
+            if for_update and _is_postgres(self.conn):
+                query = query.with_for_update()
+            found.update((a.guid, a) for a in self._load(self.conn.execute(query).all()))
+        return found
+
+    def number_owners(self, org_id: int, numbers: Collection[str]) -> dict[str, str]:
+        owners: dict[str, str] = {}
+        wanted = sorted(numbers)
+        for start in range(0, len(wanted), 500):
+            query = select(accounts.c.account_number, accounts.c.guid).where(
+                accounts.c.org_id == org_id, accounts.c.account_number.in_(wanted[start : start + 500])
+            )
+            owners.update((row.account_number, row.guid) for row in self.conn.execute(query))
+        return owners
+
+    def open_shares(self, org_id: int, object_guids: Collection[str]) -> list[HeldShare]:
+        places = account_accommodations
+        held: list[HeldShare] = []
+        wanted = sorted(object_guids)
+        for start in range(0, len(wanted), 500):
+            query = (
+                select(accounts.c.guid, accounts.c.kind, places.c.target, places.c.object_guid, places.c.share)
+                .join(accounts, accounts.c.id == places.c.account_id)
+                .where(
+                    accounts.c.org_id == org_id,
+                    accounts.c.close_date.is_(None),
+                    places.c.object_guid.in_(wanted[start : start + 500]),
+                    places.c.share.is_not(None),
+                )
+            )
+            held.extend(
+                HeldShare(row.guid, AccountKind(row.kind), (Target(row.target), row.object_guid), Decimal(row.share))
+                for row in self.conn.execute(query)
+            )
+        return held
+
+    def allocate_many(self, sequence: str, count: int) -> list[int]:
+        return sequences.next_values(self.conn, sequence, count)
+
+    def _ids(self, guids: Sequence[str]) -> dict[str, int]:
+        ids: dict[str, int] = {}
+        for start in range(0, len(guids), 500):
+            query = select(accounts.c.guid, accounts.c.id).where(accounts.c.guid.in_(guids[start : start + 500]))
+            ids.update((row.guid, row.id) for row in self.conn.execute(query))
+        return ids
+
+    def write_chunk(self, created: Sequence[Account], changed: Sequence[Account]) -> None:
+        """Updates, then inserts, then all accommodations, each one executemany.
+
+        Updates go first: an update may free a number a later new account of the chunk takes.
+        A constraint violation means a concurrent import got a number first: ``ChunkConflictError``
+        (the caller redoes the chunk per object, where the loser gets NUMBER_TAKEN).
+        """
+        places: list[dict[str, Any]] = []
+        try:
+            if changed:
+                ids = self._ids([a.guid for a in changed])
+                self.conn.execute(_UPDATE_BY_ID, [{"_id": ids[a.guid], **account_values(a)} for a in changed])
+                self.conn.execute(
+                    delete(account_accommodations).where(account_accommodations.c.account_id.in_(ids.values()))
+                )
+                places.extend(p for a in changed for p in accommodation_values(a, ids[a.guid]))
+            if created:
+                # No RETURNING: SQLite would run an executemany with RETURNING row by row.
+                self.conn.execute(_INSERT_ACCOUNT, [account_values(a) for a in created])
+                new_ids = self._ids([a.guid for a in created])
+                places.extend(p for a in created for p in accommodation_values(a, new_ids[a.guid]))
+            if places:
+                self.conn.execute(_INSERT_PLACES, places)
+        except IntegrityError as exc:
+            raise ChunkConflictError(str(exc.orig)) from exc
+
     def _write(self, account: Account, account_id: int | None) -> None:
         try:
             if account_id is None:
-                account_id = self.conn.execute(
-                    insert(accounts).values(**account_values(account)).returning(accounts.c.id)
-                ).scalar_one()
+                account_id = self.conn.execute(_INSERT_RETURNING_ID, account_values(account)).scalar_one()
             else:
-                values = account_values(account)
-                self.conn.execute(update(accounts).where(accounts.c.id == account_id).values(**values))
+                self.conn.execute(_UPDATE_BY_ID, {"_id": account_id, **account_values(account)})
                 old = account_accommodations.c.account_id == account_id
                 self.conn.execute(delete(account_accommodations).where(old))
             places = accommodation_values(account, account_id)
             if places:
-                self.conn.execute(insert(account_accommodations), places)
+                self.conn.execute(_INSERT_PLACES, places)
         except IntegrityError as exc:
             # The only constraint a valid command can hit is the number: a concurrent import won.
             raise HubError(dom.Errors.NUMBER_TAKEN, f"AccountNumber {account.data.number}") from exc

@@ -25,6 +25,8 @@ Table sketch (other capabilities — accounts, devices — join on these names; 
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -183,45 +185,56 @@ class SqlHousingLookup:
         self.conn = conn
 
     def find(self, guid: str) -> HousingObject | None:
-        key = guid.strip().lower()
-        house = self.conn.execute(
-            select(houses.c.guid, houses.c.manager_org_id, houses.c.annulled_at).where(houses.c.guid == key)
-        ).first()
-        if house is not None:
-            return HousingObject(
-                "house", house.guid, house.guid, house.manager_org_id, annulled=house.annulled_at is not None
-            )
-        row = self.conn.execute(
-            select(premises.c.guid, premises.c.annulled_at, houses.c.guid.label("house_guid"), houses.c.manager_org_id)
-            .join(houses, houses.c.id == premises.c.house_id)
-            .where(premises.c.guid == key)
-        ).first()
-        if row is not None:
-            return HousingObject(
-                "premises", row.guid, row.house_guid, row.manager_org_id, annulled=row.annulled_at is not None
-            )
-        room = self.conn.execute(
-            select(
-                living_rooms.c.guid,
-                living_rooms.c.annulled_at,
-                houses.c.guid.label("house_guid"),
-                houses.c.manager_org_id,
-                premises.c.guid.label("premises_guid"),
-            )
-            .join(houses, houses.c.id == living_rooms.c.house_id)
-            .outerjoin(premises, premises.c.id == living_rooms.c.premises_id)
-            .where(living_rooms.c.guid == key)
-        ).first()
-        if room is not None:
-            return HousingObject(
-                "room",
-                room.guid,
-                room.house_guid,
-                room.manager_org_id,
-                premises_guid=room.premises_guid,
-                annulled=room.annulled_at is not None,
-            )
-        return None
+        """The house (by FIAS GUID), premises or living room with this GUID."""
+        return self.find_many([guid]).get(guid.strip().lower())
+
+    def find_many(self, guids: Collection[str]) -> dict[str, HousingObject]:
+        """What ``find`` answers for each GUID, in three queries for all of them (IN lists ≤ 500)."""
+        keys = sorted({guid.strip().lower() for guid in guids})
+        found: dict[str, HousingObject] = {}
+        for start in range(0, len(keys), 500):
+            part = keys[start : start + 500]
+            for house in self.conn.execute(_HOUSES.where(houses.c.guid.in_(part))):
+                annulled = house.annulled_at is not None
+                found[house.guid] = HousingObject(
+                    "house", house.guid, house.guid, house.manager_org_id, annulled=annulled
+                )
+            rest = [key for key in part if key not in found]
+            if rest:
+                for row in self.conn.execute(_PREMISES.where(premises.c.guid.in_(rest))):
+                    annulled = row.annulled_at is not None
+                    found[row.guid] = HousingObject(
+                        "premises", row.guid, row.house_guid, row.manager_org_id, annulled=annulled
+                    )
+            rest = [key for key in rest if key not in found]
+            if rest:
+                for room in self.conn.execute(_ROOMS.where(living_rooms.c.guid.in_(rest))):
+                    found[room.guid] = HousingObject(
+                        "room",
+                        room.guid,
+                        room.house_guid,
+                        room.manager_org_id,
+                        premises_guid=room.premises_guid,
+                        annulled=room.annulled_at is not None,
+                    )
+        return found
+
+
+_HOUSES = select(houses.c.guid, houses.c.manager_org_id, houses.c.annulled_at)
+_PREMISES = select(
+    premises.c.guid, premises.c.annulled_at, houses.c.guid.label("house_guid"), houses.c.manager_org_id
+).join(houses, houses.c.id == premises.c.house_id)
+_ROOMS = (
+    select(
+        living_rooms.c.guid,
+        living_rooms.c.annulled_at,
+        houses.c.guid.label("house_guid"),
+        houses.c.manager_org_id,
+        premises.c.guid.label("premises_guid"),
+    )
+    .join(houses, houses.c.id == living_rooms.c.house_id)
+    .outerjoin(premises, premises.c.id == living_rooms.c.premises_id)
+)
 
 
 def _set_manager(store: Store, fias_guid: str, org_id: int | None, actor: str, action: str) -> None:

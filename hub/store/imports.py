@@ -2,6 +2,11 @@
 
 A handler subclasses ``SqlImportSession`` to add the repositories it needs, all bound to the
 session's one connection, and passes the subclass as ``factory`` to ``SqlImportStore``.
+
+Outcomes are buffered and written with one executemany when the session ends, just before its
+commit: they are recorded outside the per-object savepoints anyway, so nothing a savepoint
+rolls back can be among them, and they still commit in the same transaction as the data
+(exactly-once after a crash). A session left by an exception writes nothing: it rolls back.
 """
 
 from __future__ import annotations
@@ -23,24 +28,33 @@ class SqlImportSession:
     def __init__(self, conn: Connection, inbox_id: int) -> None:
         self.conn = conn
         self.inbox_id = inbox_id
+        self._outcomes: list[dict[str, Any]] = []
 
     def savepoint(self) -> AbstractContextManager[Any]:
         return self.conn.begin_nested()
 
     def record(self, seq: int, outcome: ObjectOutcome) -> None:
-        self.conn.execute(
-            insert(object_results).values(
-                inbox_id=self.inbox_id,
-                seq=seq,
-                transport_guid=outcome.transport_guid,
-                guid=outcome.guid,
-                unique_number=outcome.unique_number,
-                update_date=outcome.update_date,
-                errors=[[e.code, e.description] for e in outcome.errors],
-                extension=dict(outcome.extension),
-            )
+        self._outcomes.append(
+            {
+                "inbox_id": self.inbox_id,
+                "seq": seq,
+                "transport_guid": outcome.transport_guid,
+                "guid": outcome.guid,
+                "unique_number": outcome.unique_number,
+                "update_date": outcome.update_date,
+                "errors": [[e.code, e.description] for e in outcome.errors],
+                "extension": dict(outcome.extension),
+            }
         )
 
+    def flush(self) -> None:
+        """Write the buffered outcomes (in the session's transaction)."""
+        if self._outcomes:
+            self.conn.execute(_INSERT_OUTCOME, self._outcomes)
+            self._outcomes = []
+
+
+_INSERT_OUTCOME = insert(object_results)
 
 S = TypeVar("S", bound=SqlImportSession)
 
@@ -70,4 +84,6 @@ class SqlImportStore(Generic[S]):
     @contextmanager
     def session(self, inbox_id: int) -> Iterator[S]:
         with self.store.writing() as conn:
-            yield self.factory(conn, inbox_id)
+            session = self.factory(conn, inbox_id)
+            yield session
+            session.flush()

@@ -47,3 +47,25 @@ def next_value(conn: Connection, name: str) -> int:
         conn.execute(insert(counters).values(name=name, value=1))
         return 1
     return int(value)
+
+
+def next_values(conn: Connection, name: str, count: int) -> list[int]:
+    """``count`` fresh values of sequence ``name`` in one statement (a chunk's block), ascending.
+
+    PostgreSQL: ``nextval`` over ``generate_series`` (values may interleave with another
+    worker's, never repeat). SQLite: the counter bumped by ``count`` in the caller's transaction.
+    """
+    if count <= 0:
+        return []
+    if not _NAME.match(name):
+        raise ValueError(f"bad sequence name {name!r}")
+    if conn.dialect.name == "postgresql":
+        _ensure_pg_sequence(conn, name)
+        query = text("SELECT nextval(CAST(:seq AS regclass)) FROM generate_series(1, :n)")
+        return sorted(int(v) for v in conn.execute(query, {"seq": f"hub_seq_{name}", "n": count}).scalars())
+    bump = update(counters).where(counters.c.name == name).values(value=counters.c.value + count)
+    last = conn.execute(bump.returning(counters.c.value)).scalar_one_or_none()
+    if last is None:
+        conn.execute(insert(counters).values(name=name, value=count))
+        last = count
+    return list(range(int(last) - count + 1, int(last) + 1))

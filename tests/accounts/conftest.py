@@ -34,6 +34,8 @@ class Db:
     org_a: int
     org_b: int
     nsi: FakeNsi
+    #: False: imports take the per-object path only (no chunk fast path)
+    chunked: bool = True
 
     def house(self, manager: int | None = None, **kw: object) -> House:
         with self.store.writing() as conn:
@@ -58,7 +60,9 @@ class Db:
 
     def run_import(self, request: etree._Element, sender: int | None = None, chunk: int = 10) -> etree._Element:
         """importAccountData through the handler: the ImportResult element."""
-        handler = make_import_account_handler(imports=account_import_store(self.store), nsi=self.nsi, chunk_size=chunk)
+        handler = make_import_account_handler(
+            imports=account_import_store(self.store), nsi=self.nsi, chunk_size=chunk, chunked=self.chunked
+        )
         entry = self.entry(self.org_a if sender is None else sender, "importAccountData")
         fragment = parse_xml(handler(entry, etree.tostring(request)))
         return fragment[0]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from sqlalchemy import update
 
 from hub.store.housing import houses
@@ -14,6 +16,14 @@ from tests.accounts.conftest import Db
 from tests.accounts.results import Common, assert_real, commons
 
 ELS = re.compile(r"^\d{2}[А-Я]{2}\d{6}$")
+
+
+@pytest.fixture(autouse=True, params=["chunk", "per-object"])
+def path(request: pytest.FixtureRequest, db: Db) -> Iterator[None]:
+    """Every rule holds on both paths: the chunk fast path and the per-object fallback."""
+    db.chunked = request.param == "chunk"
+    yield
+    db.chunked = True
 
 
 def one(db: Db, acc: Acc, sender: int | None = None) -> Common:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Connection, func, select
 
 from hub.errors import E, HubError
-from hub.services.imports import ObjectOutcome, run_import
+from hub.services.imports import ChunkConflictError, ObjectOutcome, run_import
 from hub.services.ports import AuditEvent, NewInboxEntry
 from hub.store import migrate
 from hub.store.db import make_engine
@@ -111,3 +111,35 @@ def test_failed_object_rolls_back_only_its_own_writes(tmp_path: Path) -> None:
     assert [o.ok for o in outcomes] == [True, False, True]
     with store.reading() as conn:
         assert _applied(conn) == 2
+
+
+def test_a_chunk_fast_path_that_conflicts_or_declines_is_redone_per_object(tmp_path: Path) -> None:
+    store, inbox_id = _store(tmp_path)
+    commands = [Cmd(str(uuid.uuid4()), i) for i in range(30)]
+    per_object: list[int] = []
+
+    def apply(session: CountingSession, cmd: Cmd, done: Mapping[int, ObjectOutcome]) -> ObjectOutcome:
+        per_object.append(cmd.value)
+        session.apply(cmd)
+        return ObjectOutcome(cmd.transport_guid, guid=cmd.transport_guid)
+
+    def apply_chunk(
+        session: CountingSession, items: Sequence[tuple[int, Cmd]], done: Mapping[int, ObjectOutcome]
+    ) -> dict[int, ObjectOutcome] | None:
+        for _seq, cmd in items:
+            session.apply(cmd)  # written, then thrown away with the chunk's savepoint
+        first = items[0][1].value
+        if first == 10:
+            raise ChunkConflictError("a rival got a number first")
+        if first == 20:
+            return None
+        return {seq: ObjectOutcome(cmd.transport_guid, guid="fast") for seq, cmd in items}
+
+    outcomes = run_import(
+        inbox_id, commands, apply, store=SqlImportStore(store, CountingSession), chunk_size=10, apply_chunk=apply_chunk
+    )
+    assert per_object == list(range(10, 30))
+    assert [o.guid == "fast" for o in outcomes] == [True] * 10 + [False] * 20
+    with store.reading() as conn:
+        assert _applied(conn) == 30
+    assert len(SqlImportStore(store, CountingSession).outcomes(inbox_id)) == 30
