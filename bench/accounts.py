@@ -34,6 +34,9 @@ from tests.accounts.builders import Acc, add_house, import_request
 from tests.messages import HM_PATH, envelope, get_state, header_xml
 
 BASE = ns.BASE
+#: getState polling interval of the bench clients: far below GIS's 10 s minimum, yet not so
+#: tight that polling itself eats the CPU the hub processes with.
+POLL_SECONDS = 0.1
 
 
 @dataclass
@@ -119,7 +122,7 @@ def _client(base: str, org: BenchOrg, messages: list[bytes]) -> int:
             result = parse_xml(answer.content)
             if result.findtext(f".//{{{BASE}}}RequestState") == "3":
                 break
-            time.sleep(0.02)
+            time.sleep(POLL_SECONDS)
         results = result.findall(f".//{{{ns.HOUSE_MANAGEMENT}}}CommonResult")
         good += sum(1 for r in results if r.find(f"{{{BASE}}}Error") is None)
     client.close()
@@ -127,7 +130,7 @@ def _client(base: str, org: BenchOrg, messages: list[bytes]) -> int:
 
 
 def run(
-    *, shape: str = "embedded", clients: int = 4, messages_per_client: int = 3, per_message: int = 100
+    *, shape: str = "embedded", clients: int = 4, messages_per_client: int = 5, per_message: int = 100, repeats: int = 3
 ) -> AccountsResult:
     with tempfile.TemporaryDirectory(prefix="hub-bench-") as tmp, storage(shape) as (db_url, broker_url):
         data_dir = Path(tmp) / "data"
@@ -142,24 +145,26 @@ def run(
                 houses.append(add_house(conn, org.id, premises_count=per_message, rooms=0))
         engine.dispose()
 
-        raw_messages = [
-            m for org, house in zip(orgs, houses, strict=True)
-            for m in _messages(org, house.premises, messages_per_client, per_message, "raw")
-        ]  # fmt: skip
-        raw = raw_rate(raw_messages, Path(tmp) / "raw.sqlite3")
-
-        batches = [
-            _messages(org, house.premises, messages_per_client, per_message, "hub")
-            for org, house in zip(orgs, houses, strict=True)
-        ]
-        with hub_processes(env, workers=2 if shape == "production" else 0) as base:
-            started = time.perf_counter()
-            with ThreadPoolExecutor(clients) as pool:
-                good = sum(pool.map(lambda pair: _client(base, *pair), zip(orgs, batches, strict=True)))
-            elapsed = time.perf_counter() - started
+        raw_runs, hub_runs = [], []
         expected = clients * messages_per_client * per_message
-        if good != expected:
-            raise RuntimeError(f"{expected - good} accounts failed")
+        with hub_processes(env, workers=2 if shape == "production" else 0) as base:
+            for run_no in range(repeats):  # best of N for both: this VM's speed wanders between runs
+                raw_messages = [
+                    m for org, house in zip(orgs, houses, strict=True)
+                    for m in _messages(org, house.premises, messages_per_client, per_message, f"raw{run_no}")
+                ]  # fmt: skip
+                raw_runs.append(raw_rate(raw_messages, Path(tmp) / f"raw{run_no}.sqlite3"))
+                batches = [
+                    _messages(org, house.premises, messages_per_client, per_message, f"hub{run_no}")
+                    for org, house in zip(orgs, houses, strict=True)
+                ]
+                started = time.perf_counter()
+                with ThreadPoolExecutor(clients) as pool:
+                    good = sum(pool.map(lambda pair: _client(base, *pair), zip(orgs, batches, strict=True)))
+                elapsed = time.perf_counter() - started
+                if good != expected:
+                    raise RuntimeError(f"{expected - good} accounts failed")
+                hub_runs.append(good / elapsed)
         return AccountsResult(
-            shape, clients, clients * messages_per_client, good, len(batches[0][0]), good / elapsed, raw
+            shape, clients, clients * messages_per_client, expected, len(batches[0][0]), max(hub_runs), max(raw_runs)
         )

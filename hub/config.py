@@ -26,7 +26,8 @@ Environment variables (all optional):
                             claiming a message (default 0 = off)
 ``HUB_FAULT_PAUSE_AFTER_CHUNK``  test-only: seconds a worker sleeps after each committed chunk
                             of an import message (default 0 = off)
-``HUB_IMPORT_CHUNK``         objects committed per transaction in an import (default 50)
+``HUB_IMPORT_CHUNK``         objects committed per transaction in an import (default 100: a
+                            whole importAccountRequest; a crash redoes at most one chunk)
 ``HUB_DIRECTORY_CACHE_SECONDS``  how long certificates/organizations are cached per process; a
                             revocation by another process takes effect within this (default 5)
 ``HUB_WORKER_THREADS``      in-process worker threads (default 2)
@@ -59,7 +60,7 @@ class Settings:
     signing_cert_path: Path | None = None
     sweep_seconds: float = 5.0
     lease_seconds: float = 10.0
-    import_chunk: int = 50
+    import_chunk: int = 100
     directory_cache_seconds: float = 5.0
     worker_threads: int = 2
     public_url: str = ""

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from lxml import etree
 
 from hub import ns
-from hub.contract.xmlparse import parse_xml
+from hub.contract.responses import _envelope, serialize
 from hub.errors import E, HubError
 
 SOAP = ns.SOAP_ENV
@@ -108,25 +108,6 @@ def read_header(header: etree._Element) -> HeaderFields:
     )
 
 
-def _now_text() -> str:
-    return datetime.now(UTC).astimezone().isoformat(timespec="milliseconds")
-
-
-def _envelope(result_header_guid: str | None) -> tuple[etree._Element, etree._Element]:
-    envelope = etree.Element(ns.qname(SOAP, "Envelope"), nsmap=_NSMAP)
-    if result_header_guid is not None:
-        header = etree.SubElement(envelope, ns.qname(SOAP, "Header"))
-        result_header = etree.SubElement(header, ns.qname(ns.BASE, "ResultHeader"))
-        etree.SubElement(result_header, ns.qname(ns.BASE, "Date")).text = _now_text()
-        etree.SubElement(result_header, ns.qname(ns.BASE, "MessageGUID")).text = result_header_guid
-    body = etree.SubElement(envelope, ns.qname(SOAP, "Body"))
-    return envelope, body
-
-
-def serialize(envelope: etree._Element) -> bytes:
-    return etree.tostring(envelope, xml_declaration=True, encoding="UTF-8")
-
-
 def ack(message_guid: str, requester_message_guid: str) -> bytes:
     """``base:AckRequest`` as GIS sends it; ResultHeader/MessageGUID = the client's MessageGUID."""
     envelope, body = _envelope(requester_message_guid)
@@ -148,52 +129,3 @@ def fault(error: HubError, *, faultcode: str = "Server") -> bytes:
     etree.SubElement(base_fault, ns.qname(ns.BASE, "ErrorCode")).text = error.code
     etree.SubElement(base_fault, ns.qname(ns.BASE, "ErrorMessage")).text = error.message
     return serialize(envelope)
-
-
-def get_state_result(
-    *,
-    service_namespace: str,
-    version: str,
-    state: int,
-    message_guid: str,
-    result: bytes | None,
-) -> etree._Element:
-    """An (unsigned) ``getStateResult`` element; ``result`` is the stored result fragment.
-
-    The fragment is the serialized ``hub:Result`` container the worker wrote; its children
-    (ErrorMessage, ImportResult, export results) follow MessageGUID in document order.
-    """
-    element = etree.Element(
-        ns.qname(service_namespace, "getStateResult"),
-        nsmap={"tns": service_namespace, "base": ns.BASE},
-    )
-    element.set(ns.qname(ns.BASE, "version"), version)
-    element.set("Id", "signed-data-container")
-    etree.SubElement(element, ns.qname(ns.BASE, "RequestState")).text = str(state)
-    etree.SubElement(element, ns.qname(ns.BASE, "MessageGUID")).text = message_guid
-    if result:
-        container = parse_xml(result)
-        element.extend(list(container))
-    return element
-
-
-def wrap_body(element: etree._Element, result_header_guid: str) -> bytes:
-    """An envelope around a prepared Body element (signed afterwards by the caller)."""
-    envelope, body = _envelope(result_header_guid)
-    body.append(element)
-    etree.cleanup_namespaces(envelope)
-    return serialize(envelope)
-
-
-def replace_header_date(signed_envelope: bytes, result_header_guid: str) -> bytes:
-    """A cached signed response with a fresh unsigned ResultHeader (Date, MessageGUID)."""
-    root = parse_xml(signed_envelope)
-    header = root.find(ns.qname(SOAP, "Header"))
-    if header is not None:
-        date_el = header.find(f"{{{ns.BASE}}}ResultHeader/{{{ns.BASE}}}Date")
-        if date_el is not None:
-            date_el.text = _now_text()
-        guid_el = header.find(f"{{{ns.BASE}}}ResultHeader/{{{ns.BASE}}}MessageGUID")
-        if guid_el is not None:
-            guid_el.text = result_header_guid
-    return serialize(root)

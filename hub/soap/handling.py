@@ -18,7 +18,7 @@ from lxml import etree
 
 from hub import ns
 from hub.composition import Hub
-from hub.contract import operations, signature
+from hub.contract import operations, responses, signature
 from hub.contract.operations import Operation, Service
 from hub.contract.xmlparse import ParseLimits, parse_xml
 from hub.errors import E, HubError
@@ -85,7 +85,7 @@ def _handle(
     hub.schemas.validate(request.header)
     if not operation.signed:
         return _get_state(hub, service, request, credentials)
-    return _import_or_export(hub, operation, request, credentials)
+    return _import_or_export(hub, operation, request, credentials, body)
 
 
 def _transport_org(hub: Hub, credentials: TransportCredentials) -> Organization | None:
@@ -95,7 +95,7 @@ def _transport_org(hub: Hub, credentials: TransportCredentials) -> Organization 
 
 
 def _import_or_export(
-    hub: Hub, operation: Operation, request: envelope.RequestEnvelope, credentials: TransportCredentials
+    hub: Hub, operation: Operation, request: envelope.RequestEnvelope, credentials: TransportCredentials, raw: bytes
 ) -> SoapResponse:
     verified = signature.verify_envelope(request.root)
     assert request.header is not None
@@ -132,7 +132,7 @@ def _import_or_export(
             operation=operation.name,
             version=version or "",
             digest=content_digest(element),
-            raw=etree.tostring(request.root),
+            raw=raw,
             signed=etree.tostring(element),
             certificate_fingerprint=verified.fingerprint,
         ),
@@ -173,7 +173,7 @@ def _get_state(
     guid = (request.body_child.findtext(ns.qname(ns.BASE, "MessageGUID")) or "").strip().lower()
     entry = state.lookup(hub.inbox, caller, guid, service.key)
     if entry.response is not None:
-        return SoapResponse(200, envelope.replace_header_date(entry.response, entry.requester_message_guid))
+        return SoapResponse(200, responses.replace_header_date(entry.response, entry.requester_message_guid))
     pending = (entry.id, int(entry.state))
     if entry.state != 3:
         # The same signed answer as for the last poll in this state, with a fresh unsigned
@@ -181,15 +181,16 @@ def _get_state(
         # caller was authenticated and authorized above, on every poll.
         cached = hub.pending_responses.get(pending)
         if cached is not None:
-            return SoapResponse(200, envelope.replace_header_date(cached, entry.requester_message_guid))
-    result_el = envelope.get_state_result(
+            return SoapResponse(200, responses.replace_header_date(cached, entry.requester_message_guid))
+    signed = responses.signed_state_result(
         service_namespace=service.namespace,
         version=service.get_state_result_version,
         state=int(entry.state),
         message_guid=entry.message_guid,
         result=entry.result if entry.state == 3 else None,
+        requester_message_guid=entry.requester_message_guid,
+        identity=hub.identity,
     )
-    signed = signature.sign_envelope(envelope.wrap_body(result_el, entry.requester_message_guid), hub.identity)
     if entry.state == 3:
         hub.inbox.store_response(entry.id, signed)
         for earlier in (1, 2):

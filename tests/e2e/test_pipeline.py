@@ -116,3 +116,20 @@ def test_get_state_with_proxy_client_certificate_header(hut: HubUnderTest) -> No
     fingerprint = pki.fingerprint(a.identity.certificate)
     response = hut.post(get_state(hub_guid, a.ppaguid), headers={"X-Client-Cert-Fingerprint": fingerprint})
     assert response.status_code == 200, response.text[:1000]
+
+
+def test_inbox_keeps_the_request_bytes_exactly_and_the_result_is_presigned(hut: HubUnderTest) -> None:
+    from sqlalchemy import select
+
+    from hub.store.tables import inbox
+
+    org = hut.orgs["a"]
+    request = signed(export_house_body(), org.identity, org.ppaguid)
+    hub_guid, _ = ack_guids(hut.post(request).content)
+    hut.poll(hub_guid, org)
+    with hut.hub.engine.connect() as conn:
+        raw, response = conn.execute(
+            select(inbox.c.raw, inbox.c.response).where(inbox.c.message_guid == hub_guid)
+        ).one()
+    assert bytes(raw) == request
+    assert response is not None  # signed once by the worker (or the first poll), replayed after
