@@ -72,10 +72,11 @@ class Hub:
     def process(self, entry_id: int) -> bool:
         """Process one inbox entry (what the dramatiq actor runs).
 
-        On completion the worker also builds and signs the final getStateResult, so the HTTP
-        processes only replay it (signing a 100-result answer is the costliest part of getState).
+        The worker also builds and signs the final getStateResult, stored together with the
+        result, so the HTTP processes only replay it (signing a 100-result answer is the costliest
+        part of getState).
         """
-        done = processing.process(
+        return processing.process(
             entry_id,
             inbox=self.inbox,
             handlers=self.handlers,
@@ -83,31 +84,28 @@ class Hub:
             worker=f"{self.worker_name}:{threading.get_ident()}",
             policy=self.policy,
             after_claim=_fault_injection(self.settings),
+            respond=self.final_response,
         )
-        if done:
-            try:
-                self.sign_final_response(entry_id)
-            except Exception:  # getState signs on demand when no stored response exists
-                log.exception("could not pre-sign the response of inbox entry %s", entry_id)
-        return done
 
-    def sign_final_response(self, entry_id: int) -> None:
-        entry = self.inbox.get(entry_id)
-        if entry is None or entry.state != RequestState.PROCESSED or entry.response is not None:
-            return
-        service = next(s for s in SERVICES if s.key == entry.service)
-        self.inbox.store_response(
-            entry.id,
-            responses.signed_state_result(
+    def final_response(self, entry: InboxEntry, result: bytes) -> bytes | None:
+        """The signed getStateResult (state 3) of a message about to be completed with ``result``.
+
+        None when it cannot be built: getState then signs on demand (no stored response).
+        """
+        try:
+            service = next(s for s in SERVICES if s.key == entry.service)
+            return responses.signed_state_result(
                 service_namespace=service.namespace,
                 version=service.get_state_result_version,
-                state=int(entry.state),
+                state=int(RequestState.PROCESSED),
                 message_guid=entry.message_guid,
-                result=entry.result,
+                result=result,
                 requester_message_guid=entry.requester_message_guid,
                 identity=self.identity,
-            ),
-        )
+            )
+        except Exception:
+            log.exception("could not pre-sign the response of inbox entry %s", entry.id)
+            return None
 
     def progress(self, entry: InboxEntry) -> Callable[[], None]:
         """What an import handler calls after each committed chunk.

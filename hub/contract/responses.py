@@ -68,10 +68,14 @@ def get_state_result(
 
 def wrap_body(element: etree._Element, result_header_guid: str) -> bytes:
     """An envelope around a prepared Body element (signed afterwards by the caller)."""
+    return serialize(_wrapped(element, result_header_guid))
+
+
+def _wrapped(element: etree._Element, result_header_guid: str) -> etree._Element:
     envelope, body = _envelope(result_header_guid)
     body.append(element)
     etree.cleanup_namespaces(envelope)
-    return serialize(envelope)
+    return envelope
 
 
 def replace_header_date(signed_envelope: bytes, result_header_guid: str) -> bytes:
@@ -102,4 +106,4 @@ def signed_state_result(
     element = get_state_result(
         service_namespace=service_namespace, version=version, state=state, message_guid=message_guid, result=result
     )
-    return signature.sign_envelope(wrap_body(element, requester_message_guid), identity)
+    return signature.sign_envelope_tree(_wrapped(element, requester_message_guid), identity)

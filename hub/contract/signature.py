@@ -123,7 +123,17 @@ def sign_envelope(envelope: bytes, identity: pki.SigningIdentity, *, signed_id: 
     the KeyInfo and SignedProperties in the tree it builds, and unused or in-memory namespace
     declarations there give a digest its own verifier (and ours) rejects (DESIGN §9).
     """
-    root = parse_xml(envelope)
+    return sign_envelope_tree(parse_xml(envelope), identity, signed_id=signed_id)
+
+
+def sign_envelope_tree(
+    root: etree._Element, identity: pki.SigningIdentity, *, signed_id: str = DEFAULT_SIGNED_ID
+) -> bytes:
+    """:func:`sign_envelope` of an envelope the caller has just built (modified in place).
+
+    Saves serializing the envelope only to parse it back; the clean-up and the re-parse before
+    signing happen here all the same.
+    """
     element = _body_element(root)
     if element.find(_SIGNATURE) is not None:
         raise ValueError("the Body element is already signed")

@@ -238,10 +238,12 @@ def effective_data(existing: Account | None, data: AccountData) -> AccountData:
     """What is stored: on closure, the accommodations the account already had (XSD: ignored)."""
     if data.closure is None or existing is None:
         return data
-    return _replace_accommodations(data, existing.data.accommodations)
+    return with_accommodations(data, existing.data.accommodations)
 
 
-def _replace_accommodations(data: AccountData, accommodations: tuple[Accommodation, ...]) -> AccountData:
+def with_accommodations(data: AccountData, accommodations: tuple[Accommodation, ...]) -> AccountData:
+    """``data`` with other accommodations: the import's hot path, where ``dataclasses.replace``
+    (which re-reads every field by name) cost ~1 ms per 100 accounts."""
     return AccountData(
         kind=data.kind,
         payer=data.payer,

@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from hub import ns
 from hub.contract import results
 from hub.contract.xmlparse import parse_xml
-from hub.handlers.account_codec import decode_import, encode_account, import_account_extension
+from hub.handlers.account_codec import decode_import, encode_account, import_account_extension_xml
 from hub.services.account_chunks import AccountChunkImport
 from hub.services.accounts import AccountExportView, AccountImport, AccountImportSession, Selection, export_accounts
 from hub.services.imports import ImportStore, run_import
@@ -77,8 +77,9 @@ def make_import_account_handler(
             after_chunk=progress(entry),
             apply_chunk=AccountChunkImport(entry.sender_id, nsi, clock, region) if chunked else None,
         )
-        result = results.import_result(ns.HOUSE_MANAGEMENT, IMPORT_RESULT_VERSION, outcomes, import_account_extension)
-        return results.serialize(results.container([result]))
+        return results.import_result_fragment(
+            ns.HOUSE_MANAGEMENT, IMPORT_RESULT_VERSION, outcomes, import_account_extension_xml
+        )
 
     return handle
 

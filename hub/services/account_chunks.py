@@ -171,7 +171,7 @@ class AccountChunkImport:
             dom.check_update(existing, command)
         data = dom.effective_data(existing, data)
         if data.closure is None:
-            data = replace(data, accommodations=locate(housing, self.sender_id, data.accommodations, command.where))
+            data = dom.with_accommodations(data, locate(housing, self.sender_id, data.accommodations, command.where))
         except_guid = existing.guid if existing else None
         if data.number and snapshot.number_taken(data.number, except_guid):
             raise HubError(dom.Errors.NUMBER_TAKEN, f"AccountNumber {data.number}", where=command.where)
@@ -219,12 +219,15 @@ class AccountChunkImport:
             els = dom.unified_account_number(els_value, self.region)
             accommodations, counter = dom.assign_service_ids(draft.data.accommodations, (), els, 0)
             created.append(
-                replace(
-                    draft,
-                    unique_number=dom.account_unique_number(unique_value),
-                    unified_number=els,
-                    data=replace(draft.data, accommodations=accommodations),
-                    service_counter=counter,
+                Account(
+                    draft.guid,
+                    draft.org_id,
+                    dom.account_unique_number(unique_value),
+                    els,
+                    dom.with_accommodations(draft.data, accommodations),
+                    draft.created_at,
+                    draft.updated_at,
+                    counter,
                 )
             )
         changed = [account for _seq, account, is_new in planned if not is_new]

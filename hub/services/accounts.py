@@ -152,7 +152,16 @@ def locate(
             raise HubError(E.INT002034, f"Идентификатор {accommodation.guid}", where=place)
         if found.house_manager_org_id != sender_id:
             raise HubError(E.AUT011003, f"Дом {found.house_guid} не находится в управлении организации", where=place)
-        located.append(replace(accommodation, house_guid=found.house_guid))
+        # not dataclasses.replace: this runs for every accommodation of every imported account
+        located.append(
+            Accommodation(
+                accommodation.target,
+                accommodation.guid,
+                accommodation.share,
+                accommodation.service_id,
+                found.house_guid,
+            )
+        )
     return tuple(located)
 
 

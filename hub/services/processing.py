@@ -30,6 +30,8 @@ class Failure:
 Handler = Callable[[InboxEntry, bytes], bytes]
 #: encodes a whole-message failure as a result fragment
 FailureEncoder = Callable[[Failure], bytes]
+#: (claimed entry, result fragment) -> the final response to store with the result, or None
+Respond = Callable[[InboxEntry, bytes], bytes | None]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -47,8 +49,14 @@ def process(
     worker: str,
     policy: ProcessingPolicy = ProcessingPolicy(),
     after_claim: Callable[[InboxEntry], None] | None = None,
+    respond: Respond | None = None,
 ) -> bool:
-    """Process the entry if it can be claimed. True when this call completed it."""
+    """Process the entry if it can be claimed. True when this call completed it.
+
+    ``respond`` builds the final answer (the signed getStateResult) before completion, so it is
+    stored by the completing statement itself — still conditional on holding the claim — rather
+    than by one more transaction afterwards.
+    """
     entry = inbox.claim(entry_id, worker, policy.lease_seconds)
     if entry is None:
         return False
@@ -67,4 +75,5 @@ def process(
             raise
         result = encode_failure(Failure(E.EXP001000.code, E.EXP001000.text))
     audit = AuditEvent(worker, "processed", "inbox", entry.message_guid, {"attempt": entry.attempts})
-    return inbox.complete(entry.id, worker, result, audit)
+    response = respond(entry, result) if respond is not None else None
+    return inbox.complete(entry.id, worker, result, audit, response)

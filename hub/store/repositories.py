@@ -222,8 +222,15 @@ class SqlInbox:
                 update(inbox).where(inbox.c.id == entry_id, inbox.c.claimed_by == worker).values(claimed_at=utcnow())
             )
 
-    def complete(self, entry_id: int, worker: str, result: bytes, audit: AuditEvent) -> bool:
-        """Store the result and mark processed — only if this worker still holds the claim."""
+    def complete(
+        self, entry_id: int, worker: str, result: bytes, audit: AuditEvent, response: bytes | None = None
+    ) -> bool:
+        """Store the result and mark processed — only if this worker still holds the claim.
+
+        ``response`` (the final signed getStateResult, when the worker could build it) is stored
+        by the same conditional statement: a separate ``store_response`` transaction after the
+        completion cost a commit and a re-read of the entry per message.
+        """
         now = utcnow()
         with self.store.writing() as conn:
             done = conn.execute(
@@ -233,7 +240,7 @@ class SqlInbox:
                     inbox.c.claimed_by == worker,
                     inbox.c.state == int(RequestState.PROCESSING),
                 )
-                .values(state=int(RequestState.PROCESSED), result=result, finished_at=now)
+                .values(state=int(RequestState.PROCESSED), result=result, finished_at=now, response=response)
             ).rowcount
             if done:
                 write_audit(conn, audit, now)

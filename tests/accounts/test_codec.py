@@ -7,8 +7,19 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+from lxml import etree
+
+from hub.contract import results as fragments
+from hub.contract.xmlparse import parse_xml
 from hub.domain.accounts import Account, AccountKind, Target
-from hub.handlers.account_codec import decode_import, encode_account, import_account_extension
+from hub.errors import E, HubError
+from hub.handlers.account_codec import (
+    decode_import,
+    encode_account,
+    import_account_extension,
+    import_account_extension_xml,
+)
+from hub.services.imports import ObjectOutcome
 from tests.accounts.results import HM, assert_real
 from tests.contract.instances import ACCOUNT_KINDS, import_account
 
@@ -64,3 +75,27 @@ def test_import_account_extension_is_els_then_service_id(real_contract: Path) ->
     assert [child.text for child in element] == ["00АА000001", "00АА000001-01"]
     assert import_account_extension({}) is None
     assert AccountKind("isTKOAccount") is AccountKind.TKO
+
+
+def test_text_import_result_equals_the_element_one() -> None:
+    """The handler writes ImportResult as text (speed); it must say exactly what the lxml build says."""
+    outcomes = [
+        ObjectOutcome(
+            "t-1",
+            guid="g-1",
+            unique_number="u-1",
+            update_date=NOW,
+            extension={"UnifiedAccountNumber": "00АА&<1", "ServiceID": "00АА000001-01"},
+        ),
+        ObjectOutcome.failed("t-2", HubError(E.INT002000, "x < y & z > w \"q\" 'a'\r\nend")),
+        ObjectOutcome("t-3", guid="g-3", update_date=NOW),
+    ]
+    built = fragments.serialize(
+        fragments.container([fragments.import_result(HM, "10.0.1.1", outcomes, import_account_extension)])
+    )
+    written = fragments.import_result_fragment(HM, "10.0.1.1", outcomes, import_account_extension_xml)
+
+    def shape(element: etree._Element) -> tuple[object, ...]:
+        return (element.tag, element.text, sorted(element.attrib.items()), [shape(child) for child in element])
+
+    assert shape(parse_xml(written)) == shape(parse_xml(built))
