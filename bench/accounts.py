@@ -23,7 +23,7 @@ import httpx
 from lxml import etree
 from sqlalchemy import Column, Integer, LargeBinary, MetaData, String, Table, insert
 
-from bench.common import PASSWORD, BenchOrg, hub_processes, register_orgs, settings_env, storage
+from bench.common import PASSWORD, BenchOrg, hub_processes, register_orgs, settings_env, signed_request, storage
 from hub import ns
 from hub.contract import signature
 from hub.contract.schemas import Schemas
@@ -31,7 +31,7 @@ from hub.contract.xmlparse import parse_xml
 from hub.store import migrate
 from hub.store.db import make_engine
 from tests.accounts.builders import Acc, add_house, import_request
-from tests.messages import HM_PATH, envelope, get_state, header_xml
+from tests.messages import HM_PATH, get_state
 
 BASE = ns.BASE
 #: getState polling interval of the bench clients: far below GIS's 10 s minimum, yet not so
@@ -64,8 +64,7 @@ def _messages(org: BenchOrg, premises: list[str], count: int, per_message: int, 
             )
             for i in range(per_message)
         ]
-        body = etree.tostring(import_request(accounts)).decode()
-        out.append(signature.sign_envelope(envelope(body, header_xml(org.ppaguid)), org.identity))
+        out.append(signed_request(org, import_request(accounts)))
     return out
 
 

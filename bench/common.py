@@ -16,14 +16,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+from lxml import etree
 
 from hub.config import load_settings
-from hub.contract import pki
+from hub.contract import pki, signature
 from hub.contract.pki import SigningIdentity
 from hub.services.identity import hash_password
 from hub.store import migrate
 from hub.store.db import make_engine
 from hub.store.repositories import SqlDirectory, Store
+from tests.messages import envelope, header_xml
 
 HUB_BIN = Path(sys.executable).parent / "hub"
 PASSWORD = "bench-password"
@@ -44,6 +46,11 @@ class BenchOrg:
     ppaguid: str
     identity: SigningIdentity
     id: int = 0
+
+
+def signed_request(org: BenchOrg, body: etree._Element) -> bytes:
+    """A fresh envelope (new MessageGUID and Date) around ``body``, signed by ``org``."""
+    return signature.sign_envelope(envelope(etree.tostring(body).decode(), header_xml(org.ppaguid)), org.identity)
 
 
 def register_orgs(database_url: str, count: int) -> list[BenchOrg]:

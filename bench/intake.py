@@ -24,13 +24,13 @@ import httpx
 from lxml import etree
 from sqlalchemy import Column, Integer, LargeBinary, MetaData, String, Table, insert
 
-from bench.common import BenchOrg, hub_processes, register_orgs, settings_env, storage
+from bench.common import BenchOrg, hub_processes, register_orgs, settings_env, signed_request, storage
 from hub.contract import signature
 from hub.contract.schemas import Schemas
 from hub.contract.xmlparse import parse_xml
 from hub.store.db import make_engine
 from tests.contract import instances
-from tests.messages import HM_PATH, envelope, header_xml
+from tests.messages import HM_PATH
 
 Builder = Callable[[int], etree._Element]
 
@@ -60,8 +60,7 @@ def _messages(kind: str, orgs: list[BenchOrg], count: int) -> list[bytes]:
     out = []
     for i in range(count):
         org = orgs[i % len(orgs)]
-        body = etree.tostring(build(i)).decode()
-        out.append(signature.sign_envelope(envelope(body, header_xml(org.ppaguid)), org.identity))
+        out.append(signed_request(org, build(i)))
     return out
 
 
