@@ -15,9 +15,10 @@ steps:
    numbers and shares, the accounts they updated). An object that fails a rule claims
    nothing and gets its error outcome, as with its own savepoint.
 3. **Write** what passed in one batch: identifiers from one sequence block per chunk, then
-   updates, inserts and accommodations by executemany. If another worker won a race in
-   between (a unique constraint), the store raises ``ChunkConflictError`` and ``run_import`` redoes
-   the chunk object by object, where the loser gets its coded error as before.
+   updates, inserts and accommodations, one statement each (an executemany on SQLite). If
+   another worker won a race in between (a unique constraint), the store raises
+   ``ChunkConflictError`` and ``run_import`` redoes the chunk object by object, where the loser
+   gets its coded error as before.
 
 A chunk that updates the same account twice is declined (``None``): the per-object path
 handles that rare case, so the snapshot never has to chain updates of one account.

@@ -59,7 +59,7 @@ from hub.errors import HubError
 from hub.services.accounts import HeldShare, Selection
 from hub.services.imports import ChunkConflictError
 from hub.services.ports import HousingLookup
-from hub.store import sequences
+from hub.store import bulk, sequences
 from hub.store.account_rows import accommodation_values, account_from_rows, account_values
 from hub.store.housing import SqlHousingLookup
 from hub.store.imports import SqlImportSession, SqlImportStore
@@ -278,30 +278,51 @@ class SqlAccounts:
         return ids
 
     def write_chunk(self, created: Sequence[Account], changed: Sequence[Account]) -> None:
-        """Updates, then inserts, then all accommodations, each one executemany.
+        """Updates, then inserts, then all accommodations: one statement per step.
 
         Updates go first: an update may free a number a later new account of the chunk takes.
         A constraint violation means a concurrent import got a number first: ``ChunkConflictError``
         (the caller redoes the chunk per object, where the loser gets NUMBER_TAKEN).
+        PostgreSQL sends each step as one ``unnest`` statement that returns the ids by GUID
+        (``hub.store.bulk``); SQLite runs executemany and reads the ids back.
         """
-        places: list[dict[str, Any]] = []
+        write = self._write_chunk_pg if _is_postgres(self.conn) else self._write_chunk_sqlite
         try:
-            if changed:
-                ids = self._ids([a.guid for a in changed])
-                self.conn.execute(_UPDATE_BY_ID, [{"_id": ids[a.guid], **account_values(a)} for a in changed])
-                self.conn.execute(
-                    delete(account_accommodations).where(account_accommodations.c.account_id.in_(ids.values()))
-                )
-                places.extend(p for a in changed for p in accommodation_values(a, ids[a.guid]))
-            if created:
-                # No RETURNING: SQLite would run an executemany with RETURNING row by row.
-                self.conn.execute(_INSERT_ACCOUNT, [account_values(a) for a in created])
-                new_ids = self._ids([a.guid for a in created])
-                places.extend(p for a in created for p in accommodation_values(a, new_ids[a.guid]))
-            if places:
-                self.conn.execute(_INSERT_PLACES, places)
+            write(created, changed)
         except IntegrityError as exc:
             raise ChunkConflictError(str(exc.orig)) from exc
+
+    def _write_chunk_pg(self, created: Sequence[Account], changed: Sequence[Account]) -> None:
+        places: list[dict[str, Any]] = []
+        if changed:
+            rows = bulk.update_rows(self.conn, accounts, "guid", [account_values(a) for a in changed], ("guid", "id"))
+            ids = {row.guid: row.id for row in rows}
+            self.conn.execute(
+                delete(account_accommodations).where(account_accommodations.c.account_id.in_(ids.values()))
+            )
+            places.extend(p for a in changed for p in accommodation_values(a, ids[a.guid]))
+        if created:
+            rows = bulk.insert_rows(self.conn, accounts, [account_values(a) for a in created], ("guid", "id"))
+            new_ids = {row.guid: row.id for row in rows}
+            places.extend(p for a in created for p in accommodation_values(a, new_ids[a.guid]))
+        bulk.insert_rows(self.conn, account_accommodations, places)
+
+    def _write_chunk_sqlite(self, created: Sequence[Account], changed: Sequence[Account]) -> None:
+        places: list[dict[str, Any]] = []
+        if changed:
+            ids = self._ids([a.guid for a in changed])
+            self.conn.execute(_UPDATE_BY_ID, [{"_id": ids[a.guid], **account_values(a)} for a in changed])
+            self.conn.execute(
+                delete(account_accommodations).where(account_accommodations.c.account_id.in_(ids.values()))
+            )
+            places.extend(p for a in changed for p in accommodation_values(a, ids[a.guid]))
+        if created:
+            # No RETURNING: SQLite would run an executemany with RETURNING row by row.
+            self.conn.execute(_INSERT_ACCOUNT, [account_values(a) for a in created])
+            new_ids = self._ids([a.guid for a in created])
+            places.extend(p for a in created for p in accommodation_values(a, new_ids[a.guid]))
+        if places:
+            self.conn.execute(_INSERT_PLACES, places)
 
     def _write(self, account: Account, account_id: int | None) -> None:
         try:

@@ -3,10 +3,11 @@
 A handler subclasses ``SqlImportSession`` to add the repositories it needs, all bound to the
 session's one connection, and passes the subclass as ``factory`` to ``SqlImportStore``.
 
-Outcomes are buffered and written with one executemany when the session ends, just before its
-commit: they are recorded outside the per-object savepoints anyway, so nothing a savepoint
-rolls back can be among them, and they still commit in the same transaction as the data
-(exactly-once after a crash). A session left by an exception writes nothing: it rolls back.
+Outcomes are buffered and written with one statement when the session ends, just before its
+commit (PostgreSQL: one ``unnest`` INSERT, see ``hub.store.bulk``; SQLite: executemany): they
+are recorded outside the per-object savepoints anyway, so nothing a savepoint rolls back can
+be among them, and they still commit in the same transaction as the data (exactly-once after
+a crash). A session left by an exception writes nothing: it rolls back.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import Connection, insert, select
 
 from hub.services.imports import ObjectError, ObjectOutcome
+from hub.store import bulk
 from hub.store.repositories import Store, aware
 from hub.store.tables import object_results
 
@@ -49,9 +51,13 @@ class SqlImportSession:
 
     def flush(self) -> None:
         """Write the buffered outcomes (in the session's transaction)."""
-        if self._outcomes:
+        if not self._outcomes:
+            return
+        if self.conn.dialect.name == "postgresql":
+            bulk.insert_rows(self.conn, object_results, self._outcomes)
+        else:
             self.conn.execute(_INSERT_OUTCOME, self._outcomes)
-            self._outcomes = []
+        self._outcomes = []
 
 
 _INSERT_OUTCOME = insert(object_results)

@@ -1,0 +1,133 @@
+"""``hub.store.bulk``: one ``unnest`` statement stores exactly what a row-by-row executemany does."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Engine,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    insert,
+    select,
+)
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from hub.store import bulk
+from hub.store.db import make_engine
+from tests.e2e.harness import postgres_database
+
+meta = MetaData()
+sample = Table(
+    "bulk_sample",
+    meta,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("key", String(36), nullable=False, unique=True),
+    Column("short", String(5), nullable=True),
+    Column("note", Text, nullable=True),
+    Column("count", Integer, nullable=True),
+    Column("big", BigInteger, nullable=True),
+    Column("flag", Boolean, nullable=False),
+    Column("day", Date, nullable=True),
+    Column("at", DateTime(timezone=True), nullable=True),
+    Column("blob", LargeBinary, nullable=True),
+    Column("doc", JSON, nullable=False),
+)
+
+
+def _row(key: str, **values: Any) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "key": key,
+        "short": None,
+        "note": None,
+        "count": None,
+        "big": None,
+        "flag": False,
+        "day": None,
+        "at": None,
+        "blob": None,
+        "doc": {},
+    }
+    return row | values
+
+
+ROWS = [
+    _row(
+        "a",
+        short="абвгд",
+        note='ünïcödé "quoted" {brace}, comma\\',
+        count=7,
+        big=2**40,
+        flag=True,
+        day=date(2024, 2, 29),
+        at=datetime(2024, 1, 2, 3, 4, 5, 678901, tzinfo=UTC),
+        blob=b"\x00\xff",
+        doc={"errors": [["E1", "тест"]], "n": None},
+    ),
+    _row("b", short="", note="NULL", doc=[]),
+    _row("c"),
+]
+
+
+@pytest.fixture(scope="module")
+def engine() -> Iterator[Engine]:
+    with postgres_database() as url:
+        engine = make_engine(url)
+        meta.create_all(engine)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
+
+
+def _stored(engine: Engine, keys: list[str]) -> list[dict[str, Any]]:
+    with engine.connect() as conn:
+        rows = conn.execute(select(sample).where(sample.c.key.in_(keys)).order_by(sample.c.key)).mappings()
+        return [{k: v for k, v in row.items() if k not in ("id", "key")} for row in rows]
+
+
+def test_insert_stores_what_executemany_stores_and_returns_the_ids(engine: Engine) -> None:
+    with engine.begin() as conn:
+        conn.execute(insert(sample), [row | {"key": "many-" + row["key"]} for row in ROWS])
+        returned = bulk.insert_rows(conn, sample, [row | {"key": "bulk-" + row["key"]} for row in ROWS], ("key", "id"))
+    ids = {row.key: row.id for row in returned}
+    assert sorted(ids) == ["bulk-a", "bulk-b", "bulk-c"]
+    with engine.connect() as conn:
+        assert dict(conn.execute(select(sample.c.key, sample.c.id).where(sample.c.key.like("bulk-%"))).all()) == ids
+    assert _stored(engine, ["bulk-a", "bulk-b", "bulk-c"]) == _stored(engine, ["many-a", "many-b", "many-c"])
+
+
+def test_update_sets_every_column_by_key(engine: Engine) -> None:
+    changed = [ROWS[0] | {"key": "u1"}, ROWS[1] | {"key": "u2"}]
+    with engine.begin() as conn:
+        conn.execute(insert(sample), [row | {"key": "ref-" + row["key"]} for row in changed])
+        bulk.insert_rows(conn, sample, [_row("u1"), _row("u2")])
+        returned = bulk.update_rows(conn, sample, "key", changed, ("key",))
+    assert sorted(row.key for row in returned) == ["u1", "u2"]
+    assert _stored(engine, ["u1", "u2"]) == _stored(engine, ["ref-u1", "ref-u2"])
+
+
+def test_a_value_too_long_is_refused_not_truncated(engine: Engine) -> None:
+    with pytest.raises(DBAPIError, match="too long"), engine.begin() as conn:
+        bulk.insert_rows(conn, sample, [_row("long", short="123456")])
+
+
+def test_a_constraint_violation_is_an_integrity_error(engine: Engine) -> None:
+    with engine.begin() as conn:
+        bulk.insert_rows(conn, sample, [_row("dup")])
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        bulk.insert_rows(conn, sample, [_row("other"), _row("dup")])
+    assert _stored(engine, ["other"]) == []
