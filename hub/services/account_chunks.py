@@ -27,9 +27,8 @@ handles that rare case, so the snapshot never has to chain updates of one accoun
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
 from decimal import Decimal
 
 from hub.domain import accounts as dom
@@ -38,13 +37,14 @@ from hub.errors import E, HubError
 from hub.services.accounts import (
     SEQ_UNIFIED_NUMBER,
     SEQ_UNIQUE_NUMBER,
+    AccountImportContext,
     AccountImportSession,
     AccountRepository,
     locate,
     resolve_nsi,
 )
 from hub.services.imports import ObjectOutcome
-from hub.services.ports import HousingObject, NsiCatalog
+from hub.services.ports import HousingObject
 
 Key = tuple[Target, str]
 #: what ``assign_service_ids`` formats for a new account before its ЕЛС is allocated
@@ -116,13 +116,8 @@ class _Snapshot:
 
 
 @dataclass(frozen=True, slots=True)
-class AccountChunkImport:
+class AccountChunkImport(AccountImportContext):
     """``apply_chunk`` for ``run_import``: the accounts of one chunk of an importAccountRequest."""
-
-    sender_id: int
-    nsi: NsiCatalog
-    clock: Callable[[], datetime]
-    region: str = "00"
 
     def __call__(
         self,

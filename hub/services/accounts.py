@@ -166,13 +166,18 @@ def locate(
 
 
 @dataclass(frozen=True, slots=True)
-class AccountImport:
-    """``apply`` for ``run_import``: one ``Account`` of an importAccountRequest."""
+class AccountImportContext:
+    """What both import paths (per object and per chunk) know about one message."""
 
     sender_id: int
     nsi: NsiCatalog
     clock: Callable[[], datetime]
     region: str = "00"
+
+
+@dataclass(frozen=True, slots=True)
+class AccountImport(AccountImportContext):
+    """``apply`` for ``run_import``: one ``Account`` of an importAccountRequest."""
 
     def __call__(
         self, session: AccountImportSession, command: AccountCommand, _done: Mapping[int, ObjectOutcome]

@@ -133,3 +133,22 @@ def test_inbox_keeps_the_request_bytes_exactly_and_the_result_is_presigned(hut: 
         ).one()
     assert bytes(raw) == request
     assert response is not None  # signed once by the worker (or the first poll), replayed after
+
+
+def test_get_state_signs_on_demand_when_no_presigned_response_was_stored(hut: HubUnderTest) -> None:
+    """The worker pre-signs the result; if that failed, the first poll signs and stores it."""
+    from sqlalchemy import select, update
+
+    from hub.store.tables import inbox
+
+    org = hut.orgs["a"]
+    hub_guid, _ = ack_guids(hut.post(signed(export_house_body(), org.identity, org.ppaguid)).content)
+    hut.poll(hub_guid, org)
+    with hut.hub.store.writing() as conn:
+        conn.execute(update(inbox).where(inbox.c.message_guid == hub_guid).values(response=None))
+    answer = hut.poll(hub_guid, org)
+    assert body_child(answer).findtext(f"{{{BASE}}}ErrorMessage/{{{BASE}}}ErrorCode") == "INT002012"
+    signature.verify_envelope(etree.fromstring(answer))
+    with hut.hub.engine.connect() as conn:
+        stored = conn.execute(select(inbox.c.response).where(inbox.c.message_guid == hub_guid)).scalar_one()
+    assert stored is not None
