@@ -1,12 +1,17 @@
 """Engines for both deployment shapes.
 
 SQLite (embedded): WAL so HTTP threads read while a worker writes, a busy timeout instead of
-"database is locked" errors, foreign keys on. PostgreSQL (production): psycopg 3, pre-ping so a
-restarted server does not fail the first request.
+"database is locked" errors, foreign keys on, and an in-process write gate (``write_gate``).
+PostgreSQL (production): psycopg 3, pre-ping so a restarted server does not fail the first
+request.
 """
 
 from __future__ import annotations
 
+import threading
+import weakref
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +20,11 @@ from sqlalchemy.engine import make_url
 
 #: Execution option a repository sets on a connection that will write.
 WRITE_OPTION = "hub_write"
+
+#: One gate per SQLite database file in this process (see ``write_gate``).
+_sqlite_gates: dict[str, threading.Lock] = {}
+_engine_gates: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+_gates_lock = threading.Lock()
 
 
 def make_engine(url: str) -> Engine:
@@ -53,6 +63,35 @@ def make_engine(url: str) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def write_gate(engine: Engine) -> AbstractContextManager[object]:
+    """What a writer holds around its whole write transaction, commit included.
+
+    SQLite admits one writer at a time; a second writer's ``BEGIN IMMEDIATE`` spins in SQLite's
+    busy handler, which sleeps 1, 2, 5 … 100 ms between tries, so under load writers sleep
+    while the lock is free (measured: 11 % of the embedded hub's thread time spent in BEGIN).
+    Threads of one process therefore queue on a Python lock instead and get the database the
+    moment the previous writer commits; other processes (a CLI command beside ``hub serve``)
+    still meet the busy timeout. PostgreSQL needs no gate: its writers run concurrently.
+    """
+    if engine.dialect.name != "sqlite":
+        return nullcontext()
+    gate = _engine_gates.get(engine)
+    if gate is None:
+        database = engine.url.database or ""
+        key = f"memory:{id(engine)}" if database in {"", ":memory:"} else str(Path(database).resolve())
+        with _gates_lock:
+            gate = _sqlite_gates.setdefault(key, threading.Lock())
+        _engine_gates[engine] = gate
+    return gate
+
+
+@contextmanager
+def writing(engine: Engine) -> Iterator[Any]:
+    """A write transaction: the SQLite gate, then ``BEGIN IMMEDIATE`` … commit (or rollback)."""
+    with write_gate(engine), engine.execution_options(**{WRITE_OPTION: True}).begin() as conn:
+        yield conn
 
 
 def is_postgres(engine: Engine) -> bool:

@@ -24,8 +24,8 @@ from hub.services.ports import (
     NewInboxEntry,
     Organization,
 )
-from hub.store.db import WRITE_OPTION
-from hub.store.tables import audit_log, certificates, inbox, operator_grants, organizations
+from hub.store.db import writing
+from hub.store.tables import audit_log, certificates, inbox, inbox_payloads, operator_grants, organizations
 
 T = TypeVar("T")
 
@@ -61,7 +61,7 @@ class Store:
         self.engine = engine
 
     def writing(self) -> Any:
-        return self.engine.execution_options(**{WRITE_OPTION: True}).begin()
+        return writing(self.engine)
 
     def reading(self) -> Any:
         return self.engine.connect()
@@ -125,14 +125,13 @@ class SqlInbox:
                         version=entry.version,
                         digest=entry.digest,
                         certificate_fingerprint=entry.certificate_fingerprint,
-                        raw=entry.raw,
-                        signed=entry.signed,
                         state=int(RequestState.RECEIVED),
                         attempts=0,
                         created_at=now,
                     )
                     .returning(inbox.c.id)
                 ).scalar_one()
+                conn.execute(insert(inbox_payloads).values(inbox_id=new_id, raw=entry.raw, signed=entry.signed))
                 write_audit(conn, audit, now)
         except IntegrityError:
             existing = self._by_requester(entry.sender_id, entry.requester_message_guid)
@@ -174,7 +173,9 @@ class SqlInbox:
 
     def payload(self, entry_id: int) -> bytes:
         with self.store.reading() as conn:
-            return bytes(conn.execute(select(inbox.c.signed).where(inbox.c.id == entry_id)).scalar_one())
+            return bytes(
+                conn.execute(select(inbox_payloads.c.signed).where(inbox_payloads.c.inbox_id == entry_id)).scalar_one()
+            )
 
     def claim(self, entry_id: int, worker: str, lease_seconds: float) -> InboxEntry | None:
         """Take the entry for processing, or None when it is done or another worker holds it.

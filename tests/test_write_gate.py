@@ -1,0 +1,72 @@
+"""The SQLite write gate: one writer per database file in a process, none on PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from sqlalchemy import text
+
+from hub.store.db import make_engine, write_gate, writing
+
+
+def test_engines_on_one_file_share_a_gate_and_other_files_do_not(tmp_path: Path) -> None:
+    first = make_engine(f"sqlite:///{tmp_path / 'a.sqlite3'}")
+    again = make_engine(f"sqlite:///{tmp_path / '.' / 'a.sqlite3'}")
+    other = make_engine(f"sqlite:///{tmp_path / 'b.sqlite3'}")
+    assert write_gate(first) is write_gate(again)
+    assert write_gate(first) is not write_gate(other)
+
+
+def test_a_second_writer_waits_for_the_first_to_commit(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'hub.sqlite3'}")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE t (n INTEGER)"))
+    inside, release = threading.Event(), threading.Event()
+    seen: list[int] = []
+
+    def first() -> None:
+        with writing(engine) as conn:
+            conn.execute(text("INSERT INTO t VALUES (1)"))
+            inside.set()
+            release.wait(10)
+
+    def second() -> None:
+        with writing(engine) as conn:
+            seen.append(conn.execute(text("SELECT count(*) FROM t")).scalar_one())
+            conn.execute(text("INSERT INTO t VALUES (2)"))
+
+    one = threading.Thread(target=first)
+    one.start()
+    assert inside.wait(10)
+    two = threading.Thread(target=second)
+    two.start()
+    two.join(0.3)
+    assert two.is_alive()  # queued on the gate, not inside a transaction
+    release.set()
+    one.join(10)
+    two.join(10)
+    assert seen == [1]  # it ran after the first committed
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM t")).scalar_one() == 2
+
+
+def test_many_threads_write_without_losing_a_row(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'hub.sqlite3'}")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE c (n INTEGER)"))
+        conn.execute(text("INSERT INTO c VALUES (0)"))
+
+    def bump() -> None:
+        for _ in range(25):
+            with writing(engine) as conn:
+                value = conn.execute(text("SELECT n FROM c")).scalar_one()
+                conn.execute(text("UPDATE c SET n = :n"), {"n": value + 1})
+
+    threads = [threading.Thread(target=bump) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT n FROM c")).scalar_one() == 200
