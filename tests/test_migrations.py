@@ -63,3 +63,34 @@ def test_foundation_revisions_upgrade_from_each_step(tmp_path: Path, revision: s
     migrate.upgrade(engine, revision)
     migrate.upgrade(engine)
     assert migrate.current_revision(engine) == migrate.head_revision()
+
+
+def test_payloads_move_to_their_own_table_and_back(tmp_path: Path) -> None:
+    """0006 keeps every stored message's bytes: upgrade from 0005 and downgrade again."""
+    from sqlalchemy import text
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'hub.sqlite3'}")
+    migrate.upgrade(engine, "0005")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO organizations (id, ppaguid, name, ogrn, inn, kpp, roles, created_at)"
+                " VALUES (1, 'p', 'n', '1', '2', '3', 'УО', '2026-11-22 00:00:00')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO inbox (id, message_guid, requester_message_guid, sender_id, service, operation,"
+                " version, digest, raw, signed, state, attempts, created_at)"
+                " VALUES (7, 'm', 'r', 1, 's', 'o', 'v', 'd', :raw, :signed, 1, 0, '2026-11-22 00:00:00')"
+            ),
+            {"raw": b"<raw/>", "signed": b"<signed/>"},
+        )
+    migrate.upgrade(engine)
+    with engine.connect() as conn:
+        moved = conn.execute(text("SELECT inbox_id, raw, signed FROM inbox_payloads")).all()
+    assert [(r.inbox_id, bytes(r.raw), bytes(r.signed)) for r in moved] == [(7, b"<raw/>", b"<signed/>")]
+    migrate.downgrade(engine, "0005")
+    with engine.connect() as conn:
+        back = conn.execute(text("SELECT raw, signed FROM inbox WHERE id = 7")).one()
+    assert (bytes(back.raw), bytes(back.signed)) == (b"<raw/>", b"<signed/>")

@@ -6,13 +6,15 @@ file beside it; batch mode is on for SQLite, which cannot ALTER most things in p
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -24,12 +26,46 @@ def _config(engine: Engine) -> Config:
     return config
 
 
+@contextmanager
+def _migrating(engine: Engine) -> Iterator[Connection]:
+    """One transaction for the whole run; on SQLite with foreign keys off until it commits.
+
+    Batch mode rebuilds a SQLite table by copy, drop and rename; with foreign keys on, dropping
+    a table others reference fails (or, with ON DELETE actions, would act on their rows). The
+    switch only works outside a transaction, so it is flipped on the driver connection; the
+    references are checked (``foreign_key_check``) before the commit.
+    """
+    with engine.connect() as connection:
+        sqlite = engine.dialect.name == "sqlite"
+        driver = connection.connection.driver_connection
+        if sqlite and driver is not None:
+            driver.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                yield connection
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if broken:
+                        raise RuntimeError(f"migration left broken references: {broken[:5]}")
+        finally:
+            if sqlite and driver is not None:
+                driver.execute("PRAGMA foreign_keys=ON")
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the database to ``revision`` (idempotent)."""
     config = _config(engine)
-    with engine.begin() as connection:
+    with _migrating(engine) as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Take the database back to ``revision`` (each migration's ``downgrade`` keeps the data)."""
+    config = _config(engine)
+    with _migrating(engine) as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -83,8 +83,6 @@ inbox = Table(
     Column("version", String(20), nullable=False),
     Column("digest", String(64), nullable=False),
     Column("certificate_fingerprint", String(64), nullable=True),
-    Column("raw", LargeBinary, nullable=False),
-    Column("signed", LargeBinary, nullable=False),
     Column("state", SmallInteger, nullable=False),
     Column("attempts", Integer, nullable=False, default=0),
     Column("claimed_by", String(100), nullable=True),
@@ -95,6 +93,16 @@ inbox = Table(
     Column("response", LargeBinary, nullable=True),
     UniqueConstraint("sender_id", "requester_message_guid", name="uq_inbox_sender_requester"),
     Index("ix_inbox_unfinished", "state", "created_at"),
+)
+
+#: what the client sent (``raw``, evidence) and the signed element the worker processes;
+#: written once at intake, never updated (see migration 0006)
+inbox_payloads = Table(
+    "inbox_payloads",
+    metadata,
+    Column("inbox_id", Id, ForeignKey("inbox.id"), primary_key=True),
+    Column("raw", LargeBinary, nullable=False),
+    Column("signed", LargeBinary, nullable=False),
 )
 
 object_results = Table(

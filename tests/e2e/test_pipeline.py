@@ -121,7 +121,7 @@ def test_get_state_with_proxy_client_certificate_header(hut: HubUnderTest) -> No
 def test_inbox_keeps_the_request_bytes_exactly_and_the_result_is_presigned(hut: HubUnderTest) -> None:
     from sqlalchemy import select
 
-    from hub.store.tables import inbox
+    from hub.store.tables import inbox, inbox_payloads
 
     org = hut.orgs["a"]
     request = signed(export_house_body(), org.identity, org.ppaguid)
@@ -129,7 +129,9 @@ def test_inbox_keeps_the_request_bytes_exactly_and_the_result_is_presigned(hut: 
     hut.poll(hub_guid, org)
     with hut.hub.engine.connect() as conn:
         raw, response = conn.execute(
-            select(inbox.c.raw, inbox.c.response).where(inbox.c.message_guid == hub_guid)
+            select(inbox_payloads.c.raw, inbox.c.response)
+            .join(inbox, inbox.c.id == inbox_payloads.c.inbox_id)
+            .where(inbox.c.message_guid == hub_guid)
         ).one()
     assert bytes(raw) == request
     assert response is not None  # signed once by the worker (or the first poll), replayed after
