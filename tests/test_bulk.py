@@ -34,7 +34,7 @@ meta = MetaData()
 sample = Table(
     "bulk_sample",
     meta,
-    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("id", BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True),
     Column("key", String(36), nullable=False, unique=True),
     Column("short", String(5), nullable=True),
     Column("note", Text, nullable=True),
@@ -131,3 +131,52 @@ def test_a_constraint_violation_is_an_integrity_error(engine: Engine) -> None:
     with pytest.raises(IntegrityError), engine.begin() as conn:
         bulk.insert_rows(conn, sample, [_row("other"), _row("dup")])
     assert _stored(engine, ["other"]) == []
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path: Any) -> Iterator[Engine]:
+    engine = make_engine(f"sqlite:///{tmp_path / 'bulk.sqlite3'}")
+    meta.create_all(engine)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+def _stored_as_text(engine: Engine, keys: list[str]) -> list[tuple[Any, ...]]:
+    """The values exactly as SQLite holds them (dates as text, JSON as text), not as read back."""
+    from sqlalchemy import text
+
+    marks = ", ".join(f":k{i}" for i in range(len(keys)))
+    query = text(
+        f"SELECT short, note, count, big, flag, day, at, blob, doc FROM bulk_sample WHERE key IN ({marks}) ORDER BY key"
+    )
+    with engine.connect() as conn:
+        return [tuple(row) for row in conn.execute(query, {f"k{i}": k for i, k in enumerate(keys)})]
+
+
+def test_sqlite_insert_stores_byte_for_byte_what_executemany_stores(sqlite_engine: Engine) -> None:
+    with sqlite_engine.begin() as conn:
+        conn.execute(insert(sample), [row | {"key": "many-" + row["key"]} for row in ROWS])
+        assert bulk.insert_rows(conn, sample, [row | {"key": "bulk-" + row["key"]} for row in ROWS]) == []
+    assert _stored_as_text(sqlite_engine, ["bulk-a", "bulk-b", "bulk-c"]) == _stored_as_text(
+        sqlite_engine, ["many-a", "many-b", "many-c"]
+    )
+    assert _stored(sqlite_engine, ["bulk-a"])[0]["doc"] == ROWS[0]["doc"]
+
+
+def test_sqlite_update_sets_every_column_by_key(sqlite_engine: Engine) -> None:
+    changed = [ROWS[0] | {"key": "u1"}, ROWS[1] | {"key": "u2"}]
+    with sqlite_engine.begin() as conn:
+        conn.execute(insert(sample), [row | {"key": "ref-" + row["key"]} for row in changed])
+        bulk.insert_rows(conn, sample, [_row("u1"), _row("u2")])
+        bulk.update_rows(conn, sample, "key", changed)
+    assert _stored_as_text(sqlite_engine, ["u1", "u2"]) == _stored_as_text(sqlite_engine, ["ref-u1", "ref-u2"])
+
+
+def test_sqlite_refuses_returning_and_reports_constraints(sqlite_engine: Engine) -> None:
+    with sqlite_engine.begin() as conn, pytest.raises(ValueError, match="RETURNING"):
+        bulk.insert_rows(conn, sample, [_row("r1")], ("id",))
+    with pytest.raises(IntegrityError), sqlite_engine.begin() as conn:
+        bulk.insert_rows(conn, sample, [_row("dup"), _row("dup")])
+    assert _stored(sqlite_engine, ["dup"]) == []

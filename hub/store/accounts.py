@@ -125,7 +125,6 @@ account_accommodations = Table(
 
 
 #: prebuilt statements, executed with parameter dicts (no per-call statement building)
-_INSERT_ACCOUNT = insert(accounts)
 _INSERT_RETURNING_ID = insert(accounts).returning(accounts.c.id)
 _UPDATE_BY_ID = update(accounts).where(accounts.c.id == bindparam("_id"))
 _INSERT_PLACES = insert(account_accommodations)
@@ -308,21 +307,17 @@ class SqlAccounts:
         bulk.insert_rows(self.conn, account_accommodations, places)
 
     def _write_chunk_sqlite(self, created: Sequence[Account], changed: Sequence[Account]) -> None:
-        places: list[dict[str, Any]] = []
+        # No RETURNING: SQLite would run an executemany with RETURNING row by row.
         if changed:
-            ids = self._ids([a.guid for a in changed])
-            self.conn.execute(_UPDATE_BY_ID, [{"_id": ids[a.guid], **account_values(a)} for a in changed])
-            self.conn.execute(
-                delete(account_accommodations).where(account_accommodations.c.account_id.in_(ids.values()))
-            )
-            places.extend(p for a in changed for p in accommodation_values(a, ids[a.guid]))
+            bulk.update_rows(self.conn, accounts, "guid", [account_values(a) for a in changed])
         if created:
-            # No RETURNING: SQLite would run an executemany with RETURNING row by row.
-            self.conn.execute(_INSERT_ACCOUNT, [account_values(a) for a in created])
-            new_ids = self._ids([a.guid for a in created])
-            places.extend(p for a in created for p in accommodation_values(a, new_ids[a.guid]))
-        if places:
-            self.conn.execute(_INSERT_PLACES, places)
+            bulk.insert_rows(self.conn, accounts, [account_values(a) for a in created])
+        ids = self._ids([a.guid for a in (*changed, *created)])
+        if changed:
+            old_places = account_accommodations.c.account_id.in_([ids[a.guid] for a in changed])
+            self.conn.execute(delete(account_accommodations).where(old_places))
+        places = [p for a in (*changed, *created) for p in accommodation_values(a, ids[a.guid])]
+        bulk.insert_rows(self.conn, account_accommodations, places)
 
     def _write(self, account: Account, account_id: int | None) -> None:
         try:

@@ -1,4 +1,4 @@
-"""One statement per table for a chunk's rows on PostgreSQL: every column sent as one array.
+"""One statement per table for a chunk's rows: arrays on PostgreSQL, a lean executemany on SQLite.
 
 psycopg's ``executemany`` sends one INSERT/UPDATE per row (pipelined, but each one bound,
 executed and acknowledged apart): for a 100-account chunk that was ~300 statements, about a
@@ -17,18 +17,25 @@ regular expression on the client, which cost more than the per-row statements sa
 strings are cast to ``text[]``, not ``varchar(n)[]``: an explicit cast to ``varchar(n)`` would
 silently truncate, while the assignment to the column rejects a value that is too long, exactly
 as a row-by-row insert does. JSON values are serialized here (as SQLAlchemy's ``JSON`` type
-would) and cast to ``json[]``. SQLite keeps its ``executemany``: it has no arrays, and its
-statements cost no round trip.
+would) and cast to ``json[]``.
+
+SQLite has no arrays and its statements cost no round trip, so there the rows go to the
+driver's ``executemany`` — but as plain tuples, each value passed through its column type's
+own bind processor (the same conversion SQLAlchemy applies: dates to its text format, JSON
+serialized), skipping the per-row parameter construction of a compiled ``insert()``, which cost
+more than SQLite's own work (measured: 2.5 ms of a 5 ms 100-account write).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import JSON, Connection, Dialect, Row, String, Table
+
+Processor = Callable[[Any], Any] | None
 
 
 def _array_type(dialect: Dialect, table: Table, name: str) -> str:
@@ -82,6 +89,33 @@ def _columns(table: Table, rows: Sequence[Mapping[str, Any]], names: Sequence[st
     return params
 
 
+@lru_cache(maxsize=256)
+def _processors(dialect: Dialect, table: Table, names: tuple[str, ...]) -> tuple[Processor, ...]:
+    return tuple(table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names)
+
+
+def _tuples(
+    dialect: Dialect, table: Table, rows: Sequence[Mapping[str, Any]], names: tuple[str, ...]
+) -> list[tuple[Any, ...]]:
+    processors = _processors(dialect, table, names)
+    if not any(processors):
+        return [tuple(row[name] for name in names) for row in rows]
+    pairs = tuple(zip(names, processors, strict=True))
+    return [tuple(p(row[n]) if p is not None else row[n] for n, p in pairs) for row in rows]
+
+
+@lru_cache(maxsize=256)
+def _sqlite_insert_sql(table: Table, columns: tuple[str, ...]) -> str:
+    marks = ", ".join("?" * len(columns))
+    return f"INSERT INTO {table.name} ({_names(table, columns)}) VALUES ({marks})"  # noqa: S608
+
+
+@lru_cache(maxsize=256)
+def _sqlite_update_sql(table: Table, key: str, columns: tuple[str, ...]) -> str:
+    assignments = ", ".join(f"{c} = ?" for c in _names(table, columns).split(", "))
+    return f"UPDATE {table.name} SET {assignments} WHERE {_names(table, (key,))} = ?"  # noqa: S608
+
+
 def insert_rows(
     conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]], returning: Sequence[str] = ()
 ) -> Sequence[Row[Any]]:
@@ -89,6 +123,11 @@ def insert_rows(
     if not rows:
         return []
     names = tuple(rows[0])
+    if conn.dialect.name != "postgresql":
+        if returning:
+            raise ValueError("RETURNING from a SQLite executemany runs row by row: read the rows back instead")
+        conn.exec_driver_sql(_sqlite_insert_sql(table, names), _tuples(conn.dialect, table, rows, names))
+        return []
     result = conn.exec_driver_sql(
         _insert_sql(conn.dialect, table, names, tuple(returning)), _columns(table, rows, names)
     )
@@ -102,6 +141,14 @@ def update_rows(
     if not rows:
         return []
     names = tuple(rows[0])
+    if conn.dialect.name != "postgresql":
+        if returning:
+            raise ValueError("RETURNING from a SQLite executemany runs row by row: read the rows back instead")
+        if key not in names:
+            raise KeyError(f"the rows carry no {key}")
+        ordered = (*(n for n in names if n != key), key)
+        conn.exec_driver_sql(_sqlite_update_sql(table, key, ordered[:-1]), _tuples(conn.dialect, table, rows, ordered))
+        return []
     result = conn.exec_driver_sql(
         _update_sql(conn.dialect, table, key, names, tuple(returning)), _columns(table, rows, names)
     )

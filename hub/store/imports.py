@@ -4,7 +4,7 @@ A handler subclasses ``SqlImportSession`` to add the repositories it needs, all 
 session's one connection, and passes the subclass as ``factory`` to ``SqlImportStore``.
 
 Outcomes are buffered and written with one statement when the session ends, just before its
-commit (PostgreSQL: one ``unnest`` INSERT, see ``hub.store.bulk``; SQLite: executemany): they
+commit (``hub.store.bulk``: one statement on either database): they
 are recorded outside the per-object savepoints anyway, so nothing a savepoint rolls back can
 be among them, and they still commit in the same transaction as the data (exactly-once after
 a crash). A session left by an exception writes nothing: it rolls back.
@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, select
 
 from hub.services.imports import ObjectError, ObjectOutcome
 from hub.store import bulk
@@ -53,14 +53,9 @@ class SqlImportSession:
         """Write the buffered outcomes (in the session's transaction)."""
         if not self._outcomes:
             return
-        if self.conn.dialect.name == "postgresql":
-            bulk.insert_rows(self.conn, object_results, self._outcomes)
-        else:
-            self.conn.execute(_INSERT_OUTCOME, self._outcomes)
+        bulk.insert_rows(self.conn, object_results, self._outcomes)
         self._outcomes = []
 
-
-_INSERT_OUTCOME = insert(object_results)
 
 S = TypeVar("S", bound=SqlImportSession)
 
