@@ -49,6 +49,7 @@ import binascii
 import copy
 import datetime as dt
 import functools
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -110,6 +111,10 @@ class VerifiedBody:
     certificate: x509.Certificate
     fingerprint: str
     signing_time: dt.datetime | None
+    #: SHA-256 (hex) of the element without its signature, exclusive C14N, no comments: "the same
+    #: content" for duplicate detection — a client that re-signs the same payload (new
+    #: SigningTime, new SignatureValue) sends the same content. Computed by the proof below.
+    content_digest: str = ""
 
 
 # --- signing ------------------------------------------------------------------------------------
@@ -219,12 +224,13 @@ def verify_envelope(envelope: etree._Element, *, now: dt.datetime | None = None)
 
     results = _run_signxml(element, certificate, method, references, CanonicalizationMethod(c14n_uri), now)
     data_index = next(i for i, ref in enumerate(references) if ref.kind == "data")
-    _prove_signed_is_in_tree(element, signature, results[data_index])
+    canonical = _prove_signed_is_in_tree(element, signature, results[data_index])
     return VerifiedBody(
         element=element,
         certificate=certificate,
         fingerprint=_fingerprint(certificate.public_bytes(_DER)),
         signing_time=_signing_time(results),
+        content_digest=hashlib.sha256(canonical).hexdigest(),
     )
 
 
@@ -461,9 +467,12 @@ def _exc_c14n(element: etree._Element) -> bytes:
     return bytes(etree.tostring(element, method="c14n", exclusive=True, with_comments=False))
 
 
-def _prove_signed_is_in_tree(element: etree._Element, signature: etree._Element, result: VerifyResult) -> None:
-    if result.signed_xml is None or _exc_c14n(result.signed_xml) != _exc_c14n(_without_signature(element, signature)):
+def _prove_signed_is_in_tree(element: etree._Element, signature: etree._Element, result: VerifyResult) -> bytes:
+    """The in-tree element without its signature equals what was signed: its exclusive C14N."""
+    in_tree = _exc_c14n(_without_signature(element, signature))
+    if result.signed_xml is None or _exc_c14n(result.signed_xml) != in_tree:
         raise HubError(E.AUT900003, "Подписанные данные не совпадают с элементом тела сообщения")
+    return in_tree
 
 
 def _signing_time(results: Sequence[VerifyResult]) -> dt.datetime | None:

@@ -74,6 +74,7 @@ def make_import_account_handler(
             AccountImport(entry.sender_id, nsi, clock, region),
             store=imports,
             chunk_size=chunk_size,
+            first_attempt=entry.attempts == 1,
             after_chunk=progress(entry),
             apply_chunk=AccountChunkImport(entry.sender_id, nsi, clock, region) if chunked else None,
         )

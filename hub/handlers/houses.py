@@ -79,6 +79,7 @@ def make_import_house_handler(
             make_apply(context),
             store=import_store,
             chunk_size=chunk_size,
+            first_attempt=entry.attempts == 1,
             after_chunk=progress(entry) if progress is not None else None,
         )
         result = results.import_result(HM, IMPORT_RESULT_VERSION, outcomes, import_house_uo_extension)

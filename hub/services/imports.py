@@ -117,9 +117,14 @@ def run_import(
     chunk_size: int = 50,
     after_chunk: Callable[[], None] | None = None,
     apply_chunk: ApplyChunk[S, C] | None = None,
+    first_attempt: bool = False,
 ) -> list[ObjectOutcome]:
-    """Apply every command not yet applied; return all outcomes in command order."""
-    done: MutableMapping[int, ObjectOutcome] = store.outcomes(inbox_id)
+    """Apply every command not yet applied; return all outcomes in command order.
+
+    ``first_attempt``: the caller holds the message's first claim ever, so no earlier attempt
+    can have committed a chunk and the recorded outcomes need not be read.
+    """
+    done: MutableMapping[int, ObjectOutcome] = {} if first_attempt else store.outcomes(inbox_id)
     for block in _chunks(len(commands), max(chunk_size, 1)):
         pending = [seq for seq in block if seq not in done]
         if not pending:

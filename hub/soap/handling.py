@@ -8,9 +8,7 @@ enqueue → Ack. Nothing is stored until every check has passed.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-from copy import deepcopy
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -131,7 +129,7 @@ def _import_or_export(
             service=operation.service.key,
             operation=operation.name,
             version=version or "",
-            digest=content_digest(element),
+            digest=verified.content_digest,
             raw=raw,
             signed=etree.tostring(element),
             certificate_fingerprint=verified.fingerprint,
@@ -141,19 +139,6 @@ def _import_or_export(
         actor=f"org:{sender.ppaguid}",
     )
     return SoapResponse(200, envelope.ack(ack.message_guid, ack.requester_message_guid))
-
-
-def content_digest(element: etree._Element) -> str:
-    """SHA-256 of the signed element without its signature (exclusive c14n, no comments).
-
-    "Same content" for duplicate detection: a client that re-signs the same payload (new
-    SigningTime, new signature value) resends the same content.
-    """
-    copy = deepcopy(element)
-    for sig in copy.findall(ns.qname(ns.DS, "Signature")):
-        copy.remove(sig)
-    canonical = etree.tostring(copy, method="c14n", exclusive=True, with_comments=False)
-    return hashlib.sha256(canonical).hexdigest()
 
 
 def _get_state(

@@ -131,6 +131,31 @@ _INSERT_PLACES = insert(account_accommodations)
 #: one advisory lock per key, taken in the array's order (unnest keeps it)
 _LOCK_OBJECTS = text("SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(:keys AS bigint[])) AS t(k)")
 
+# PostgreSQL chunk prefetches: one probe of an index per wanted value, whatever the statistics.
+# An ``IN`` list let the planner, on tables that grew faster than autovacuum analyzed them (a
+# fresh hub's first bulk load), read ALL of the organization's accounts by the ``org_id``
+# prefix and filter them: O(accounts of the organization) per chunk (measured: 9 ms per
+# 100-account message at 4 300 accounts, growing). ``LATERAL … LIMIT 1`` on the unique
+# (org_id, account_number) key, on the primary key alone (given the organization too, the planner
+# preferred the org_id prefix), and ``OFFSET 0`` (no flattening) around the per-object
+# accommodation lookup keep it O(chunk).
+_PG_NUMBER_OWNERS = text(
+    "SELECT n.number AS account_number, a.guid FROM unnest(CAST(:numbers AS text[])) AS n(number)"
+    " CROSS JOIN LATERAL (SELECT guid FROM accounts"
+    " WHERE org_id = :org_id AND account_number = n.number LIMIT 1) AS a"
+)
+_PG_OPEN_SHARES = text(
+    "SELECT a.guid, a.kind, p.target, p.object_guid, p.share FROM unnest(CAST(:objects AS text[])) AS n(object_guid)"
+    " CROSS JOIN LATERAL (SELECT account_id, target, object_guid, share FROM account_accommodations"
+    " WHERE object_guid = n.object_guid AND share IS NOT NULL OFFSET 0) AS p"
+    " CROSS JOIN LATERAL (SELECT guid, kind, org_id, close_date FROM accounts WHERE id = p.account_id LIMIT 1) AS a"
+    " WHERE a.org_id = :org_id AND a.close_date IS NULL"
+)
+
+
+def _held(row: Any) -> HeldShare:
+    return HeldShare(row.guid, AccountKind(row.kind), (Target(row.target), row.object_guid), Decimal(row.share))
+
 
 def _is_postgres(conn: Connection) -> bool:
     return conn.dialect.name == "postgresql"
@@ -238,6 +263,9 @@ class SqlAccounts:
     def number_owners(self, org_id: int, numbers: Collection[str]) -> dict[str, str]:
         owners: dict[str, str] = {}
         wanted = sorted(numbers)
+        if _is_postgres(self.conn):
+            rows = self.conn.execute(_PG_NUMBER_OWNERS, {"numbers": wanted, "org_id": org_id})
+            return {row.account_number: row.guid for row in rows}
         for start in range(0, len(wanted), 500):
             query = select(accounts.c.account_number, accounts.c.guid).where(
                 accounts.c.org_id == org_id, accounts.c.account_number.in_(wanted[start : start + 500])
@@ -249,6 +277,8 @@ class SqlAccounts:
         places = account_accommodations
         held: list[HeldShare] = []
         wanted = sorted(object_guids)
+        if _is_postgres(self.conn):
+            return [_held(row) for row in self.conn.execute(_PG_OPEN_SHARES, {"objects": wanted, "org_id": org_id})]
         for start in range(0, len(wanted), 500):
             query = (
                 select(accounts.c.guid, accounts.c.kind, places.c.target, places.c.object_guid, places.c.share)
@@ -260,10 +290,7 @@ class SqlAccounts:
                     places.c.share.is_not(None),
                 )
             )
-            held.extend(
-                HeldShare(row.guid, AccountKind(row.kind), (Target(row.target), row.object_guid), Decimal(row.share))
-                for row in self.conn.execute(query)
-            )
+            held.extend(_held(row) for row in self.conn.execute(query))
         return held
 
     def allocate_many(self, sequence: str, count: int) -> list[int]:

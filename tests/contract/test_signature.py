@@ -579,3 +579,23 @@ def test_signed_data_differing_from_the_in_tree_element_is_refused() -> None:
     with pytest.raises(HubError) as info:
         module._prove_signed_is_in_tree(element, element[0], result)
     assert info.value.code == "AUT900003"
+
+
+def test_content_digest_ignores_the_signature_and_sees_every_value() -> None:
+    """Duplicate detection: a re-signed payload keeps its digest; any changed value changes it."""
+    identity = org_identity()
+    first = verify_envelope(parse_xml(sign_envelope(ENVELOPE, identity)))
+    again = verify_envelope(parse_xml(sign_envelope(ENVELOPE, identity)))
+    assert first.content_digest == again.content_digest
+    unsigned = copy.deepcopy(first.element)
+    signature = unsigned[0]
+    assert signature.tag == SIG
+    # The enveloped transform keeps the Signature's tail: it becomes the element's text.
+    unsigned.text = (unsigned.text or "") + (signature.tail or "")
+    unsigned.remove(signature)
+    expected = hashlib.sha256(etree.tostring(unsigned, method="c14n", exclusive=True)).hexdigest()
+    assert first.content_digest == expected
+    changed = verify_envelope(
+        parse_xml(sign_envelope(ENVELOPE.replace(FIAS_GUID.encode(), str(uuid.uuid4()).encode()), identity))
+    )
+    assert changed.content_digest != first.content_digest

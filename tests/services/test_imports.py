@@ -143,3 +143,28 @@ def test_a_chunk_fast_path_that_conflicts_or_declines_is_redone_per_object(tmp_p
     with store.reading() as conn:
         assert _applied(conn) == 30
     assert len(SqlImportStore(store, CountingSession).outcomes(inbox_id)) == 30
+
+
+def test_only_a_first_attempt_skips_reading_recorded_outcomes(tmp_path: Path) -> None:
+    """``first_attempt`` trusts that nothing was recorded; a retry always reads what was."""
+    store, inbox_id = _store(tmp_path)
+    commands = [Cmd(str(uuid.uuid4()), i) for i in range(10)]
+    imports = SqlImportStore(store, CountingSession)
+
+    def apply(session: CountingSession, cmd: Cmd, done: Mapping[int, ObjectOutcome]) -> ObjectOutcome:
+        if cmd.value == 7:
+            raise CrashError
+        session.apply(cmd)
+        return ObjectOutcome(cmd.transport_guid, guid=str(uuid.uuid4()))
+
+    with pytest.raises(CrashError):
+        run_import(inbox_id, commands, apply, store=imports, chunk_size=5, first_attempt=True)
+    reads: list[int] = []
+    original = imports.outcomes
+    imports.outcomes = lambda i: reads.append(i) or original(i)  # type: ignore[method-assign]
+    commands[7] = Cmd(commands[7].transport_guid, 70)
+    outcomes = run_import(inbox_id, commands, apply, store=imports, chunk_size=5)
+    assert reads == [inbox_id]
+    assert [o.ok for o in outcomes] == [True] * 10
+    with store.engine.connect() as conn:
+        assert _applied(conn) == 10  # the first chunk of five was not applied again
