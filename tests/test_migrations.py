@@ -94,3 +94,29 @@ def test_payloads_move_to_their_own_table_and_back(tmp_path: Path) -> None:
     with engine.connect() as conn:
         back = conn.execute(text("SELECT raw, signed FROM inbox WHERE id = 7")).one()
     assert (bytes(back.raw), bytes(back.signed)) == (b"<raw/>", b"<signed/>")
+
+
+def test_postgres_stores_xml_with_lz4_where_the_server_has_it() -> None:
+    from sqlalchemy import text
+
+    with postgres_database() as url:
+        engine = make_engine(url)
+        try:
+            migrate.upgrade(engine)
+            with engine.connect() as conn:
+                has_lz4 = conn.execute(
+                    text("SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'")
+                ).scalar()
+                compressed = set(
+                    conn.execute(
+                        text(
+                            "SELECT attrelid::regclass::text || '.' || attname FROM pg_attribute"
+                            " WHERE attcompression = 'l'"
+                        )
+                    ).scalars()
+                )
+        finally:
+            engine.dispose()
+    if not has_lz4:
+        pytest.skip("this PostgreSQL server has no lz4")
+    assert compressed == {"inbox_payloads.raw", "inbox_payloads.signed", "inbox.result", "inbox.response"}

@@ -6,6 +6,10 @@ lease heartbeat and the completion each rewrote ~250 KB (measured: claim 4.2 ms,
 3.6 ms per message). The payloads never change after intake, so they move to
 ``inbox_payloads``, keyed by the inbox id.
 
+On PostgreSQL the stored XML (payloads, results, signed responses) is compressed with lz4
+where the server has it (14+, built with lz4): pglz spent ~1 ms of server CPU per 117 KB
+payload, lz4 0.35 ms, for the same size (~15 KB) on these documents.
+
 Revision ID: 0006
 Revises: 0005
 Create Date: 2026-11-23
@@ -37,6 +41,24 @@ def upgrade() -> None:
     with op.batch_alter_table("inbox") as batch:
         batch.drop_column("raw")
         batch.drop_column("signed")
+    _prefer_lz4()
+
+
+def _prefer_lz4() -> None:
+    bind = op.get_bind()
+    if bind.dialect.name != "postgresql":
+        return
+    for table, column in (
+        ("inbox_payloads", "raw"),
+        ("inbox_payloads", "signed"),
+        ("inbox", "result"),
+        ("inbox", "response"),
+    ):
+        try:
+            with bind.begin_nested():
+                bind.execute(sa.text(f"ALTER TABLE {table} ALTER COLUMN {column} SET COMPRESSION lz4"))
+        except sa.exc.DBAPIError:
+            return  # no lz4 on this server (or before PostgreSQL 14): pglz stays, nothing else changes
 
 
 def downgrade() -> None:
