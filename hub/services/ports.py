@@ -70,6 +70,9 @@ class InboxEntry:
     result: bytes | None = None
     response: bytes | None = None  # cached signed getStateResult body once processed
     claimed_by: str | None = None  # the worker holding the processing lease
+    #: the signed element to process, when the claim read it in its own transaction (saves the
+    #: worker a separate read — three round trips on PostgreSQL)
+    payload: bytes | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,7 +66,7 @@ def process(
     try:
         if handler is None:
             raise HubError(E.FMT900006, entry.operation)
-        result = handler(entry, inbox.payload(entry.id))
+        result = handler(entry, entry.payload if entry.payload is not None else inbox.payload(entry.id))
     except HubError as exc:
         result = encode_failure(Failure(exc.code, exc.message))
     except Exception:

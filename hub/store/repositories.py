@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -215,7 +216,10 @@ class SqlInbox:
                 AuditEvent(worker, "claimed", "inbox", str(entry_id), {"attempt": row.attempts}),
                 now,
             )
-        return _entry(row)
+            payload = conn.execute(
+                select(inbox_payloads.c.signed).where(inbox_payloads.c.inbox_id == entry_id)
+            ).scalar_one()
+        return replace(_entry(row), payload=bytes(payload))
 
     def heartbeat(self, entry_id: int, worker: str) -> None:
         with self.store.writing() as conn:
