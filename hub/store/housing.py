@@ -26,6 +26,7 @@ Table sketch (other capabilities — accounts, devices — join on these names; 
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -39,6 +40,8 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    literal,
+    null,
     select,
     text,
     update,
@@ -199,42 +202,32 @@ class SqlHousingLookup:
         found: dict[str, HousingObject] = {}
         if self.conn.dialect.name == "postgresql":
             for row in self.conn.execute(_PG_FIND_MANY, {"guids": keys}):
-                if row.guid not in found:  # ordered: a house wins over premises over a room
-                    found[row.guid] = HousingObject(
-                        row.kind,
-                        row.guid,
-                        row.house_guid,
-                        row.manager_org_id,
-                        premises_guid=row.premises_guid,
-                        annulled=row.annulled_at is not None,
-                    )
+                found.setdefault(row.guid, _housing_object(row))  # ordered: house, premises, room
             return found
         for start in range(0, len(keys), 500):
-            part = keys[start : start + 500]
-            for house in self.conn.execute(_HOUSES.where(houses.c.guid.in_(part))):
-                annulled = house.annulled_at is not None
-                found[house.guid] = HousingObject(
-                    "house", house.guid, house.guid, house.manager_org_id, annulled=annulled
-                )
-            rest = [key for key in part if key not in found]
-            if rest:
-                for row in self.conn.execute(_PREMISES.where(premises.c.guid.in_(rest))):
-                    annulled = row.annulled_at is not None
-                    found[row.guid] = HousingObject(
-                        "premises", row.guid, row.house_guid, row.manager_org_id, annulled=annulled
+            rest = keys[start : start + 500]
+            for query, column in (
+                (_HOUSES, houses.c.guid),
+                (_PREMISES, premises.c.guid),
+                (_ROOMS, living_rooms.c.guid),
+            ):
+                if rest:
+                    found.update(
+                        (row.guid, _housing_object(row)) for row in self.conn.execute(query.where(column.in_(rest)))
                     )
-            rest = [key for key in rest if key not in found]
-            if rest:
-                for room in self.conn.execute(_ROOMS.where(living_rooms.c.guid.in_(rest))):
-                    found[room.guid] = HousingObject(
-                        "room",
-                        room.guid,
-                        room.house_guid,
-                        room.manager_org_id,
-                        premises_guid=room.premises_guid,
-                        annulled=room.annulled_at is not None,
-                    )
+                    rest = [key for key in rest if key not in found]
         return found
+
+
+def _housing_object(row: Any) -> HousingObject:
+    return HousingObject(
+        row.kind,
+        row.guid,
+        row.house_guid,
+        row.manager_org_id,
+        premises_guid=row.premises_guid,
+        annulled=row.annulled_at is not None,
+    )
 
 
 #: the three lookups of ``find_many`` as one round trip (kinds ordered 1 house, 2 premises, 3 room)
@@ -251,12 +244,25 @@ _PG_FIND_MANY = text(
     " WHERE r.guid = ANY(CAST(:guids AS text[]))"
     ") AS found ORDER BY rank"
 )
-_HOUSES = select(houses.c.guid, houses.c.manager_org_id, houses.c.annulled_at)
+_HOUSES = select(
+    literal("house").label("kind"),
+    houses.c.guid,
+    houses.c.guid.label("house_guid"),
+    houses.c.manager_org_id,
+    houses.c.annulled_at,
+    null().label("premises_guid"),
+)
 _PREMISES = select(
-    premises.c.guid, premises.c.annulled_at, houses.c.guid.label("house_guid"), houses.c.manager_org_id
+    literal("premises").label("kind"),
+    premises.c.guid,
+    premises.c.annulled_at,
+    houses.c.guid.label("house_guid"),
+    houses.c.manager_org_id,
+    null().label("premises_guid"),
 ).join(houses, houses.c.id == premises.c.house_id)
 _ROOMS = (
     select(
+        literal("room").label("kind"),
         living_rooms.c.guid,
         living_rooms.c.annulled_at,
         houses.c.guid.label("house_guid"),
