@@ -40,8 +40,7 @@ from hub.services.accounts import (
     AccountImportContext,
     AccountImportSession,
     AccountRepository,
-    locate,
-    resolve_nsi,
+    checked_data,
 )
 from hub.services.imports import ObjectOutcome
 from hub.services.ports import HousingObject
@@ -160,14 +159,7 @@ class AccountChunkImport(AccountImportContext):
     def _plan(self, command: AccountCommand, snapshot: _Snapshot, housing: _Housing) -> tuple[Account, bool]:
         """``AccountImport.__call__`` against the snapshot: the account to write, or HubError."""
         existing = self._existing(snapshot, command)
-        data = resolve_nsi(self.nsi, command)
-        if existing is None:
-            dom.check_new_account(command)
-        else:
-            dom.check_update(existing, command)
-        data = dom.effective_data(existing, data)
-        if data.closure is None:
-            data = dom.with_accommodations(data, locate(housing, self.sender_id, data.accommodations, command.where))
+        data = checked_data(self.nsi, self.sender_id, housing, command, existing)
         except_guid = existing.guid if existing else None
         if data.number and snapshot.number_taken(data.number, except_guid):
             raise HubError(dom.Errors.NUMBER_TAKEN, f"AccountNumber {data.number}", where=command.where)

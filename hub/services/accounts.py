@@ -184,17 +184,7 @@ class AccountImport(AccountImportContext):
     ) -> ObjectOutcome:
         repo = session.accounts
         existing = self._existing(repo, command)
-        data = resolve_nsi(self.nsi, command)
-        if existing is None:
-            dom.check_new_account(command)
-        else:
-            dom.check_update(existing, command)
-        data = dom.effective_data(existing, data)
-        if data.closure is None:
-            data = replace(
-                data,
-                accommodations=locate(session.housing, self.sender_id, data.accommodations, command.where),
-            )
+        data = checked_data(self.nsi, self.sender_id, session.housing, command, existing)
         except_guid = existing.guid if existing else None
         if data.number and repo.number_taken(self.sender_id, data.number, except_guid=except_guid):
             raise HubError(dom.Errors.NUMBER_TAKEN, f"AccountNumber {data.number}", where=command.where)
@@ -257,6 +247,23 @@ class AccountImport(AccountImportContext):
 
 
 # --- export ---------------------------------------------------------------------------------
+
+
+def checked_data(
+    catalog: NsiCatalog, sender_id: int, housing: HousingLookup, command: AccountCommand, existing: Account | None
+) -> AccountData:
+    """The rules both import paths (per object, per chunk) apply first, in this order: NSI codes,
+    the create or update checks, the effective data, the accommodations located on the sender's
+    housing (a closure carries none). Raises ``HubError``."""
+    data = resolve_nsi(catalog, command)
+    if existing is None:
+        dom.check_new_account(command)
+    else:
+        dom.check_update(existing, command)
+    data = dom.effective_data(existing, data)
+    if data.closure is None:
+        data = dom.with_accommodations(data, locate(housing, sender_id, data.accommodations, command.where))
+    return data
 
 
 def export_accounts(view: AccountExportView, sender_id: int, by: Selection, values: Sequence[str]) -> list[Account]:

@@ -70,8 +70,8 @@ class InboxEntry:
     result: bytes | None = None
     response: bytes | None = None  # cached signed getStateResult body once processed
     claimed_by: str | None = None  # the worker holding the processing lease
-    #: the signed element to process, when the claim read it in its own transaction (saves the
-    #: worker a separate read — three round trips on PostgreSQL)
+    #: the signed element to process: only ``Inbox.claim`` reads it, in its own transaction
+    #: (a separate read cost the worker three round trips on PostgreSQL)
     payload: bytes | None = None
 
 
@@ -96,8 +96,9 @@ class Inbox(Protocol):
     def add(self, entry: NewInboxEntry, audit: AuditEvent) -> InboxEntry: ...
     def get(self, entry_id: int) -> InboxEntry | None: ...
     def find(self, message_guid: str) -> InboxEntry | None: ...
-    def payload(self, entry_id: int) -> bytes: ...
-    def claim(self, entry_id: int, worker: str, lease_seconds: float) -> InboxEntry | None: ...
+    def claim(self, entry_id: int, worker: str, lease_seconds: float) -> InboxEntry | None:
+        """The entry with its ``payload``, now leased to ``worker``; None when done or leased."""
+
     def heartbeat(self, entry_id: int, worker: str) -> None: ...
     def complete(
         self, entry_id: int, worker: str, result: bytes, audit: AuditEvent, response: bytes | None = None

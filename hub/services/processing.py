@@ -66,7 +66,8 @@ def process(
     try:
         if handler is None:
             raise HubError(E.FMT900006, entry.operation)
-        result = handler(entry, entry.payload if entry.payload is not None else inbox.payload(entry.id))
+        assert entry.payload is not None, "Inbox.claim returns the entry with its payload"
+        result = handler(entry, entry.payload)
     except HubError as exc:
         result = encode_failure(Failure(exc.code, exc.message))
     except Exception:

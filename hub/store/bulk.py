@@ -112,8 +112,23 @@ def _sqlite_insert_sql(table: Table, columns: tuple[str, ...]) -> str:
 
 @lru_cache(maxsize=256)
 def _sqlite_update_sql(table: Table, key: str, columns: tuple[str, ...]) -> str:
-    assignments = ", ".join(f"{c} = ?" for c in _names(table, columns).split(", "))
-    return f"UPDATE {table.name} SET {assignments} WHERE {_names(table, (key,))} = ?"  # noqa: S608
+    _names(table, (*columns, key))  # only the table's own column names reach the SQL text
+    assignments = ", ".join(f"{c} = ?" for c in columns)
+    return f"UPDATE {table.name} SET {assignments} WHERE {key} = ?"  # noqa: S608
+
+
+def _sqlite_executemany(
+    conn: Connection,
+    sql: str,
+    table: Table,
+    rows: Sequence[Mapping[str, Any]],
+    names: tuple[str, ...],
+    returning: Sequence[str],
+) -> list[Row[Any]]:
+    if returning:
+        raise ValueError("RETURNING from a SQLite executemany runs row by row: read the rows back instead")
+    conn.exec_driver_sql(sql, _tuples(conn.dialect, table, rows, names))
+    return []
 
 
 def insert_rows(
@@ -124,10 +139,7 @@ def insert_rows(
         return []
     names = tuple(rows[0])
     if conn.dialect.name != "postgresql":
-        if returning:
-            raise ValueError("RETURNING from a SQLite executemany runs row by row: read the rows back instead")
-        conn.exec_driver_sql(_sqlite_insert_sql(table, names), _tuples(conn.dialect, table, rows, names))
-        return []
+        return _sqlite_executemany(conn, _sqlite_insert_sql(table, names), table, rows, names, returning)
     result = conn.exec_driver_sql(
         _insert_sql(conn.dialect, table, names, tuple(returning)), _columns(table, rows, names)
     )

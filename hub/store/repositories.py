@@ -172,12 +172,6 @@ class SqlInbox:
             row = conn.execute(select(*_ENTRY_COLUMNS).where(inbox.c.message_guid == message_guid.lower())).first()
         return _entry(row) if row else None
 
-    def payload(self, entry_id: int) -> bytes:
-        with self.store.reading() as conn:
-            return bytes(
-                conn.execute(select(inbox_payloads.c.signed).where(inbox_payloads.c.inbox_id == entry_id)).scalar_one()
-            )
-
     def claim(self, entry_id: int, worker: str, lease_seconds: float) -> InboxEntry | None:
         """Take the entry for processing, or None when it is done or another worker holds it.
 
