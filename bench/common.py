@@ -19,7 +19,7 @@ import httpx
 from lxml import etree
 
 from hub.config import load_settings
-from hub.contract import pki, signature
+from hub.contract import pki, signing
 from hub.contract.pki import SigningIdentity
 from hub.services.identity import hash_password
 from hub.store import migrate
@@ -50,7 +50,7 @@ class BenchOrg:
 
 def signed_request(org: BenchOrg, body: etree._Element) -> bytes:
     """A fresh envelope (new MessageGUID and Date) around ``body``, signed by ``org``."""
-    return signature.sign_envelope(envelope(etree.tostring(body).decode(), header_xml(org.ppaguid)), org.identity)
+    return signing.sign_envelope(envelope(etree.tostring(body).decode(), header_xml(org.ppaguid)), org.identity)
 
 
 def register_orgs(database_url: str, count: int) -> list[BenchOrg]:

@@ -17,7 +17,7 @@ from lxml import etree
 from hub import ns
 from hub.composition import Hub
 from hub.config import Settings, load_settings
-from hub.contract import pki, signature
+from hub.contract import pki, signing
 from hub.contract.operations import HOME_MANAGEMENT, SERVICES
 from hub.contract.xmlparse import parse_xml
 from hub.domain.messages import RequestState
@@ -109,7 +109,7 @@ def _signed_request(body_file: Path, identity: pki.SigningIdentity) -> bytes:
     etree.SubElement(request_header, ns.qname(ns.BASE, "orgPPAGUID")).text = DEMO_ORG_PPAGUID
     body = etree.SubElement(envelope, ns.qname(ns.SOAP_ENV, "Body"))
     body.append(parse_xml(body_file.read_bytes()))
-    return signature.sign_envelope(etree.tostring(envelope), identity)
+    return signing.sign_envelope(etree.tostring(envelope), identity)
 
 
 def demo_house_guid() -> str:

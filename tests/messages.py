@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from lxml import etree
 
 from hub import ns
-from hub.contract import signature
+from hub.contract import signing
 from hub.contract.pki import SigningIdentity
 
 HM = ns.HOUSE_MANAGEMENT
@@ -61,7 +61,7 @@ def export_house_body(fias: str | None = None, *, version: str = "15.10.0.0") ->
 
 def signed(body_xml: str, identity: SigningIdentity, org_ppaguid: str | None, **header_kw: object) -> bytes:
     raw = envelope(body_xml, header_xml(org_ppaguid, **header_kw))  # type: ignore[arg-type]
-    return signature.sign_envelope(raw, identity)
+    return signing.sign_envelope(raw, identity)
 
 
 def get_state(message_guid: str, org_ppaguid: str | None) -> bytes:

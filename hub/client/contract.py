@@ -9,7 +9,7 @@ Why zeep does not *send*: the signed bytes must be exactly the bytes on the wire
 transport serializes its own envelope after its plugins run, and its WSSE ``Signature`` plugin
 writes a plain XML-DSig in the header, while GIS (and the hub) want an enveloped XAdES-BES
 signature as the first child of the Body element (GIS-FACTS §3). So the envelope is built with
-lxml, signed by ``hub.contract.signature.sign_envelope`` and POSTed with httpx; zeep only
+lxml, signed by ``hub.contract.signing.sign_envelope`` and POSTed with httpx; zeep only
 describes and decodes.
 """
 

@@ -38,7 +38,7 @@ from hub.client.errors import (
 )
 from hub.client.payload import body_element
 from hub.client.results import Ack, StateResult, parse_state
-from hub.contract import operations, pki, signature
+from hub.contract import operations, pki, signature, signing
 from hub.contract.xmlparse import parse_xml
 from hub.errors import HubError
 
@@ -209,7 +209,7 @@ class HubClient:
         message_guid = str(uuid.uuid4())
         envelope = self._envelope(info, message_guid, element)
         try:
-            body = signature.sign_envelope(envelope, identity)
+            body = signing.sign_envelope(envelope, identity)
         except (HubError, ValueError) as exc:
             raise PayloadError(f"cannot sign the request: {exc}") from exc
         return PreparedRequest(info, message_guid, body)

@@ -22,7 +22,7 @@ from lxml import etree
 
 from hub import ns
 from hub.client.errors import PayloadError
-from hub.contract.signature import DEFAULT_SIGNED_ID
+from hub.contract.signing import DEFAULT_SIGNED_ID
 from hub.contract.xmlparse import parse_xml
 from hub.errors import HubError
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from lxml import etree
 
 from hub import ns
-from hub.contract import signature
+from hub.contract import signing
 from hub.contract.pki import SigningIdentity
 from hub.contract.xmlparse import parse_xml
 
@@ -106,4 +106,4 @@ def signed_state_result(
     element = get_state_result(
         service_namespace=service_namespace, version=version, state=state, message_guid=message_guid, result=result
     )
-    return signature.sign_envelope_tree(_wrapped(element, requester_message_guid), identity)
+    return signing.sign_envelope_tree(_wrapped(element, requester_message_guid), identity)

@@ -1,9 +1,10 @@
-"""XAdES-BES enveloped signatures on the SOAP Body's element: signing, and strict verification.
+"""Strict verification of XAdES-BES enveloped signatures on the SOAP Body's element.
 
 GIS signs the Body's only child (the ``…Request``/``…Result`` element, ``Id="signed-data-container"``)
 with an enveloped XAdES-BES signature whose ``ds:Signature`` is that element's FIRST child
-(GIS-FACTS §3). :func:`sign_envelope` produces exactly that with signxml; :func:`verify_envelope`
-accepts it, and the layout GIS and its client libraries produce.
+(GIS-FACTS §3). :func:`verify_envelope` accepts that, the layout :mod:`hub.contract.signing`
+writes (GIS's response layout) and signxml's own XAdES layout; signxml does the cryptographic
+verification.
 
 Why the strict checks around signxml (DESIGN §9): signxml proves that *some* element with the
 referenced Id was signed, not that it is the one the hub is about to process. Left alone it
@@ -21,12 +22,13 @@ signed.
 
 Accepted layouts:
 
-* signxml's XAdES (what :func:`sign_envelope` writes): three references – the element
+* signxml's XAdES (what its ``XAdESSigner`` writes): three references – the element
   (enveloped + C14N 1.0 transforms), the SignedProperties and the KeyInfo (no transforms,
   digested with the SignedInfo canonicalization, inclusive C14N 1.0);
 * GIS / HCA: two references – the element (enveloped + exclusive c14n transforms) and the
   SignedProperties (no transforms, so C14N 1.0 as XML-DSig prescribes, or an explicit exc-c14n
-  transform as GIS's own responses have); SignedInfo in C14N 1.0 or exc-c14n;
+  transform as GIS's own responses and :mod:`hub.contract.signing` have); SignedInfo in C14N 1.0
+  or exc-c14n;
 * plain XML-DSig with the single element reference (no XAdES properties, ``signing_time`` None).
 
 Algorithms: RSA (≥ 2048 bits) or ECDSA (P-256, P-384, P-521) with SHA-256/384/512; SHA-1,
@@ -36,8 +38,8 @@ short RSA keys, DSA and HMAC give ``AUT900010``; GOST (every real GIS message) a
 registry of organizations' certificates, by :func:`hub.contract.pki.fingerprint`.
 
 Measured (2-core machine, Python 3.11.7, signxml 5.2.0, signxml layout with 3 references; median):
-a 14 KiB request (16 KiB signed) verifies in ≈ 3.6 ms (RSA-2048) / 3.8 ms (P-256) and signs in
-≈ 2 ms; a 1 MiB one verifies in ≈ 110–130 ms and signs in ≈ 80 ms (parse not included: ≈ 8 ms).
+a 14 KiB request (16 KiB signed) verifies in ≈ 3.6 ms (RSA-2048) / 3.8 ms (P-256); a 1 MiB one
+verifies in ≈ 110–130 ms (parse not included: ≈ 8 ms).
 signxml takes ~2/3 of the verify time (it re-serializes and re-parses the document once per
 reference); the in-tree proof (copy + two exclusive c14n) ~1/4; the structural checks ~3 %.
 """
@@ -68,14 +70,11 @@ from signxml.algorithms import (
 )
 from signxml.exceptions import InvalidCertificate, SignXMLException
 from signxml.verifier import SignatureConfiguration, VerifyResult, XMLVerifier
-from signxml.xades.xades import XAdESSignatureConfiguration, XAdESSigner, XAdESVerifier
+from signxml.xades.xades import XAdESSignatureConfiguration, XAdESVerifier
 
 from hub import ns
 from hub.contract import pki
-from hub.contract.xmlparse import parse_xml
 from hub.errors import E, ErrorSpec, HubError
-
-DEFAULT_SIGNED_ID = "signed-data-container"
 
 _SIGNATURE = ns.qname(ns.DS, "Signature")
 _BODY = ns.qname(ns.SOAP_ENV, "Body")
@@ -117,60 +116,6 @@ class VerifiedBody:
     content_digest: str = ""
 
 
-# --- signing ------------------------------------------------------------------------------------
-
-
-def sign_envelope(envelope: bytes, identity: pki.SigningIdentity, *, signed_id: str = DEFAULT_SIGNED_ID) -> bytes:
-    """Sign the Body's element of a SOAP envelope; return the envelope (UTF-8, XML declaration).
-
-    The element gets ``Id=signed_id`` unless it has an Id; ``ds:Signature`` becomes its first
-    child. The namespaces are cleaned and the envelope re-parsed before signing: signxml digests
-    the KeyInfo and SignedProperties in the tree it builds, and unused or in-memory namespace
-    declarations there give a digest its own verifier (and ours) rejects (DESIGN §9).
-    """
-    return sign_envelope_tree(parse_xml(envelope), identity, signed_id=signed_id)
-
-
-def sign_envelope_tree(
-    root: etree._Element, identity: pki.SigningIdentity, *, signed_id: str = DEFAULT_SIGNED_ID
-) -> bytes:
-    """:func:`sign_envelope` of an envelope the caller has just built (modified in place).
-
-    Saves serializing the envelope only to parse it back; the clean-up and the re-parse before
-    signing happen here all the same.
-    """
-    element = _body_element(root)
-    if element.find(_SIGNATURE) is not None:
-        raise ValueError("the Body element is already signed")
-    element_id = element.get("Id")
-    if not element_id:
-        element_id = signed_id
-        element.set("Id", element_id)
-    placeholder = etree.Element(_SIGNATURE, {"Id": "placeholder"}, nsmap={"ds": ns.DS})
-    placeholder.tail = element.text
-    element.text = None
-    element.insert(0, placeholder)
-    etree.cleanup_namespaces(root)
-    root = parse_xml(etree.tostring(root, encoding="UTF-8"))
-
-    key = identity.private_key
-    method = SignatureMethod.RSA_SHA256 if isinstance(key, rsa.RSAPrivateKey) else SignatureMethod.ECDSA_SHA256
-    signer = XAdESSigner(
-        method=SignatureConstructionMethod.enveloped,
-        signature_algorithm=method,
-        digest_algorithm=DigestAlgorithm.SHA256,
-        c14n_algorithm=CanonicalizationMethod.CANONICAL_XML_1_0,
-    )
-    signed = signer.sign(
-        root,
-        key=key,
-        cert=[identity.certificate],
-        reference_uri=f"#{element_id}",
-        always_add_key_value=False,
-    )
-    return bytes(etree.tostring(signed, encoding="UTF-8", xml_declaration=True))
-
-
 # --- verification -------------------------------------------------------------------------------
 
 
@@ -191,7 +136,7 @@ def verify_envelope(envelope: etree._Element, *, now: dt.datetime | None = None)
     signatures = list(envelope.iter(_SIGNATURE))
     if not signatures:
         raise HubError(E.AUT900001, "В сообщении нет элемента ds:Signature")
-    element = _body_element(envelope, spec=E.AUT900003)
+    element = body_element(envelope, spec=E.AUT900003)
     element_id = element.get("Id")
     if not element_id:
         raise HubError(E.AUT900003, f"У элемента {_local(element)} в теле сообщения нет атрибута Id")
@@ -238,7 +183,7 @@ def _local(element: etree._Element) -> str:
     return etree.QName(element).localname
 
 
-def _body_element(envelope: etree._Element, *, spec: ErrorSpec = E.FMT900005) -> etree._Element:
+def body_element(envelope: etree._Element, *, spec: ErrorSpec = E.FMT900005) -> etree._Element:
     body = envelope.find(_BODY)
     if body is None:
         raise HubError(E.FMT900005, "Нет элемента soapenv:Body")

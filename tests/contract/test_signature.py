@@ -27,11 +27,12 @@ from signxml.algorithms import (
     SignatureMethod,
 )
 from signxml.verifier import VerifyResult, XMLVerifier
-from signxml.xades.xades import XAdESSignatureConfiguration, XAdESSigner
+from signxml.xades.xades import XAdESSignatureConfiguration, XAdESSigner, XAdESVerifier
 
 from hub import ns
 from hub.contract import pki
-from hub.contract.signature import DEFAULT_SIGNED_ID, sign_envelope, verify_envelope
+from hub.contract.signature import verify_envelope
+from hub.contract.signing import DEFAULT_SIGNED_ID, sign_envelope
 from hub.contract.xmlparse import parse_xml
 from hub.errors import HubError
 from tests.conftest import require
@@ -113,6 +114,16 @@ def _signed_cache(kind: pki.KeyKind) -> bytes:
     return _CACHE[kind]
 
 
+def signed_by_signxml() -> bytes:
+    if "signxml" not in _CACHE:
+        _CACHE["signxml"] = signxml_sign(org_identity())
+    return _CACHE["signxml"]
+
+
+#: The two layouts the attack corpus runs against: ours (GIS's response layout) and signxml's.
+LAYOUTS: dict[str, Callable[[], bytes]] = {"hub": signed, "signxml": signed_by_signxml}
+
+
 class LegacySigner(XAdESSigner):
     """signxml refuses SHA-1 unless told otherwise (its documented way: override this check)."""
 
@@ -128,7 +139,7 @@ def signxml_sign(
     digest: DigestAlgorithm = DigestAlgorithm.SHA256,
     extra_header_id: str | None = None,
 ) -> bytes:
-    """Sign like sign_envelope, but with any signxml parameters (for the weak/odd cases)."""
+    """signxml's own XAdES layout (three references), with any signxml parameters (weak/odd cases)."""
     root = parse_xml(ENVELOPE)
     element = body_element(root)
     element.set("Id", DEFAULT_SIGNED_ID)
@@ -191,18 +202,51 @@ def test_signature_is_first_child_and_keeps_an_existing_id() -> None:
     assert verify_envelope(root).element is element
 
 
-def test_signxml_own_verifier_accepts_what_we_sign() -> None:
-    """The §9 trap (KeyInfo digested out of context) does not bite: signxml agrees with us."""
-    identity = org_identity()
-    results = XMLVerifier().verify(
-        signed(),
-        x509_cert=identity.certificate,
-        expect_config=XAdESSignatureConfiguration(
-            default_reference_c14n_method=CanonicalizationMethod.CANONICAL_XML_1_0
-        ),
+@pytest.mark.parametrize("kind", ["rsa", "ec"])
+@pytest.mark.parametrize("envelope", [GIS_SHAPED_ENVELOPE, ENVELOPE], ids=["gis-shaped", "prefixed"])
+def test_signxml_own_xades_verifier_accepts_what_we_sign(kind: pki.KeyKind, envelope: bytes) -> None:
+    """The signer is ours; the proof is signxml's: its XAdES verifier (signed properties and the
+    SigningCertificate digest included) accepts the bytes, and so does ours."""
+    identity = org_identity(kind=kind)
+    data = sign_envelope(envelope, identity)
+
+    results = XAdESVerifier().verify(
+        data, x509_cert=identity.certificate, expect_config=XAdESSignatureConfiguration(expect_references=2)
     )
+
     assert isinstance(results, list)
-    assert len(results) == 3
+    assert len(results) == 2
+    signed_xml = results[0].signed_xml
+    assert signed_xml is not None
+    assert find(signed_xml, ".//hm:FIASHouseGuid").text == FIAS_GUID
+    assert verify_envelope(parse_xml(data)).fingerprint == identity.fingerprint
+
+
+def test_what_we_sign_has_the_gis_response_layout() -> None:
+    """GIS-FACTS §3: SignedInfo and both references in exclusive C14N, KeyInfo with an Id,
+    SigningCertificate with the certificate's SHA-256 digest, issuer and decimal serial."""
+    identity = org_identity()
+    signature = find(parse_xml(signed()), ".//ds:Signature")
+    signed_info = find(signature, "ds:SignedInfo")
+    assert find(signed_info, "ds:CanonicalizationMethod").get("Algorithm") == EXC_C14N
+    data_ref, props_ref = signed_info.findall("ds:Reference", DS)
+    assert data_ref.get("URI") == f"#{DEFAULT_SIGNED_ID}"
+    assert [t.get("Algorithm") for t in data_ref.iterfind("ds:Transforms/ds:Transform", DS)] == [ENVELOPED, EXC_C14N]
+    assert props_ref.get("Type") == SIGNED_PROPERTIES
+    assert [t.get("Algorithm") for t in props_ref.iterfind("ds:Transforms/ds:Transform", DS)] == [EXC_C14N]
+    props_id = (props_ref.get("URI") or "#")[1:]
+    assert find(signature, ".//xades:SignedProperties").get("Id") == props_id
+    assert find(signature, "ds:KeyInfo").get("Id")
+    cert = find(signature, ".//xades:SigningCertificate/xades:Cert")
+    der = identity.certificate.public_bytes(Encoding.DER)
+    assert find(cert, "xades:CertDigest/ds:DigestValue").text == _b64_sha256(der)
+    assert find(cert, "xades:IssuerSerial/ds:X509SerialNumber").text == str(identity.certificate.serial_number)
+    assert find(cert, "xades:IssuerSerial/ds:X509IssuerName").text == identity.certificate.issuer.rfc4514_string()
+
+
+def test_signing_an_already_signed_element_is_refused() -> None:
+    with pytest.raises(ValueError, match="already signed"):
+        sign_envelope(signed(), org_identity())
 
 
 def test_expired_certificate_is_refused() -> None:
@@ -322,10 +366,11 @@ ATTACKS: dict[str, tuple[Mutation, str]] = {
 }
 
 
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
 @pytest.mark.parametrize("name", sorted(ATTACKS))
-def test_attack_is_refused_with_its_code(name: str) -> None:
+def test_attack_is_refused_with_its_code(name: str, layout: str) -> None:
     mutate, code = ATTACKS[name]
-    root = parse_xml(signed())
+    root = parse_xml(LAYOUTS[layout]())
     mutate(root)
     assert code_of(etree.tostring(root)) == code
 
@@ -377,9 +422,7 @@ def test_comment_injection_is_not_a_digest_mismatch_but_is_refused() -> None:
     results = XMLVerifier().verify(
         data,
         x509_cert=identity.certificate,
-        expect_config=XAdESSignatureConfiguration(
-            default_reference_c14n_method=CanonicalizationMethod.CANONICAL_XML_1_0
-        ),
+        expect_config=XAdESSignatureConfiguration(expect_references=2),
     )
     assert isinstance(results, list)
     signed_xml = results[0].signed_xml

@@ -9,7 +9,7 @@ import pytest
 from lxml import etree
 
 from hub import ns
-from hub.contract import signature
+from hub.contract import signing
 from tests.e2e.harness import HubUnderTest, register_certificate
 from tests.messages import (
     BASE,
@@ -91,7 +91,7 @@ def test_unknown_must_understand_header(hut: HubUnderTest) -> None:
     org = hut.orgs["a"]
     extra = '<sec:Security xmlns:sec="urn:x-test" soapenv:mustUnderstand="1"/>'
     raw = envelope(export_house_body(), header_xml(org.ppaguid), extra_header=extra)
-    response = hut.post(signature.sign_envelope(raw, org.identity))
+    response = hut.post(signing.sign_envelope(raw, org.identity))
     assert fault_code(response.content) == "FMT900007"
     assert b"MustUnderstand" in response.content
 
@@ -103,7 +103,7 @@ def test_wcf_action_header_is_tolerated(hut: HubUnderTest) -> None:
         'xmlns="http://schemas.microsoft.com/ws/2005/05/addressing/none">urn:exportHouseData</Action>'
     )
     raw = envelope(export_house_body(), header_xml(org.ppaguid), extra_header=extra)
-    assert hut.post(signature.sign_envelope(raw, org.identity)).status_code == 200
+    assert hut.post(signing.sign_envelope(raw, org.identity)).status_code == 200
 
 
 def test_xsd_violation_names_the_clients_line_and_xpath(hut: HubUnderTest) -> None:
@@ -130,7 +130,7 @@ def test_header_xsd_violation(hut: HubUnderTest) -> None:
         f"<base:IsOperatorSignature>true</base:IsOperatorSignature><base:orgPPAGUID>{org.ppaguid}</base:orgPPAGUID>"
         "</base:RequestHeader>"
     )
-    raw = signature.sign_envelope(envelope(export_house_body(), header), org.identity)
+    raw = signing.sign_envelope(envelope(export_house_body(), header), org.identity)
     _refused(hut, raw, "FMT001300")
 
 
