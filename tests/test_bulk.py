@@ -180,3 +180,44 @@ def test_sqlite_refuses_returning_and_reports_constraints(sqlite_engine: Engine)
     with pytest.raises(IntegrityError), sqlite_engine.begin() as conn:
         bulk.insert_rows(conn, sample, [_row("dup"), _row("dup")])
     assert _stored(sqlite_engine, ["dup"]) == []
+
+
+# --- one_of: an IN list as one parameter -------------------------------------------------------------
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_engine(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[Engine]:
+    if request.param == "sqlite":
+        yield request.getfixturevalue("sqlite_engine")
+    else:
+        yield request.getfixturevalue("engine")
+
+
+def test_one_of_matches_exactly_the_listed_values_of_any_length(any_engine: Engine) -> None:
+    """Strings (unicode, quotes) and integers; an empty list matches nothing; 40 000 values — far
+    past SQLite's parameter limit that IN lists had to be cut under — go as one parameter."""
+    keys = ["oneof-1", 'oneof-"2"', "oneof-ю"]
+    with any_engine.begin() as conn:
+        bulk.insert_rows(conn, sample, [_row(key, count=i) for i, key in enumerate(keys)])
+    with any_engine.connect() as conn:
+
+        def keys_where(condition: Any) -> list[str]:
+            return sorted(conn.execute(select(sample.c.key).where(condition)).scalars())
+
+        assert keys_where(bulk.one_of(conn, sample.c.key, [keys[1], keys[2], "absent"])) == sorted(keys[1:])
+        assert keys_where(bulk.one_of(conn, sample.c.key, [])) == []
+        many = [f"absent-{i}" for i in range(40_000)] + [keys[0]]
+        assert keys_where(bulk.one_of(conn, sample.c.key, many)) == [keys[0]]
+        counted = keys_where(sample.c.key.like("oneof-%") & bulk.one_of(conn, sample.c.count, [0, 2]))
+        assert counted == sorted([keys[0], keys[2]])
+
+
+def test_one_of_is_one_cached_statement_whatever_the_length(sqlite_engine: Engine) -> None:
+    """The point of one parameter: the compiled statement does not depend on the list."""
+    with sqlite_engine.connect() as conn:
+        texts = {
+            str(select(sample.c.key).where(bulk.one_of(conn, sample.c.key, values)).compile(conn))
+            for values in (["a"], ["a", "b", "c"], [str(i) for i in range(1000)])
+        }
+    assert len(texts) == 1
+    assert "json_each" in texts.pop()

@@ -174,14 +174,13 @@ class SqlAccounts:
             return []
         ids = [row.id for row in rows]
         places: dict[int, list[Any]] = {i: [] for i in ids}
-        for chunk in range(0, len(ids), 500):
-            query = (
-                select(account_accommodations)
-                .where(account_accommodations.c.account_id.in_(ids[chunk : chunk + 500]))
-                .order_by(account_accommodations.c.account_id, account_accommodations.c.ordinal)
-            )
-            for place in self.conn.execute(query):
-                places[place.account_id].append(place)
+        query = (
+            select(account_accommodations)
+            .where(bulk.one_of(self.conn, account_accommodations.c.account_id, ids))
+            .order_by(account_accommodations.c.account_id, account_accommodations.c.ordinal)
+        )
+        for place in self.conn.execute(query):
+            places[place.account_id].append(place)
         return [account_from_rows(row, places[row.id]) for row in rows]
 
     def get(self, guid: str, *, for_update: bool = False) -> Account | None:
@@ -194,14 +193,14 @@ class SqlAccounts:
     def select(self, by: Selection, values: Sequence[str]) -> list[Account]:
         query = select(accounts)
         if by is Selection.GUID:
-            query = query.where(accounts.c.guid.in_(values))
+            query = query.where(bulk.one_of(self.conn, accounts.c.guid, values))
         elif by is Selection.UNIFIED_NUMBER:
-            query = query.where(accounts.c.unified_number.in_(values))
+            query = query.where(bulk.one_of(self.conn, accounts.c.unified_number, values))
         else:
             column = (
                 account_accommodations.c.house_guid if by is Selection.HOUSE else account_accommodations.c.service_id
             )
-            owners = select(account_accommodations.c.account_id).where(column.in_(values))
+            owners = select(account_accommodations.c.account_id).where(bulk.one_of(self.conn, column, values))
             query = query.where(accounts.c.id.in_(owners))
         return self._load(self.conn.execute(query.order_by(accounts.c.id)).all())
 
@@ -253,55 +252,47 @@ class SqlAccounts:
     def get_many(self, guids: Collection[str], *, for_update: bool = False) -> dict[str, Account]:
         found: dict[str, Account] = {}
         keys = sorted({guid.lower() for guid in guids})
-        for start in range(0, len(keys), 500):
-            query = select(accounts).where(accounts.c.guid.in_(keys[start : start + 500])).order_by(accounts.c.guid)
-            if for_update and _is_postgres(self.conn):
-                query = query.with_for_update()
-            found.update((a.guid, a) for a in self._load(self.conn.execute(query).all()))
+        query = select(accounts).where(bulk.one_of(self.conn, accounts.c.guid, keys)).order_by(accounts.c.guid)
+        if for_update and _is_postgres(self.conn):
+            query = query.with_for_update()
+        found.update((a.guid, a) for a in self._load(self.conn.execute(query).all()))
         return found
 
     def number_owners(self, org_id: int, numbers: Collection[str]) -> dict[str, str]:
-        owners: dict[str, str] = {}
         wanted = sorted(numbers)
         if _is_postgres(self.conn):
             rows = self.conn.execute(_PG_NUMBER_OWNERS, {"numbers": wanted, "org_id": org_id})
-            return {row.account_number: row.guid for row in rows}
-        for start in range(0, len(wanted), 500):
-            query = select(accounts.c.account_number, accounts.c.guid).where(
-                accounts.c.org_id == org_id, accounts.c.account_number.in_(wanted[start : start + 500])
+        else:
+            rows = self.conn.execute(
+                select(accounts.c.account_number, accounts.c.guid).where(
+                    accounts.c.org_id == org_id, bulk.one_of(self.conn, accounts.c.account_number, wanted)
+                )
             )
-            owners.update((row.account_number, row.guid) for row in self.conn.execute(query))
-        return owners
+        return {row.account_number: row.guid for row in rows}
 
     def open_shares(self, org_id: int, object_guids: Collection[str]) -> list[HeldShare]:
         places = account_accommodations
-        held: list[HeldShare] = []
         wanted = sorted(object_guids)
         if _is_postgres(self.conn):
             return [_held(row) for row in self.conn.execute(_PG_OPEN_SHARES, {"objects": wanted, "org_id": org_id})]
-        for start in range(0, len(wanted), 500):
-            query = (
-                select(accounts.c.guid, accounts.c.kind, places.c.target, places.c.object_guid, places.c.share)
-                .join(accounts, accounts.c.id == places.c.account_id)
-                .where(
-                    accounts.c.org_id == org_id,
-                    accounts.c.close_date.is_(None),
-                    places.c.object_guid.in_(wanted[start : start + 500]),
-                    places.c.share.is_not(None),
-                )
+        query = (
+            select(accounts.c.guid, accounts.c.kind, places.c.target, places.c.object_guid, places.c.share)
+            .join(accounts, accounts.c.id == places.c.account_id)
+            .where(
+                accounts.c.org_id == org_id,
+                accounts.c.close_date.is_(None),
+                bulk.one_of(self.conn, places.c.object_guid, wanted),
+                places.c.share.is_not(None),
             )
-            held.extend(_held(row) for row in self.conn.execute(query))
-        return held
+        )
+        return [_held(row) for row in self.conn.execute(query)]
 
     def allocate_many(self, sequence: str, count: int) -> list[int]:
         return sequences.next_values(self.conn, sequence, count)
 
     def _ids(self, guids: Sequence[str]) -> dict[str, int]:
-        ids: dict[str, int] = {}
-        for start in range(0, len(guids), 500):
-            query = select(accounts.c.guid, accounts.c.id).where(accounts.c.guid.in_(guids[start : start + 500]))
-            ids.update((row.guid, row.id) for row in self.conn.execute(query))
-        return ids
+        query = select(accounts.c.guid, accounts.c.id).where(bulk.one_of(self.conn, accounts.c.guid, guids))
+        return {row.guid: row.id for row in self.conn.execute(query)}
 
     def write_chunk(self, created: Sequence[Account], changed: Sequence[Account]) -> None:
         """Updates, then inserts, then all accommodations: one statement per step.
@@ -324,7 +315,9 @@ class SqlAccounts:
             rows = bulk.update_rows(self.conn, accounts, "guid", [account_values(a) for a in changed], ("guid", "id"))
             ids = {row.guid: row.id for row in rows}
             self.conn.execute(
-                delete(account_accommodations).where(account_accommodations.c.account_id.in_(ids.values()))
+                delete(account_accommodations).where(
+                    bulk.one_of(self.conn, account_accommodations.c.account_id, list(ids.values()))
+                )
             )
             places.extend(p for a in changed for p in accommodation_values(a, ids[a.guid]))
         if created:
@@ -341,7 +334,7 @@ class SqlAccounts:
             bulk.insert_rows(self.conn, accounts, [account_values(a) for a in created])
         ids = self._ids([a.guid for a in (*changed, *created)])
         if changed:
-            old_places = account_accommodations.c.account_id.in_([ids[a.guid] for a in changed])
+            old_places = bulk.one_of(self.conn, account_accommodations.c.account_id, [ids[a.guid] for a in changed])
             self.conn.execute(delete(account_accommodations).where(old_places))
         places = [p for a in (*changed, *created) for p in accommodation_values(a, ids[a.guid])]
         bulk.insert_rows(self.conn, account_accommodations, places)

@@ -29,11 +29,14 @@ more than SQLite's own work (measured: 2.5 ms of a 5 ms 100-account write).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Dialect, Row, String, Table
+from sqlalchemy import JSON, Connection, Dialect, Row, String, Table, any_, bindparam, func, literal_column, select
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.sql.elements import ColumnElement
 
 Processor = Callable[[Any], Any] | None
 
@@ -97,11 +100,19 @@ def _processors(dialect: Dialect, table: Table, names: tuple[str, ...]) -> tuple
 def _tuples(
     dialect: Dialect, table: Table, rows: Sequence[Mapping[str, Any]], names: tuple[str, ...]
 ) -> list[tuple[Any, ...]]:
-    processors = _processors(dialect, table, names)
-    if not any(processors):
-        return [tuple(row[name] for name in names) for row in rows]
-    pairs = tuple(zip(names, processors, strict=True))
-    return [tuple(p(row[n]) if p is not None else row[n] for n, p in pairs) for row in rows]
+    """The driver's parameter rows: values in ``names`` order, converted only where a column has
+    a bind processor (dates, JSON, booleans; most columns have none)."""
+    take = itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
+    converted = [(i, p) for i, p in enumerate(_processors(dialect, table, names)) if p is not None]
+    if not converted:
+        return [take(row) for row in rows]
+    out: list[tuple[Any, ...]] = []
+    for row in rows:
+        values = list(take(row))
+        for i, process in converted:
+            values[i] = process(values[i])
+        out.append(tuple(values))
+    return out
 
 
 @lru_cache(maxsize=256)
@@ -129,6 +140,21 @@ def _sqlite_executemany(
         raise ValueError("RETURNING from a SQLite executemany runs row by row: read the rows back instead")
     conn.exec_driver_sql(sql, _tuples(conn.dialect, table, rows, names))
     return []
+
+
+def one_of(conn: Connection, column: ColumnElement[Any], values: Collection[Any]) -> ColumnElement[bool]:
+    """``column IN values`` with the whole list bound as ONE parameter.
+
+    SQLAlchemy's ``in_`` renders and binds one placeholder per value at every execution (on
+    SQLite ≈ 0.3 ms per 100-value list, a tenth of a 100-account chunk's lookups) and needs the
+    list cut under the driver's parameter limit. One parameter keeps the compiled statement cached
+    whatever the length: PostgreSQL ``= ANY(array)``, SQLite ``IN (SELECT value FROM
+    json_each(json))`` (the index on ``column`` is probed per value, as with a literal list).
+    """
+    if conn.dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+    items = func.json_each(bindparam(None, json.dumps(list(values))))
+    return column.in_(select(literal_column("value")).select_from(items).scalar_subquery())
 
 
 def insert_rows(

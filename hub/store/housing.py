@@ -49,6 +49,7 @@ from sqlalchemy import (
 
 from hub.errors import E, HubError
 from hub.services.ports import AuditEvent, HousingObject
+from hub.store import bulk
 from hub.store.repositories import Store, write_audit
 from hub.store.tables import Id, metadata, organizations
 
@@ -196,7 +197,7 @@ class SqlHousingLookup:
         """What ``find`` answers for each GUID: houses first, then premises, then rooms.
 
         PostgreSQL: one statement with the GUIDs as one array parameter; SQLite: three queries
-        (IN lists ≤ 500), each only for the GUIDs the previous ones did not find.
+        with the GUIDs as one JSON parameter, each only for the GUIDs the previous ones did not find.
         """
         keys = sorted({guid.strip().lower() for guid in guids})
         found: dict[str, HousingObject] = {}
@@ -204,18 +205,12 @@ class SqlHousingLookup:
             for row in self.conn.execute(_PG_FIND_MANY, {"guids": keys}):
                 found.setdefault(row.guid, _housing_object(row))  # ordered: house, premises, room
             return found
-        for start in range(0, len(keys), 500):
-            rest = keys[start : start + 500]
-            for query, column in (
-                (_HOUSES, houses.c.guid),
-                (_PREMISES, premises.c.guid),
-                (_ROOMS, living_rooms.c.guid),
-            ):
-                if rest:
-                    found.update(
-                        (row.guid, _housing_object(row)) for row in self.conn.execute(query.where(column.in_(rest)))
-                    )
-                    rest = [key for key in rest if key not in found]
+        rest = keys
+        for query, column in ((_HOUSES, houses.c.guid), (_PREMISES, premises.c.guid), (_ROOMS, living_rooms.c.guid)):
+            if rest:
+                rows = self.conn.execute(query.where(bulk.one_of(self.conn, column, rest)))
+                found.update((row.guid, _housing_object(row)) for row in rows)
+                rest = [key for key in rest if key not in found]
         return found
 
 
