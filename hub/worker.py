@@ -87,7 +87,7 @@ def start(hub: Hub, *, threads: int | None = None) -> RunningWorker:
     declare_actor(hub)
     worker = dramatiq.Worker(
         hub.broker,
-        worker_threads=threads or hub.settings.worker_threads,
+        worker_threads=threads or hub.settings.effective_worker_threads,
         worker_timeout=100,
     )
     worker.start()

@@ -14,6 +14,7 @@ def test_defaults_are_the_embedded_shape() -> None:
     assert settings.max_xml_depth == 256
     assert settings.transport_auth is True
     assert settings.effective_database_url.startswith("sqlite:///")
+    assert settings.effective_worker_threads == 1  # SQLite serializes writes: one thread
 
 
 def test_environment_selects_the_production_shape() -> None:
@@ -29,6 +30,15 @@ def test_environment_selects_the_production_shape() -> None:
     assert settings.effective_database_url == "postgresql+psycopg://u@h/db"
     assert settings.transport_auth is False
     assert settings.data_dir == Path("/tmp/x")
+    assert settings.effective_worker_threads == 2
+
+
+def test_worker_threads_given_win_over_the_database_default() -> None:
+    assert load_settings({"HUB_WORKER_THREADS": "3"}).effective_worker_threads == 3
+    assert (
+        load_settings({"HUB_DATABASE_URL": "postgresql+psycopg://u@h/db"}, worker_threads=1).effective_worker_threads
+        == 1
+    )
 
 
 def test_overrides_win_over_environment() -> None:
