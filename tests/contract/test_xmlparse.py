@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from hub.contract.xmlparse import ParseLimits, parse_xml
+from hub.contract.xmlparse import DEFAULT_LIMITS, ParseLimits, parse_xml
 from hub.errors import HubError
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
@@ -58,6 +58,16 @@ def test_configured_depth_is_enforced_below_libxml2_limit() -> None:
     parse_xml(b"<a>" * 10 + b"</a>" * 10, limits=limits)
     with pytest.raises(HubError) as info:
         parse_xml(b"<a>" * 11 + b"</a>" * 11, limits=limits)
+    assert info.value.code == "FMT900003"
+
+
+def test_default_depth_is_libxml2_own_limit() -> None:
+    """The default limit (256) is enforced by libxml2 itself while parsing, so the parser skips
+    its own walk of the tree; this pins libxml2's limit to the hub's default."""
+    assert DEFAULT_LIMITS.max_depth == 256
+    parse_xml(b"<a>" * 256 + b"</a>" * 256)
+    with pytest.raises(HubError) as info:
+        parse_xml(b"<a>" * 257 + b"</a>" * 257)
     assert info.value.code == "FMT900003"
 
 
