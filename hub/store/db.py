@@ -3,7 +3,7 @@
 SQLite (embedded): WAL so HTTP threads read while a worker writes, a busy timeout instead of
 "database is locked" errors, foreign keys on, and an in-process write gate (``write_gate``).
 PostgreSQL (production): psycopg 3, pre-ping so a restarted server does not fail the first
-request.
+request, large binary columns read in the binary format (``BINARY_RESULTS``).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
@@ -62,7 +63,28 @@ def make_engine(url: str) -> Engine:
                 conn.exec_driver_sql("BEGIN")
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    if parsed.get_driver_name() == "psycopg":
+        event.listen(engine, "before_cursor_execute", _binary_results)
+    return engine
+
+
+#: Execution option of a statement whose results should arrive in PostgreSQL's binary format.
+BINARY_RESULTS = "hub_binary_results"
+
+
+def _binary_results(
+    _conn: Any, cursor: Any, _statement: str, _parameters: Any, context: Any, _executemany: bool
+) -> None:
+    """Binary results for statements marked ``BINARY_RESULTS`` (a no-op elsewhere).
+
+    In the text format a ``bytea`` arrives hex-encoded (twice its size) and is decoded on the
+    client: reading a 127 KB stored message took 1.0–1.5 ms, in binary 0.3 ms (the claim of
+    every message; the stored answer on every getState poll). Opt-in per statement, not for the
+    whole connection: SQLAlchemy's schema reflection parses some catalog types from text.
+    """
+    if context is not None and context.execution_options.get(BINARY_RESULTS):
+        cursor.format = psycopg.pq.Format.BINARY
 
 
 def write_gate(engine: Engine) -> AbstractContextManager[object]:

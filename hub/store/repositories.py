@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, and_, func, insert, or_, select, update
+from sqlalchemy import Connection, Engine, Select, and_, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from hub.domain.messages import RequestState
@@ -25,7 +25,7 @@ from hub.services.ports import (
     NewInboxEntry,
     Organization,
 )
-from hub.store.db import writing
+from hub.store.db import BINARY_RESULTS, writing
 from hub.store.tables import audit_log, certificates, inbox, inbox_payloads, operator_grants, organizations
 
 T = TypeVar("T")
@@ -84,6 +84,11 @@ _ENTRY_COLUMNS = (
     inbox.c.response,
     inbox.c.claimed_by,
 )
+
+
+def _select_entry() -> Select[Any]:
+    """An entry with its stored result and answer (binary results: they are large bytea)."""
+    return select(*_ENTRY_COLUMNS).execution_options(**{BINARY_RESULTS: True})
 
 
 def _entry(row: Any) -> InboxEntry:
@@ -156,20 +161,18 @@ class SqlInbox:
     def _by_requester(self, sender_id: int, requester_guid: str) -> InboxEntry | None:
         with self.store.reading() as conn:
             row = conn.execute(
-                select(*_ENTRY_COLUMNS).where(
-                    inbox.c.sender_id == sender_id, inbox.c.requester_message_guid == requester_guid
-                )
+                _select_entry().where(inbox.c.sender_id == sender_id, inbox.c.requester_message_guid == requester_guid)
             ).first()
         return _entry(row) if row else None
 
     def get(self, entry_id: int) -> InboxEntry | None:
         with self.store.reading() as conn:
-            row = conn.execute(select(*_ENTRY_COLUMNS).where(inbox.c.id == entry_id)).first()
+            row = conn.execute(_select_entry().where(inbox.c.id == entry_id)).first()
         return _entry(row) if row else None
 
     def find(self, message_guid: str) -> InboxEntry | None:
         with self.store.reading() as conn:
-            row = conn.execute(select(*_ENTRY_COLUMNS).where(inbox.c.message_guid == message_guid.lower())).first()
+            row = conn.execute(_select_entry().where(inbox.c.message_guid == message_guid.lower())).first()
         return _entry(row) if row else None
 
     def claim(self, entry_id: int, worker: str, lease_seconds: float) -> InboxEntry | None:
@@ -211,7 +214,9 @@ class SqlInbox:
                 now,
             )
             payload = conn.execute(
-                select(inbox_payloads.c.signed).where(inbox_payloads.c.inbox_id == entry_id)
+                select(inbox_payloads.c.signed)
+                .where(inbox_payloads.c.inbox_id == entry_id)
+                .execution_options(**{BINARY_RESULTS: True})
             ).scalar_one()
         return replace(_entry(row), payload=bytes(payload))
 
