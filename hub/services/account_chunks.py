@@ -26,13 +26,13 @@ handles that rare case, so the snapshot never has to chain updates of one accoun
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from hub.domain import accounts as dom
 from hub.domain.accounts import Account, AccountCommand, AccountKind, Target
+from hub.domain.guids import new_guid
 from hub.errors import E, HubError
 from hub.services.accounts import (
     SEQ_UNIFIED_NUMBER,
@@ -171,7 +171,7 @@ class AccountChunkImport(AccountImportContext):
         now = self.clock()
         if existing is None:
             dom.assign_service_ids(data.accommodations, (), _NO_ELS, 0)  # TOO_MANY_ACCOMMODATIONS before any number
-            account = Account(str(uuid.uuid4()), self.sender_id, "", "", data, created_at=now, updated_at=now)
+            account = Account(new_guid(), self.sender_id, "", "", data, created_at=now, updated_at=now)
         else:
             accommodations, counter = dom.assign_service_ids(
                 data.accommodations, existing.data.accommodations, existing.unified_number, existing.service_counter

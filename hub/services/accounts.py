@@ -18,7 +18,6 @@ Authorization (an organization never reads or changes another's accounts):
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -35,6 +34,7 @@ from hub.domain.accounts import (
     AccountKind,
     Target,
 )
+from hub.domain.guids import new_guid
 from hub.domain.nsi import NsiRef
 from hub.errors import E, HubError
 from hub.services import nsi
@@ -219,7 +219,7 @@ class AccountImport(AccountImportContext):
             unified = dom.unified_account_number(repo.allocate(SEQ_UNIFIED_NUMBER), self.region)
             accommodations, counter = dom.assign_service_ids(data.accommodations, (), unified, 0)
             account = Account(
-                guid=str(uuid.uuid4()),
+                guid=new_guid(),
                 org_id=self.sender_id,
                 unique_number=dom.account_unique_number(repo.allocate(SEQ_UNIQUE_NUMBER)),
                 unified_number=unified,

@@ -9,12 +9,12 @@ into the object's ``CommonResult/Error`` and rolls back only that object's savep
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
 
+from hub.domain.guids import new_guid
 from hub.domain.houses import (
     ChildData,
     HouseData,
@@ -124,7 +124,7 @@ class ImportContext:
     inherit: bool
     catalog: NsiCatalog
     clock: Callable[[], datetime]
-    new_guid: Callable[[], str] = lambda: str(uuid.uuid4())
+    new_guid: Callable[[], str] = new_guid
 
 
 def _ref(catalog: NsiCatalog, registry: int, ref: NsiRef | None, where: str) -> NsiRef | None:

@@ -2,7 +2,7 @@
 
 Tables (migration ``0005_accounts``)::
 
-    accounts                 id PK, guid (hub uuid4, unique), org_id FK organizations (owner =
+    accounts                 id PK, guid (hub UUIDv7, unique), org_id FK organizations (owner =
                              the sender that created it), kind (isUOAccount …), account_number
                              (unique per org_id), unique_number (unique), unified_number
                              (ЕЛС, unique), service_counter (last ИЖКУ ordinal), living_persons,

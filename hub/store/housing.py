@@ -8,15 +8,15 @@ Table sketch (other capabilities — accounts, devices — join on these names; 
                   olson_tz, state_code/guid/name (NSI 24), lifecycle_code/guid/name (NSI 338),
                   … every field of the import as a column …, premises_counter, room_counter,
                   annulled_at, created_at, modified_at
-    entrances     id PK, guid (hub uuid4, unique), house_id FK houses, number, storeys_count,
+    entrances     id PK, guid (hub UUIDv7, unique), house_id FK houses, number, storeys_count,
                   creation_year, …, annulled_at, modified_at
-    premises      id PK, guid (hub uuid4, unique), house_id FK houses, kind ('residential' |
+    premises      id PK, guid (hub UUIDv7, unique), house_id FK houses, kind ('residential' |
                   'nonresidential'), number, unique_number (unique), entrance_number, …,
                   annulled_at, modified_at
-    living_rooms  id PK, guid (hub uuid4, unique), house_id FK houses, premises_id FK premises
+    living_rooms  id PK, guid (hub UUIDv7, unique), house_id FK houses, premises_id FK premises
                   (nullable: a room of a ЖД has no premises), number, unique_number, …,
                   annulled_at, modified_at
-    lifts         id PK, guid (hub uuid4, unique), house_id FK houses, entrance_number, factory_num,
+    lifts         id PK, guid (hub UUIDv7, unique), house_id FK houses, entrance_number, factory_num,
                   type_code/guid/name (NSI 192), …, annulled_at, modified_at
 
 ``SqlHousingLookup(conn).find(guid)`` answers ``hub.services.ports.HousingLookup`` for a house

@@ -7,7 +7,6 @@ columns; OGF parameters and rights are JSON lists; decimals are text (exactly as
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable
 from dataclasses import fields
 from datetime import date, datetime
@@ -16,6 +15,7 @@ from typing import Any, TypeVar, cast
 
 from sqlalchemy import Connection, Table, insert, select, update
 
+from hub.domain.guids import new_guid
 from hub.domain.houses import (
     Cadastre,
     ChildData,
@@ -168,7 +168,7 @@ class SqlHousingRepository:
         self.conn.execute(
             insert(houses).values(
                 guid=fias_guid.strip().lower(),
-                registry_guid=str(uuid.uuid4()),
+                registry_guid=new_guid(),
                 kind=kind,
                 unique_number=unique_number,
                 manager_org_id=manager_org_id,

@@ -79,4 +79,4 @@ def test_sigkill_mid_import_then_restart_gives_exactly_100_accounts(shape: str, 
         got = commons(import_result)
         assert len(got) == 100 and all(c.ok for c in got)
         assert len({c.guid for c in got}) == 100 and len({c.els for c in got}) == 100
-        assert all(uuid.UUID(c.guid or "").version == 4 for c in got)
+        assert all(uuid.UUID(c.guid or "").version == 7 for c in got)

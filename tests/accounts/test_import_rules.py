@@ -37,7 +37,7 @@ def test_new_accounts_get_guid_unique_number_els_and_service_id(db: Db, real_con
     got = commons(result)
     assert len(got) == 3 and all(c.ok for c in got)
     for c in got:
-        assert c.guid is not None and uuid.UUID(c.guid).version == 4
+        assert c.guid is not None and uuid.UUID(c.guid).version == 7
         assert c.unique_number is not None and re.fullmatch(r"\d{12}", c.unique_number)
         assert c.els is not None and ELS.match(c.els) and len(c.els) == 10
         assert c.service_id == f"{c.els}-01" and len(c.service_id) == 13
