@@ -23,6 +23,7 @@ writer, which already serializes); an updated account row is locked ``FOR UPDATE
 
 from __future__ import annotations
 
+import json
 import zlib
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
@@ -152,6 +153,16 @@ _PG_OPEN_SHARES = text(
     " WHERE a.org_id = :org_id AND a.close_date IS NULL"
 )
 
+#: The same on SQLite, without statistics to plan by: CROSS JOIN fixes the join order (SQLite
+#: never reorders it), so the object index drives the query; left to itself the planner walked
+#: every account of the organization by the (org_id, number) key — 8.7 ms at 8 300 accounts.
+_SQLITE_OPEN_SHARES = text(
+    "SELECT a.guid, a.kind, p.target, p.object_guid, p.share FROM account_accommodations AS p"
+    " CROSS JOIN accounts AS a"
+    " WHERE p.object_guid IN (SELECT value FROM json_each(:objects)) AND p.share IS NOT NULL"
+    " AND a.id = p.account_id AND a.org_id = :org_id AND a.close_date IS NULL"
+)
+
 
 def _held(row: Any) -> HeldShare:
     return HeldShare(row.guid, AccountKind(row.kind), (Target(row.target), row.object_guid), Decimal(row.share))
@@ -271,21 +282,12 @@ class SqlAccounts:
         return {row.account_number: row.guid for row in rows}
 
     def open_shares(self, org_id: int, object_guids: Collection[str]) -> list[HeldShare]:
-        places = account_accommodations
         wanted = sorted(object_guids)
         if _is_postgres(self.conn):
-            return [_held(row) for row in self.conn.execute(_PG_OPEN_SHARES, {"objects": wanted, "org_id": org_id})]
-        query = (
-            select(accounts.c.guid, accounts.c.kind, places.c.target, places.c.object_guid, places.c.share)
-            .join(accounts, accounts.c.id == places.c.account_id)
-            .where(
-                accounts.c.org_id == org_id,
-                accounts.c.close_date.is_(None),
-                bulk.one_of(self.conn, places.c.object_guid, wanted),
-                places.c.share.is_not(None),
-            )
-        )
-        return [_held(row) for row in self.conn.execute(query)]
+            rows = self.conn.execute(_PG_OPEN_SHARES, {"objects": wanted, "org_id": org_id})
+        else:
+            rows = self.conn.execute(_SQLITE_OPEN_SHARES, {"objects": json.dumps(wanted), "org_id": org_id})
+        return [_held(row) for row in rows]
 
     def allocate_many(self, sequence: str, count: int) -> list[int]:
         return sequences.next_values(self.conn, sequence, count)
