@@ -1,33 +1,87 @@
-"""The inbox store: a claim hands over the payload it was accepted with, once per lease."""
+"""The inbox store: a claim hands over the payload it was accepted with, once per lease, and
+leaves one audit row — the same on SQLite and on PostgreSQL (one CTE statement there)."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
 
 from hub.domain.messages import RequestState
 from hub.services.ports import AuditEvent, NewInboxEntry
 from hub.store import migrate
 from hub.store.db import make_engine
 from hub.store.repositories import SqlDirectory, SqlInbox, Store
+from hub.store.tables import audit_log
+from tests.e2e.harness import postgres_database
 
 
-def test_claim_returns_the_signed_payload_and_only_once_per_lease(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'hub.sqlite3'}")
-    migrate.upgrade(engine)
-    store = Store(engine)
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    def with_url(url: str) -> Iterator[Store]:
+        engine = make_engine(url)
+        migrate.upgrade(engine)
+        try:
+            yield Store(engine)
+        finally:
+            engine.dispose()
+
+    if request.param == "sqlite":
+        yield from with_url(f"sqlite:///{tmp_path / 'hub.sqlite3'}")
+    else:
+        with postgres_database() as url:
+            yield from with_url(url)
+
+
+def _add(store: Store) -> tuple[SqlInbox, int]:
     org = SqlDirectory(store).add_organization(
         ppaguid=str(uuid.uuid4()), name="x", ogrn="1", inn="1", kpp="", roles=["УО"], password_hash=None, actor="t"
     )
     inbox = SqlInbox(store)
+    payload = bytes(range(256)) + "<signed>ю</signed>".encode()
     added = inbox.add(
-        NewInboxEntry(str(uuid.uuid4()), str(uuid.uuid4()), org.id, "s", "op", "1", "d", b"<raw/>", b"<signed/>", None),
+        NewInboxEntry(str(uuid.uuid4()), str(uuid.uuid4()), org.id, "s", "op", "1", "d", b"<raw/>", payload, None),
         AuditEvent("t", "received", "inbox", "x"),
     )
-    claimed = inbox.claim(added.id, "w1", 30)
+    return inbox, added.id
+
+
+def _claims(store: Store, entry_id: int) -> list[tuple[Any, ...]]:
+    with store.reading() as conn:
+        rows = conn.execute(
+            select(audit_log.c.actor, audit_log.c.entity_id, audit_log.c.detail)
+            .where(audit_log.c.action == "claimed")
+            .order_by(audit_log.c.id)
+        )
+        return [tuple(row) for row in rows if row.entity_id == str(entry_id)]
+
+
+def test_claim_returns_the_signed_payload_and_only_once_per_lease(store: Store) -> None:
+    inbox, entry_id = _add(store)
+
+    claimed = inbox.claim(entry_id, "w1", 30)
+
     assert claimed is not None
-    assert claimed.payload == b"<signed/>"
-    assert claimed.state is RequestState.PROCESSING and claimed.attempts == 1
-    assert inbox.claim(added.id, "w2", 30) is None  # leased to w1
-    assert inbox.complete(added.id, "w1", b"<r/>", AuditEvent("w1", "processed", "inbox", "x"))
-    assert inbox.claim(added.id, "w2", 30) is None  # done
+    assert claimed.payload == bytes(range(256)) + "<signed>ю</signed>".encode()
+    assert claimed.state is RequestState.PROCESSING and claimed.attempts == 1 and claimed.claimed_by == "w1"
+    assert _claims(store, entry_id) == [("w1", str(entry_id), {"attempt": 1})]
+    assert inbox.claim(entry_id, "w2", 30) is None  # leased to w1
+    assert _claims(store, entry_id) == [("w1", str(entry_id), {"attempt": 1})]  # no row for a failed claim
+    assert inbox.complete(entry_id, "w1", b"<r/>", AuditEvent("w1", "processed", "inbox", "x"))
+    assert inbox.claim(entry_id, "w2", 30) is None  # done
+
+
+def test_an_expired_lease_is_taken_over_as_the_next_attempt(store: Store) -> None:
+    inbox, entry_id = _add(store)
+    assert inbox.claim(entry_id, "w1", 30) is not None
+
+    taken = inbox.claim(entry_id, "w2", 0)  # w1's lease counts as expired
+
+    assert taken is not None and taken.attempts == 2 and taken.claimed_by == "w2"
+    assert _claims(store, entry_id) == [("w1", str(entry_id), {"attempt": 1}), ("w2", str(entry_id), {"attempt": 2})]
+    assert not inbox.complete(entry_id, "w1", b"<r/>", AuditEvent("w1", "processed", "inbox", "x"))
+    assert inbox.complete(entry_id, "w2", b"<r/>", AuditEvent("w2", "processed", "inbox", "x"))

@@ -23,6 +23,7 @@ writer, which already serializes); an updated account row is locked ``FOR UPDATE
 
 from __future__ import annotations
 
+import functools
 import json
 import zlib
 from collections.abc import Callable, Collection, Iterator, Sequence
@@ -40,6 +41,7 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
+    Select,
     String,
     Table,
     Text,
@@ -164,6 +166,20 @@ _SQLITE_OPEN_SHARES = text(
 )
 
 
+@functools.cache
+def _sqlite_number_owners() -> Select[Any]:
+    """SQLite: the (org_id, number) key probed per number (statement built once; see ``bulk.json_values``)."""
+    return select(accounts.c.account_number, accounts.c.guid).where(
+        accounts.c.org_id == bindparam("org_id"), accounts.c.account_number.in_(bulk.json_values("numbers"))
+    )
+
+
+@functools.cache
+def _sqlite_ids() -> Select[Any]:
+    """SQLite: the ids of just-written accounts by GUID (no RETURNING from an executemany)."""
+    return select(accounts.c.guid, accounts.c.id).where(accounts.c.guid.in_(bulk.json_values("guids")))
+
+
 def _held(row: Any) -> HeldShare:
     return HeldShare(row.guid, AccountKind(row.kind), (Target(row.target), row.object_guid), Decimal(row.share))
 
@@ -274,11 +290,7 @@ class SqlAccounts:
         if _is_postgres(self.conn):
             rows = self.conn.execute(_PG_NUMBER_OWNERS, {"numbers": wanted, "org_id": org_id})
         else:
-            rows = self.conn.execute(
-                select(accounts.c.account_number, accounts.c.guid).where(
-                    accounts.c.org_id == org_id, bulk.one_of(self.conn, accounts.c.account_number, wanted)
-                )
-            )
+            rows = self.conn.execute(_sqlite_number_owners(), {"numbers": json.dumps(wanted), "org_id": org_id})
         return {row.account_number: row.guid for row in rows}
 
     def open_shares(self, org_id: int, object_guids: Collection[str]) -> list[HeldShare]:
@@ -293,8 +305,8 @@ class SqlAccounts:
         return sequences.next_values(self.conn, sequence, count)
 
     def _ids(self, guids: Sequence[str]) -> dict[str, int]:
-        query = select(accounts.c.guid, accounts.c.id).where(bulk.one_of(self.conn, accounts.c.guid, guids))
-        return {row.guid: row.id for row in self.conn.execute(query)}
+        rows = self.conn.execute(_sqlite_ids(), {"guids": json.dumps(list(guids))})
+        return {row.guid: row.id for row in rows}
 
     def write_chunk(self, created: Sequence[Account], changed: Sequence[Account]) -> None:
         """Updates, then inserts, then all accommodations: one statement per step.

@@ -25,6 +25,8 @@ Table sketch (other capabilities — accounts, devices — join on these names; 
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Collection
 from typing import Any
 
@@ -37,6 +39,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    Select,
     String,
     Table,
     Text,
@@ -206,12 +209,21 @@ class SqlHousingLookup:
                 found.setdefault(row.guid, _housing_object(row))  # ordered: house, premises, room
             return found
         rest = keys
-        for query, column in ((_HOUSES, houses.c.guid), (_PREMISES, premises.c.guid), (_ROOMS, living_rooms.c.guid)):
+        for query in _sqlite_find_many():
             if rest:
-                rows = self.conn.execute(query.where(bulk.one_of(self.conn, column, rest)))
+                rows = self.conn.execute(query, {"guids": json.dumps(rest)})
                 found.update((row.guid, _housing_object(row)) for row in rows)
                 rest = [key for key in rest if key not in found]
         return found
+
+
+@functools.cache
+def _sqlite_find_many() -> tuple[Select[Any], ...]:
+    """SQLite: houses, premises, rooms by a JSON list of GUIDs (statements built once)."""
+    return tuple(
+        query.where(column.in_(bulk.json_values("guids")))
+        for query, column in ((_HOUSES, houses.c.guid), (_PREMISES, premises.c.guid), (_ROOMS, living_rooms.c.guid))
+    )
 
 
 def _housing_object(row: Any) -> HousingObject:

@@ -6,6 +6,7 @@ the data never disagree.
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -13,7 +14,24 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, Select, and_, func, insert, or_, select, update
+from sqlalchemy import (
+    Connection,
+    DateTime,
+    Engine,
+    Insert,
+    Select,
+    String,
+    Update,
+    and_,
+    bindparam,
+    cast,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from hub.domain.messages import RequestState
@@ -42,16 +60,22 @@ def aware(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC)
 
 
+@functools.cache
+def _insert_audit() -> Insert:
+    return insert(audit_log)  # built once; the values come as parameters
+
+
 def write_audit(conn: Connection, event: AuditEvent, at: datetime | None = None) -> None:
     conn.execute(
-        insert(audit_log).values(
-            at=at or utcnow(),
-            actor=event.actor,
-            action=event.action,
-            entity=event.entity,
-            entity_id=event.entity_id,
-            detail=dict(event.detail),
-        )
+        _insert_audit(),
+        {
+            "at": at or utcnow(),
+            "actor": event.actor,
+            "action": event.action,
+            "entity": event.entity,
+            "entity_id": event.entity_id,
+            "detail": dict(event.detail),
+        },
     )
 
 
@@ -107,6 +131,82 @@ def _entry(row: Any) -> InboxEntry:
         result=row.result,
         response=row.response,
         claimed_by=row.claimed_by,
+    )
+
+
+@functools.cache
+def _claim() -> Update:
+    """The claim as one UPDATE … RETURNING, built once (parameters: entry_id, worker, now, stale).
+
+    The row is picked with SKIP LOCKED (PostgreSQL; SQLite has no row locks and its IMMEDIATE
+    transaction already serializes writers); a claim older than the lease (``stale``) is taken
+    over. Built once: constructing these statements cost more than running them.
+    """
+    claimable = and_(
+        inbox.c.id == bindparam("entry_id"),
+        or_(
+            inbox.c.state == int(RequestState.RECEIVED),
+            and_(inbox.c.state == int(RequestState.PROCESSING), inbox.c.claimed_at < bindparam("stale")),
+        ),
+    )
+    target = select(inbox.c.id).where(claimable).with_for_update(skip_locked=True).scalar_subquery()
+    return (
+        update(inbox)
+        .where(inbox.c.id == target)
+        .values(
+            state=int(RequestState.PROCESSING),
+            claimed_by=bindparam("worker"),
+            claimed_at=bindparam("now"),
+            attempts=inbox.c.attempts + 1,
+        )
+        .returning(*_ENTRY_COLUMNS)
+    )
+
+
+@functools.cache
+def _pg_claim_audit_payload() -> Select[Any]:
+    """PostgreSQL: the claim, its audit row and the payload read in ONE statement.
+
+    A data-modifying CTE runs to completion whether or not the main query reads it; the audit
+    row is written only when the claim took the row. Three statements were three round trips
+    (≈ 0.35 ms each on this project's VM) and three executions on both sides.
+    """
+    claimed = _claim().cte("claimed")
+    audit = insert(audit_log).from_select(
+        ["at", "actor", "action", "entity", "entity_id", "detail"],
+        select(
+            bindparam("now", type_=DateTime(timezone=True)),
+            bindparam("worker", type_=String),
+            literal_column("'claimed'"),
+            literal_column("'inbox'"),
+            cast(claimed.c.id, String),
+            func.json_build_object(literal_column("'attempt'"), claimed.c.attempts),
+        ),
+    )
+    return (
+        select(claimed, inbox_payloads.c.signed)
+        .join_from(claimed, inbox_payloads, inbox_payloads.c.inbox_id == claimed.c.id)
+        .add_cte(audit.cte("claim_audit"))
+        .execution_options(**{BINARY_RESULTS: True})
+    )
+
+
+@functools.cache
+def _complete() -> Update:
+    """Completion, conditional on still holding the claim, built once (see ``_claim``)."""
+    return (
+        update(inbox)
+        .where(
+            inbox.c.id == bindparam("entry_id"),
+            inbox.c.claimed_by == bindparam("worker"),
+            inbox.c.state == int(RequestState.PROCESSING),
+        )
+        .values(
+            state=int(RequestState.PROCESSED),
+            result=bindparam("new_result"),
+            finished_at=bindparam("now"),
+            response=bindparam("new_response"),
+        )
     )
 
 
@@ -183,29 +283,12 @@ class SqlInbox:
         considered abandoned (its worker died) and may be taken over.
         """
         now = utcnow()
-        stale = now - timedelta(seconds=lease_seconds)
-        claimable = and_(
-            inbox.c.id == entry_id,
-            or_(
-                inbox.c.state == int(RequestState.RECEIVED),
-                and_(inbox.c.state == int(RequestState.PROCESSING), inbox.c.claimed_at < stale),
-            ),
-        )
-        # One statement: the row is picked with SKIP LOCKED (PostgreSQL; SQLite has no row locks
-        # and its IMMEDIATE transaction already serializes writers) and updated in place.
-        target = select(inbox.c.id).where(claimable).with_for_update(skip_locked=True).scalar_subquery()
+        params = {"entry_id": entry_id, "worker": worker, "now": now, "stale": now - timedelta(seconds=lease_seconds)}
         with self.store.writing() as conn:
-            row = conn.execute(
-                update(inbox)
-                .where(inbox.c.id == target)
-                .values(
-                    state=int(RequestState.PROCESSING),
-                    claimed_by=worker,
-                    claimed_at=now,
-                    attempts=inbox.c.attempts + 1,
-                )
-                .returning(*_ENTRY_COLUMNS)
-            ).first()
+            if conn.dialect.name == "postgresql":
+                row = conn.execute(_pg_claim_audit_payload(), params).first()
+                return replace(_entry(row), payload=bytes(row.signed)) if row else None
+            row = conn.execute(_claim(), params).first()
             if row is None:
                 return None
             write_audit(
@@ -236,16 +319,9 @@ class SqlInbox:
         completion cost a commit and a re-read of the entry per message.
         """
         now = utcnow()
+        params = {"entry_id": entry_id, "worker": worker, "new_result": result, "now": now, "new_response": response}
         with self.store.writing() as conn:
-            done = conn.execute(
-                update(inbox)
-                .where(
-                    inbox.c.id == entry_id,
-                    inbox.c.claimed_by == worker,
-                    inbox.c.state == int(RequestState.PROCESSING),
-                )
-                .values(state=int(RequestState.PROCESSED), result=result, finished_at=now, response=response)
-            ).rowcount
+            done = conn.execute(_complete(), params).rowcount
             if done:
                 write_audit(conn, audit, now)
         return bool(done)

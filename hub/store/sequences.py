@@ -9,12 +9,15 @@ one writer at a time, so this serializes nothing that was not already serialized
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from contextlib import suppress
+from typing import Any
 
-from sqlalchemy import Connection, insert, text, update
+from sqlalchemy import Connection, Integer, bindparam, insert, text, update
 from sqlalchemy.exc import IntegrityError, ProgrammingError
+from sqlalchemy.sql.dml import ReturningUpdate
 
 from hub.store.tables import counters
 
@@ -34,6 +37,17 @@ def _ensure_pg_sequence(conn: Connection, name: str) -> None:
         _created.add((url, name))
 
 
+@functools.cache
+def _bump() -> ReturningUpdate[Any]:
+    """SQLite: counter ``counter`` raised by ``step``, its new value returned (built once)."""
+    return (
+        update(counters)
+        .where(counters.c.name == bindparam("counter"))
+        .values(value=counters.c.value + bindparam("step", type_=Integer))
+        .returning(counters.c.value)
+    )
+
+
 def next_value(conn: Connection, name: str) -> int:
     """The next value (1, 2, 3 …) of sequence ``name``."""
     if not _NAME.match(name):
@@ -41,8 +55,7 @@ def next_value(conn: Connection, name: str) -> int:
     if conn.dialect.name == "postgresql":
         _ensure_pg_sequence(conn, name)
         return int(conn.execute(text(f"SELECT nextval('hub_seq_{name}')")).scalar_one())
-    bump = update(counters).where(counters.c.name == name).values(value=counters.c.value + 1)
-    value = conn.execute(bump.returning(counters.c.value)).scalar_one_or_none()
+    value = conn.execute(_bump(), {"counter": name, "step": 1}).scalar_one_or_none()
     if value is None:
         conn.execute(insert(counters).values(name=name, value=1))
         return 1
@@ -63,8 +76,7 @@ def next_values(conn: Connection, name: str, count: int) -> list[int]:
         _ensure_pg_sequence(conn, name)
         query = text("SELECT nextval(CAST(:seq AS regclass)) FROM generate_series(1, :n)")
         return sorted(int(v) for v in conn.execute(query, {"seq": f"hub_seq_{name}", "n": count}).scalars())
-    bump = update(counters).where(counters.c.name == name).values(value=counters.c.value + count)
-    last = conn.execute(bump.returning(counters.c.value)).scalar_one_or_none()
+    last = conn.execute(_bump(), {"counter": name, "step": count}).scalar_one_or_none()
     if last is None:
         conn.execute(insert(counters).values(name=name, value=count))
         last = count
