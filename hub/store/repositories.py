@@ -33,6 +33,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.dml import ReturningInsert
 
 from hub.domain.messages import RequestState
 from hub.services.ports import (
@@ -110,9 +111,18 @@ _ENTRY_COLUMNS = (
 )
 
 
-def _select_entry() -> Select[Any]:
-    """An entry with its stored result and answer (binary results: they are large bytea)."""
-    return select(*_ENTRY_COLUMNS).execution_options(**{BINARY_RESULTS: True})
+@functools.cache
+def _select_entry(by: str) -> Select[Any]:
+    """An entry with its stored result and answer, by ``id``, ``message_guid`` or the sender's
+    ``requester`` MessageGUID (built once; binary results: the answer is a large bytea)."""
+    keys = {
+        "id": inbox.c.id == bindparam("entry_id"),
+        "message_guid": inbox.c.message_guid == bindparam("message_guid"),
+        "requester": and_(
+            inbox.c.sender_id == bindparam("sender_id"), inbox.c.requester_message_guid == bindparam("requester_guid")
+        ),
+    }
+    return select(*_ENTRY_COLUMNS).where(keys[by]).execution_options(**{BINARY_RESULTS: True})
 
 
 def _entry(row: Any) -> InboxEntry:
@@ -192,6 +202,16 @@ def _pg_claim_audit_payload() -> Select[Any]:
 
 
 @functools.cache
+def _insert_inbox() -> ReturningInsert[Any]:
+    return insert(inbox).returning(inbox.c.id)  # built once; the values come as parameters
+
+
+@functools.cache
+def _insert_payloads() -> Insert:
+    return insert(inbox_payloads)
+
+
+@functools.cache
 def _complete() -> Update:
     """Completion, conditional on still holding the claim, built once (see ``_claim``)."""
     return (
@@ -221,23 +241,22 @@ class SqlInbox:
         try:
             with self.store.writing() as conn:
                 new_id = conn.execute(
-                    insert(inbox)
-                    .values(
-                        message_guid=entry.message_guid,
-                        requester_message_guid=entry.requester_message_guid,
-                        sender_id=entry.sender_id,
-                        service=entry.service,
-                        operation=entry.operation,
-                        version=entry.version,
-                        digest=entry.digest,
-                        certificate_fingerprint=entry.certificate_fingerprint,
-                        state=int(RequestState.RECEIVED),
-                        attempts=0,
-                        created_at=now,
-                    )
-                    .returning(inbox.c.id)
+                    _insert_inbox(),
+                    {
+                        "message_guid": entry.message_guid,
+                        "requester_message_guid": entry.requester_message_guid,
+                        "sender_id": entry.sender_id,
+                        "service": entry.service,
+                        "operation": entry.operation,
+                        "version": entry.version,
+                        "digest": entry.digest,
+                        "certificate_fingerprint": entry.certificate_fingerprint,
+                        "state": int(RequestState.RECEIVED),
+                        "attempts": 0,
+                        "created_at": now,
+                    },
                 ).scalar_one()
-                conn.execute(insert(inbox_payloads).values(inbox_id=new_id, raw=entry.raw, signed=entry.signed))
+                conn.execute(_insert_payloads(), {"inbox_id": new_id, "raw": entry.raw, "signed": entry.signed})
                 write_audit(conn, audit, now)
         except IntegrityError:
             existing = self._by_requester(entry.sender_id, entry.requester_message_guid)
@@ -261,18 +280,18 @@ class SqlInbox:
     def _by_requester(self, sender_id: int, requester_guid: str) -> InboxEntry | None:
         with self.store.reading() as conn:
             row = conn.execute(
-                _select_entry().where(inbox.c.sender_id == sender_id, inbox.c.requester_message_guid == requester_guid)
+                _select_entry("requester"), {"sender_id": sender_id, "requester_guid": requester_guid}
             ).first()
         return _entry(row) if row else None
 
     def get(self, entry_id: int) -> InboxEntry | None:
         with self.store.reading() as conn:
-            row = conn.execute(_select_entry().where(inbox.c.id == entry_id)).first()
+            row = conn.execute(_select_entry("id"), {"entry_id": entry_id}).first()
         return _entry(row) if row else None
 
     def find(self, message_guid: str) -> InboxEntry | None:
         with self.store.reading() as conn:
-            row = conn.execute(_select_entry().where(inbox.c.message_guid == message_guid.lower())).first()
+            row = conn.execute(_select_entry("message_guid"), {"message_guid": message_guid.lower()}).first()
         return _entry(row) if row else None
 
     def claim(self, entry_id: int, worker: str, lease_seconds: float) -> InboxEntry | None:
