@@ -50,14 +50,22 @@ def _add(store: Store) -> tuple[SqlInbox, int]:
     return inbox, added.id
 
 
-def _claims(store: Store, entry_id: int) -> list[tuple[Any, ...]]:
+def _audit(store: Store, action: str, entity_id: str) -> list[tuple[Any, ...]]:
     with store.reading() as conn:
         rows = conn.execute(
             select(audit_log.c.actor, audit_log.c.entity_id, audit_log.c.detail)
-            .where(audit_log.c.action == "claimed")
+            .where(audit_log.c.action == action)
             .order_by(audit_log.c.id)
         )
-        return [tuple(row) for row in rows if row.entity_id == str(entry_id)]
+        return [tuple(row) for row in rows if row.entity_id == entity_id]
+
+
+def _claims(store: Store, entry_id: int) -> list[tuple[Any, ...]]:
+    return _audit(store, "claimed", str(entry_id))
+
+
+def _processed(worker: str) -> AuditEvent:
+    return AuditEvent(worker, "processed", "inbox", "guid-x", {"attempt": 9})
 
 
 def test_claim_returns_the_signed_payload_and_only_once_per_lease(store: Store) -> None:
@@ -83,5 +91,10 @@ def test_an_expired_lease_is_taken_over_as_the_next_attempt(store: Store) -> Non
 
     assert taken is not None and taken.attempts == 2 and taken.claimed_by == "w2"
     assert _claims(store, entry_id) == [("w1", str(entry_id), {"attempt": 1}), ("w2", str(entry_id), {"attempt": 2})]
-    assert not inbox.complete(entry_id, "w1", b"<r/>", AuditEvent("w1", "processed", "inbox", "x"))
-    assert inbox.complete(entry_id, "w2", b"<r/>", AuditEvent("w2", "processed", "inbox", "x"))
+    assert not inbox.complete(entry_id, "w1", b"<r/>", _processed("w1"))  # lost its claim
+    assert _audit(store, "processed", "guid-x") == []
+    assert inbox.complete(entry_id, "w2", b"<r/>", _processed("w2"), b"<answer/>")
+    assert _audit(store, "processed", "guid-x") == [("w2", "guid-x", {"attempt": 9})]
+    done = inbox.get(entry_id)
+    assert done is not None and done.state is RequestState.PROCESSED
+    assert (done.result, done.response) == (b"<r/>", b"<answer/>")

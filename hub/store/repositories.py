@@ -67,17 +67,7 @@ def _insert_audit() -> Insert:
 
 
 def write_audit(conn: Connection, event: AuditEvent, at: datetime | None = None) -> None:
-    conn.execute(
-        _insert_audit(),
-        {
-            "at": at or utcnow(),
-            "actor": event.actor,
-            "action": event.action,
-            "entity": event.entity,
-            "entity_id": event.entity_id,
-            "detail": dict(event.detail),
-        },
-    )
+    conn.execute(_insert_audit(), {"at": at or utcnow(), **_audit_params(event)})
 
 
 class Store:
@@ -230,6 +220,33 @@ def _complete() -> Update:
     )
 
 
+@functools.cache
+def _pg_complete_audit() -> ReturningInsert[Any]:
+    """PostgreSQL: completion and its audit row in ONE statement (the row only if completed;
+    the audit row's id is returned — psycopg reports no rowcount for this statement)."""
+    done = _complete().returning(inbox.c.id).cte("done")
+    audit = select(
+        bindparam("now", type_=DateTime(timezone=True)),
+        bindparam("actor", type_=String),
+        bindparam("action", type_=String),
+        bindparam("entity", type_=String),
+        bindparam("entity_id", type_=String),
+        bindparam("detail", type_=audit_log.c.detail.type),
+    ).select_from(done)
+    columns = ["at", "actor", "action", "entity", "entity_id", "detail"]
+    return insert(audit_log).from_select(columns, audit).add_cte(done).returning(audit_log.c.id)
+
+
+def _audit_params(event: AuditEvent) -> dict[str, Any]:
+    return {
+        "actor": event.actor,
+        "action": event.action,
+        "entity": event.entity,
+        "entity_id": event.entity_id,
+        "detail": dict(event.detail),
+    }
+
+
 class SqlInbox:
     """The inbox: accepted messages, their processing state and results."""
 
@@ -340,6 +357,8 @@ class SqlInbox:
         now = utcnow()
         params = {"entry_id": entry_id, "worker": worker, "new_result": result, "now": now, "new_response": response}
         with self.store.writing() as conn:
+            if conn.dialect.name == "postgresql":
+                return conn.execute(_pg_complete_audit(), {**params, **_audit_params(audit)}).first() is not None
             done = conn.execute(_complete(), params).rowcount
             if done:
                 write_audit(conn, audit, now)
