@@ -14,10 +14,11 @@ parent's result).
 
 Fast path: an operation may also give ``apply_chunk``, which applies a whole chunk at once (a
 few prefetching queries, the rules in memory, one batched write) — the per-object path costs
-~10 statements per object. It runs inside one savepoint; when it declines (returns ``None``)
-or its batched write loses a race with another worker (``ChunkConflictError``), that savepoint is
-rolled back and the chunk is redone object by object, so correctness never depends on the
-fast path. Either way the outcomes are recorded in the chunk's transaction.
+~10 statements per object. It runs in the chunk's own
+transaction, without a savepoint; when it declines (returns ``None``) or its batched write loses
+a race with another worker (``ChunkConflictError``), that transaction is rolled back and the
+chunk is redone object by object in a fresh one, so correctness never depends on the fast path.
+Either way the outcomes are recorded in the transaction that applied the chunk.
 """
 
 from __future__ import annotations
@@ -94,16 +95,32 @@ def _chunks(count: int, size: int) -> Iterator[range]:
         yield range(start, min(start + size, count))
 
 
-def _try_chunk(
-    session: S, apply_chunk: ApplyChunk[S, C], items: Sequence[tuple[int, C]], done: Mapping[int, ObjectOutcome]
+class _ChunkDeclinedError(Exception):
+    """The fast path declined a chunk: its transaction is rolled back like a conflict's."""
+
+
+def _fast_chunk(
+    store: ImportStore[S],
+    inbox_id: int,
+    apply_chunk: ApplyChunk[S, C],
+    items: Sequence[tuple[int, C]],
+    done: Mapping[int, ObjectOutcome],
 ) -> Mapping[int, ObjectOutcome] | None:
-    """The chunk's outcomes from the fast path, or None with everything it did rolled back."""
+    """The chunk applied and recorded in its own transaction, or None with that transaction
+    rolled back (declined, or another worker won a constraint race).
+
+    No savepoint: a conflict rolls back the whole chunk transaction and the caller redoes the
+    chunk object by object in a fresh one. A savepoint cost two statements (two round trips on
+    PostgreSQL) on every chunk for the rare conflict.
+    """
     try:
-        with session.savepoint():
+        with store.session(inbox_id) as session:
             outcomes = apply_chunk(session, items, done)
             if outcomes is None:
-                raise ChunkConflictError  # declined: drop whatever it read-locked or wrote
-    except ChunkConflictError:
+                raise _ChunkDeclinedError
+            for seq, _command in items:
+                session.record(seq, outcomes[seq])
+    except (ChunkConflictError, _ChunkDeclinedError):
         return None
     return outcomes
 
@@ -129,22 +146,22 @@ def run_import(
         pending = [seq for seq in block if seq not in done]
         if not pending:
             continue
-        with store.session(inbox_id) as session:
-            fast = None
-            if apply_chunk is not None:
-                fast = _try_chunk(session, apply_chunk, [(seq, commands[seq]) for seq in pending], done)
-            for seq in pending:
-                if fast is not None:
-                    outcome = fast[seq]
-                else:
+        fast = None
+        if apply_chunk is not None:
+            fast = _fast_chunk(store, inbox_id, apply_chunk, [(seq, commands[seq]) for seq in pending], done)
+        if fast is not None:
+            done.update((seq, fast[seq]) for seq in pending)
+        else:
+            with store.session(inbox_id) as session:
+                for seq in pending:
                     command = commands[seq]
                     try:
                         with session.savepoint():
                             outcome = apply(session, command, done)
                     except HubError as exc:
                         outcome = ObjectOutcome.failed(command.transport_guid, exc)
-                session.record(seq, outcome)
-                done[seq] = outcome
+                    session.record(seq, outcome)
+                    done[seq] = outcome
         if after_chunk is not None:
             after_chunk()
     return [done[seq] for seq in range(len(commands))]
