@@ -9,14 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from hub.domain.messages import RequestState
-from hub.services.ports import AuditEvent, NewInboxEntry
+from hub.services.ports import AuditEvent, DuplicateMessageError, NewInboxEntry
 from hub.store import migrate
 from hub.store.db import make_engine
 from hub.store.repositories import SqlDirectory, SqlInbox, Store
-from hub.store.tables import audit_log
+from hub.store.tables import audit_log, inbox_payloads
 from tests.e2e.harness import postgres_database
 
 
@@ -98,3 +98,27 @@ def test_an_expired_lease_is_taken_over_as_the_next_attempt(store: Store) -> Non
     done = inbox.get(entry_id)
     assert done is not None and done.state is RequestState.PROCESSED
     assert (done.result, done.response) == (b"<r/>", b"<answer/>")
+
+
+def test_add_writes_the_row_its_payloads_and_one_audit_row_or_nothing(store: Store) -> None:
+    """One statement on PostgreSQL, three on SQLite: the same rows; a duplicate writes none."""
+    inbox, entry_id = _add(store)
+    with store.reading() as conn:
+        raw, signed = conn.execute(
+            select(inbox_payloads.c.raw, inbox_payloads.c.signed).where(inbox_payloads.c.inbox_id == entry_id)
+        ).one()
+    assert (bytes(raw), bytes(signed)) == (b"<raw/>", bytes(range(256)) + "<signed>ю</signed>".encode())
+    assert _audit(store, "received", "x") == [("t", "x", {})]
+    entry = inbox.get(entry_id)
+    assert entry is not None
+
+    duplicate = NewInboxEntry(
+        str(uuid.uuid4()), entry.requester_message_guid, entry.sender_id, "s", "op", "1", "d", b"<r/>", b"<s/>", None
+    )
+    with pytest.raises(DuplicateMessageError) as info:
+        inbox.add(duplicate, AuditEvent("t", "received", "inbox", "again"))
+
+    assert info.value.existing.id == entry_id
+    assert _audit(store, "received", "again") == []
+    with store.reading() as conn:
+        assert conn.execute(select(func.count()).select_from(inbox_payloads)).scalar_one() == 1
