@@ -22,6 +22,7 @@ from lxml import etree
 
 from hub import ns
 from hub.client.errors import PayloadError
+from hub.contract.signature import remove_keeping_tail
 from hub.contract.signing import DEFAULT_SIGNED_ID
 from hub.contract.xmlparse import parse_xml
 from hub.errors import HubError
@@ -43,7 +44,7 @@ def body_element(payload: bytes | etree._Element, *, signed_id: str = DEFAULT_SI
     element = _unwrap(root)
     element = copy.deepcopy(element)
     for signature in element.findall(_SIGNATURE):
-        _remove_keeping_tail(signature)
+        remove_keeping_tail(signature)
     if not element.get("Id"):
         element.set("Id", signed_id)
     return element
@@ -57,15 +58,3 @@ def _unwrap(root: etree._Element) -> etree._Element:
     if len(children) != 1:
         raise PayloadError(f"the envelope's Body must hold exactly one element, found {len(children)}")
     return children[0]
-
-
-def _remove_keeping_tail(node: etree._Element) -> None:
-    parent = node.getparent()
-    assert parent is not None
-    if node.tail:
-        previous = node.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + node.tail
-        else:
-            parent.text = (parent.text or "") + node.tail
-    parent.remove(node)

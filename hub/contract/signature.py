@@ -394,17 +394,24 @@ def _translate(text: str) -> str:
     return f"Подпись не прошла проверку: {text}"
 
 
-def _without_signature(element: etree._Element, signature: etree._Element) -> etree._Element:
-    """A copy of ``element`` without its ds:Signature, its tail kept (as the enveloped transform does)."""
-    clone = copy.deepcopy(element)
-    sig = clone[list(element).index(signature)]
-    if sig.tail:
-        previous = sig.getprevious()
+def remove_keeping_tail(node: etree._Element) -> None:
+    """Remove ``node`` from its parent but keep the text after it, as the enveloped-signature
+    transform does (lxml's ``remove`` takes the tail along)."""
+    parent = node.getparent()
+    assert parent is not None
+    if node.tail:
+        previous = node.getprevious()
         if previous is not None:
-            previous.tail = (previous.tail or "") + sig.tail
+            previous.tail = (previous.tail or "") + node.tail
         else:
-            clone.text = (clone.text or "") + sig.tail
-    clone.remove(sig)
+            parent.text = (parent.text or "") + node.tail
+    parent.remove(node)
+
+
+def _without_signature(element: etree._Element, signature: etree._Element) -> etree._Element:
+    """A copy of ``element`` without its ds:Signature, its tail kept."""
+    clone = copy.deepcopy(element)
+    remove_keeping_tail(clone[list(element).index(signature)])
     return clone
 
 

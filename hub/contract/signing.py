@@ -23,6 +23,7 @@ import base64
 import functools
 import hashlib
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from cryptography import x509
@@ -73,21 +74,28 @@ def sign_envelope_tree(
     # digested now, before the Signature is inserted with that text as its tail, is what a
     # verifier digests.
     data_digest = _digest(_exc_c14n(element))
-    signature, signed_info, properties = _signature(identity, element_id, data_digest)
-    signature.tail = element.text
+    unsigned = _signature(identity, element_id, data_digest)
+    unsigned.signature.tail = element.text
     element.text = None
-    element.insert(0, signature)
+    element.insert(0, unsigned.signature)
 
-    properties_digest = signed_info[3].find(ns.qname(ns.DS, "DigestValue"))
-    assert properties_digest is not None
-    properties_digest.text = _digest(_exc_c14n(properties))
-    signature[1].text = _signature_value(identity, _exc_c14n(signed_info))
+    unsigned.properties_digest.text = _digest(_exc_c14n(unsigned.properties))
+    unsigned.value.text = _signature_value(identity, _exc_c14n(unsigned.signed_info))
     return bytes(etree.tostring(root, encoding="UTF-8", xml_declaration=True))
 
 
-def _signature(
-    identity: pki.SigningIdentity, element_id: str, data_digest: str
-) -> tuple[etree._Element, etree._Element, etree._Element]:
+@dataclass(frozen=True)
+class _Unsigned:
+    """A built ds:Signature and the nodes still to fill once it sits in the tree."""
+
+    signature: etree._Element
+    signed_info: etree._Element
+    properties: etree._Element
+    properties_digest: etree._Element
+    value: etree._Element
+
+
+def _signature(identity: pki.SigningIdentity, element_id: str, data_digest: str) -> _Unsigned:
     """The ds:Signature with every value but the SignedProperties digest and the SignatureValue."""
     sig_id = f"xmldsig-{uuid.uuid4()}"
     certificate = _certificate_facts(identity.certificate)
@@ -104,8 +112,8 @@ def _signature(
     props_ref = _ds(signed_info, "Reference", URI=f"#{sig_id}-signedprops", Type=SIGNED_PROPERTIES_TYPE)
     _ds(_ds(props_ref, "Transforms"), "Transform", Algorithm=EXC_C14N)
     _ds(props_ref, "DigestMethod", Algorithm=SHA256)
-    _ds(props_ref, "DigestValue")
-    _ds(signature, "SignatureValue", Id=f"{sig_id}-sigvalue")
+    properties_digest = _ds(props_ref, "DigestValue")
+    value = _ds(signature, "SignatureValue", Id=f"{sig_id}-sigvalue")
     key_info = _ds(signature, "KeyInfo", Id=f"{sig_id}-keyinfo")
     _ds(_ds(key_info, "X509Data"), "X509Certificate", certificate.base64)
 
@@ -125,7 +133,7 @@ def _signature(
     issuer_serial = _xades(cert, "IssuerSerial")
     _ds(issuer_serial, "X509IssuerName", certificate.issuer)
     _ds(issuer_serial, "X509SerialNumber", certificate.serial)
-    return signature, signed_info, properties
+    return _Unsigned(signature, signed_info, properties, properties_digest, value)
 
 
 def _ds(parent: etree._Element, local: str, text: str | None = None, **attrib: str) -> etree._Element:

@@ -36,7 +36,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Connection, Dialect, Row, String, Table, any_, bindparam, func, literal_column, select
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 from sqlalchemy.sql.selectable import ScalarSelect
 
 Processor = Callable[[Any], Any] | None
@@ -154,15 +154,18 @@ def one_of(conn: Connection, column: ColumnElement[Any], values: Collection[Any]
     """
     if conn.dialect.name == "postgresql":
         return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
-    items = func.json_each(bindparam(None, json.dumps(list(values))))
-    return column.in_(select(literal_column("value")).select_from(items).scalar_subquery())
+    return column.in_(_json_each(bindparam(None, json.dumps(list(values)))))
 
 
 def json_values(name: str) -> ScalarSelect[Any]:
     """SQLite: the values of the JSON array bound as parameter ``name``, for ``column.in_(…)`` in a
     statement built once (``one_of`` binds its list at construction, so its statement is built
     per call; constructing a statement cost more than SQLite running it)."""
-    return select(literal_column("value")).select_from(func.json_each(bindparam(name))).scalar_subquery()
+    return _json_each(bindparam(name))
+
+
+def _json_each(array: BindParameter[Any]) -> ScalarSelect[Any]:
+    return select(literal_column("value")).select_from(func.json_each(array)).scalar_subquery()
 
 
 def insert_rows(
