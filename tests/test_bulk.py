@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -163,6 +163,21 @@ def test_sqlite_insert_stores_byte_for_byte_what_executemany_stores(sqlite_engin
         sqlite_engine, ["many-a", "many-b", "many-c"]
     )
     assert _stored(sqlite_engine, ["bulk-a"])[0]["doc"] == ROWS[0]["doc"]
+
+
+def test_sqlite_repeated_and_equal_dates_are_stored_as_executemany_stores_them(sqlite_engine: Engine) -> None:
+    """Dates are converted once per distinct value; equal instants in other zones stay apart."""
+    noon_utc = datetime(2024, 1, 2, 12, 0, tzinfo=UTC)
+    same_instant = noon_utc.astimezone(timezone(timedelta(hours=3)))
+    assert same_instant == noon_utc
+    values = [noon_utc, noon_utc, same_instant, None, noon_utc.replace(tzinfo=None), same_instant]
+    rows = [_row(f"d{i}", at=at, day=date(2024, 1, 1 + i % 2)) for i, at in enumerate(values)]
+    with sqlite_engine.begin() as conn:
+        conn.execute(insert(sample), [row | {"key": "many-" + row["key"]} for row in rows])
+        bulk.insert_rows(conn, sample, [row | {"key": "bulk-" + row["key"]} for row in rows])
+    stored_bulk = _stored_as_text(sqlite_engine, [f"bulk-d{i}" for i in range(len(rows))])
+    assert stored_bulk == _stored_as_text(sqlite_engine, [f"many-d{i}" for i in range(len(rows))])
+    assert stored_bulk[0][6] != stored_bulk[2][6]  # the zone shows in the text SQLite holds
 
 
 def test_sqlite_update_sets_every_column_by_key(sqlite_engine: Engine) -> None:

@@ -34,12 +34,26 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Dialect, Row, String, Table, any_, bindparam, func, literal_column, select
+from sqlalchemy import (
+    JSON,
+    Connection,
+    Date,
+    DateTime,
+    Dialect,
+    Row,
+    String,
+    Table,
+    any_,
+    bindparam,
+    func,
+    literal_column,
+    select,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql.elements import BindParameter, ColumnElement
 from sqlalchemy.sql.selectable import ScalarSelect
 
-Processor = Callable[[Any], Any] | None
+Processor = Callable[[Any], Any]
 
 
 def _array_type(dialect: Dialect, table: Table, name: str) -> str:
@@ -94,8 +108,21 @@ def _columns(table: Table, rows: Sequence[Mapping[str, Any]], names: Sequence[st
 
 
 @lru_cache(maxsize=256)
-def _processors(dialect: Dialect, table: Table, names: tuple[str, ...]) -> tuple[Processor, ...]:
-    return tuple(table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names)
+def _processors(dialect: Dialect, table: Table, names: tuple[str, ...]) -> tuple[tuple[int, Processor, bool], ...]:
+    """(position, bind processor, memoizable) of each column that has a processor.
+
+    Date and time values are memoized per call: a chunk's rows share a few of them (every row's
+    ``created_at``/``updated_at`` is the chunk's clock reading), and SQLite's processor formats
+    each one in Python (~1.5 µs; 300 calls for a 100-account chunk and its outcomes). The memo key
+    carries the zone: 12:00+03:00 equals 09:00Z, yet the two are written differently.
+    """
+    found = []
+    for i, name in enumerate(names):
+        column_type = table.c[name].type
+        process = column_type.dialect_impl(dialect).bind_processor(dialect)
+        if process is not None:
+            found.append((i, process, isinstance(column_type, Date | DateTime)))
+    return tuple(found)
 
 
 def _tuples(
@@ -104,14 +131,26 @@ def _tuples(
     """The driver's parameter rows: values in ``names`` order, converted only where a column has
     a bind processor (dates, JSON, booleans; most columns have none)."""
     take = itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
-    converted = [(i, p) for i, p in enumerate(_processors(dialect, table, names)) if p is not None]
+    converted = _processors(dialect, table, names)
     if not converted:
         return [take(row) for row in rows]
+    plan: list[tuple[int, Processor, dict[Any, Any] | None]] = [
+        (i, process, {} if memoizable else None) for i, process, memoizable in converted
+    ]
     out: list[tuple[Any, ...]] = []
     for row in rows:
         values = list(take(row))
-        for i, process in converted:
-            values[i] = process(values[i])
+        for i, process, memo in plan:
+            value = values[i]
+            if memo is None:
+                values[i] = process(value)
+            else:
+                # Equal instants in different zones are equal (and hash alike) but format apart.
+                key = (value, getattr(value, "tzinfo", None))
+                if key in memo:
+                    values[i] = memo[key]
+                else:
+                    values[i] = memo[key] = process(value)
         out.append(tuple(values))
     return out
 
