@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import pkgutil
 from pathlib import Path
 
@@ -94,6 +95,55 @@ def test_payloads_move_to_their_own_table_and_back(tmp_path: Path) -> None:
     with engine.connect() as conn:
         back = conn.execute(text("SELECT raw, signed FROM inbox WHERE id = 7")).one()
     assert (bytes(back.raw), bytes(back.signed)) == (b"<raw/>", b"<signed/>")
+
+
+def test_import_outcomes_move_to_chunk_rows_and_back(tmp_path: Path) -> None:
+    """0007 keeps every recorded outcome, so a message caught mid-import still resumes."""
+    from sqlalchemy import text
+
+    from hub.store.imports import SqlImportSession, SqlImportStore
+    from hub.store.repositories import Store
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'hub.sqlite3'}")
+    migrate.upgrade(engine, "0006")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO organizations (id, ppaguid, name, ogrn, inn, kpp, roles, created_at)"
+                " VALUES (1, 'p', 'n', '1', '2', '3', 'УО', '2026-11-22 00:00:00')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO inbox (id, message_guid, requester_message_guid, sender_id, service, operation,"
+                " version, digest, state, attempts, created_at)"
+                " VALUES (7, 'm', 'r', 1, 's', 'o', 'v', 'd', 2, 1, '2026-11-22 00:00:00')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO object_results (inbox_id, seq, transport_guid, guid, unique_number, update_date,"
+                " errors, extension) VALUES (7, 0, 't0', 'g0', 'u0', '2026-11-22 10:00:00.000000', '[]',"
+                " '{\"ServiceID\": \"s0\"}'), (7, 1, 't1', NULL, NULL, NULL, '[[\"INT002000\", \"нет\"]]', '{}')"
+            )
+        )
+    migrate.upgrade(engine)
+    outcomes = SqlImportStore(Store(engine), SqlImportSession).outcomes(7)
+    assert [(o.transport_guid, o.guid, o.unique_number, o.extension) for o in outcomes.values()] == [
+        ("t0", "g0", "u0", {"ServiceID": "s0"}),
+        ("t1", None, None, {}),
+    ]
+    assert outcomes[0].update_date is not None and outcomes[0].update_date.isoformat() == "2026-11-22T10:00:00+00:00"
+    assert [(e.code, e.description) for e in outcomes[1].errors] == [("INT002000", "нет")]
+    migrate.downgrade(engine, "0006")
+    with engine.connect() as conn:
+        back = conn.execute(
+            text("SELECT seq, transport_guid, errors, extension FROM object_results ORDER BY seq")
+        ).all()
+    assert [(r.seq, r.transport_guid, json.loads(r.errors), json.loads(r.extension)) for r in back] == [
+        (0, "t0", [], {"ServiceID": "s0"}),
+        (1, "t1", [["INT002000", "нет"]], {}),
+    ]
 
 
 def test_postgres_stores_xml_with_lz4_where_the_server_has_it() -> None:

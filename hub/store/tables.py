@@ -105,17 +105,14 @@ inbox_payloads = Table(
     Column("signed", LargeBinary, nullable=False),
 )
 
-object_results = Table(
-    "object_results",
+#: outcomes of one committed chunk of an import message, as a JSON array of
+#: [seq, transport_guid, guid, unique_number, update_date ISO text, [[code, text]…], {extension}]
+import_chunks = Table(
+    "import_chunks",
     metadata,
     Column("inbox_id", Id, ForeignKey("inbox.id"), primary_key=True),
-    Column("seq", Integer, primary_key=True),
-    Column("transport_guid", String(36), nullable=False),
-    Column("guid", String(36), nullable=True),
-    Column("unique_number", String(64), nullable=True),
-    Column("update_date", DateTime(timezone=True), nullable=True),
-    Column("errors", JSON, nullable=False),
-    Column("extension", JSON, nullable=False),
+    Column("first_seq", Integer, primary_key=True),
+    Column("outcomes", JSON, nullable=False),
 )
 
 counters = Table(

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from hub.domain.messages import RequestState
 from hub.store.accounts import accounts
-from hub.store.tables import object_results
+from hub.store.imports import SqlImportSession, SqlImportStore
 from tests.accounts.builders import Acc, add_house, import_request
 from tests.accounts.results import HM, commons
 from tests.e2e.harness import HUB_BIN, free_port, running_hub, spawn, terminate, wait_for
@@ -49,9 +49,7 @@ def test_sigkill_mid_import_then_restart_gives_exactly_100_accounts(shape: str, 
         assert entry is not None
 
         def recorded() -> int:
-            with hut.hub.engine.connect() as conn:
-                query = select(func.count()).select_from(object_results).where(object_results.c.inbox_id == entry.id)
-                return int(conn.execute(query).scalar_one())
+            return len(SqlImportStore(hut.hub.store, SqlImportSession).outcomes(entry.id))
 
         env = {**hut.env, "HUB_IMPORT_CHUNK": "10"}
         victim = spawn(_processor(shape), {**env, "HUB_FAULT_PAUSE_AFTER_CHUNK": "60"})

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Connection, func, select
 
 from hub.errors import E, HubError
-from hub.services.imports import ChunkConflictError, ObjectOutcome, run_import
+from hub.services.imports import ChunkConflictError, ObjectError, ObjectOutcome, run_import
 from hub.services.ports import AuditEvent, NewInboxEntry
 from hub.store import migrate
 from hub.store.db import make_engine
 from hub.store.imports import SqlImportSession, SqlImportStore
 from hub.store.repositories import SqlDirectory, SqlInbox, Store, write_audit
 from hub.store.tables import audit_log
+from tests.e2e.harness import postgres_database
 
 
 @dataclass(frozen=True)
@@ -37,8 +40,8 @@ class CrashError(Exception):
     """Stands in for a process dying in the middle of a chunk."""
 
 
-def _store(tmp_path: Path) -> tuple[Store, int]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'hub.sqlite3'}")
+def _store(tmp_path: Path, url: str | None = None) -> tuple[Store, int]:
+    engine = make_engine(url or f"sqlite:///{tmp_path / 'hub.sqlite3'}")
     migrate.upgrade(engine)
     store = Store(engine)
     org = SqlDirectory(store).add_organization(
@@ -168,3 +171,34 @@ def test_only_a_first_attempt_skips_reading_recorded_outcomes(tmp_path: Path) ->
     assert [o.ok for o in outcomes] == [True] * 10
     with store.engine.connect() as conn:
         assert _applied(conn) == 10  # the first chunk of five was not applied again
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_recorded_outcomes_read_back_equal_in_every_field(database: str, tmp_path: Path) -> None:
+    """A resumed message answers with exactly the outcomes its committed chunks recorded."""
+    recorded = {
+        0: ObjectOutcome(
+            str(uuid.uuid4()),
+            guid=str(uuid.uuid4()),
+            unique_number="000000000042",
+            update_date=datetime(2026, 11, 23, 9, 30, 5, tzinfo=UTC),
+            extension={"UnifiedAccountNumber": "00АБ000001", "ServiceID": "00АБ000001-01"},
+        ),
+        1: ObjectOutcome(
+            str(uuid.uuid4()),
+            errors=(ObjectError("INT004057", 'Номер "1" & <занят>'), ObjectError("INT002000", "второй")),
+        ),
+        5: ObjectOutcome(str(uuid.uuid4()), guid=str(uuid.uuid4()), update_date=datetime(2026, 1, 1, tzinfo=UTC)),
+    }
+    with ExitStack() as stack:
+        url = stack.enter_context(postgres_database()) if database == "postgresql" else None
+        store, inbox_id = _store(tmp_path, url)
+        stack.callback(store.engine.dispose)
+        imports = SqlImportStore(store, CountingSession)
+        for chunk in ((0, 1), (5,)):
+            with imports.session(inbox_id) as session:
+                for seq in chunk:
+                    session.record(seq, recorded[seq])
+        with imports.session(inbox_id):
+            pass  # a session that recorded nothing writes no row
+        assert imports.outcomes(inbox_id) == recorded
