@@ -41,7 +41,7 @@ Identity (allocated by the store from durable sequences, formatted here):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sized
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -201,11 +201,21 @@ def unified_account_number(value: int, region: str = "00") -> str:
     return f"{region}{LETTERS[first]}{LETTERS[second]}{digits:06d}"
 
 
+#: the ordinal of an ИЖКУ has two digits
+MAX_SERVICE_IDS = 99
+
+
 def service_id(unified_number: str, ordinal: int) -> str:
     """ИЖКУ: ЕЛС + ``-`` + the accommodation's two-digit ordinal within the account."""
-    if not 0 < ordinal < 100:
+    if not 0 < ordinal <= MAX_SERVICE_IDS:
         raise HubError(Errors.TOO_MANY_ACCOMMODATIONS)
     return f"{unified_number}-{ordinal:02d}"
+
+
+def check_service_capacity(accommodations: Sized) -> None:
+    """A NEW account's accommodations all get an ИЖКУ: refuse before any number is allocated."""
+    if len(accommodations) > MAX_SERVICE_IDS:
+        raise HubError(Errors.TOO_MANY_ACCOMMODATIONS)
 
 
 def account_unique_number(value: int) -> str:

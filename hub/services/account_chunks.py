@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from decimal import Decimal
 
 from hub.domain import accounts as dom
@@ -46,8 +47,6 @@ from hub.services.imports import ObjectOutcome
 from hub.services.ports import HousingObject
 
 Key = tuple[Target, str]
-#: what ``assign_service_ids`` formats for a new account before its ЕЛС is allocated
-_NO_ELS = "-" * 10
 
 
 class _Housing:
@@ -135,9 +134,10 @@ class AccountChunkImport(AccountImportContext):
         transports = {seq: command.transport_guid for seq, command in items}
         outcomes: dict[int, ObjectOutcome] = {}
         planned: list[tuple[int, Account, bool]] = []
+        now = self.clock()  # one reading per chunk: its accounts are committed together
         for seq, command in items:
             try:
-                account, is_new = self._plan(command, snapshot, housing)
+                account, is_new = self._plan(command, snapshot, housing, now)
             except HubError as exc:
                 outcomes[seq] = ObjectOutcome.failed(command.transport_guid, exc)
                 continue
@@ -156,7 +156,9 @@ class AccountChunkImport(AccountImportContext):
             )
         return outcomes
 
-    def _plan(self, command: AccountCommand, snapshot: _Snapshot, housing: _Housing) -> tuple[Account, bool]:
+    def _plan(
+        self, command: AccountCommand, snapshot: _Snapshot, housing: _Housing, now: datetime
+    ) -> tuple[Account, bool]:
         """``AccountImport.__call__`` against the snapshot: the account to write, or HubError."""
         existing = self._existing(snapshot, command)
         data = checked_data(self.nsi, self.sender_id, housing, command, existing)
@@ -168,9 +170,8 @@ class AccountChunkImport(AccountImportContext):
             if keys:
                 taken = snapshot.shares_taken(data.kind, keys, except_guid)
                 dom.check_shares(data.accommodations, taken, where=command.where)
-        now = self.clock()
         if existing is None:
-            dom.assign_service_ids(data.accommodations, (), _NO_ELS, 0)  # TOO_MANY_ACCOMMODATIONS before any number
+            dom.check_service_capacity(data.accommodations)
             account = Account(new_guid(), self.sender_id, "", "", data, created_at=now, updated_at=now)
         else:
             accommodations, counter = dom.assign_service_ids(

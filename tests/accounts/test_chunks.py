@@ -203,3 +203,15 @@ def test_a_number_taken_by_a_concurrent_import_after_the_prefetch(db: Db, monkey
     assert raced.is_set()
     assert errors(got) == [(), ("INT908001",)]
     assert _count(db, number) == 1
+
+
+@pytest.mark.parametrize("chunked", [True, False])
+def test_a_new_account_on_more_places_than_two_digit_service_ids_fails_alone(db: Db, chunked: bool) -> None:
+    """ИЖКУ ordinals have two digits: 99 accommodations fit, 100 are INT908005 — no number spent."""
+    house = db.house(premises_count=100, rooms=0)
+    fits = Acc([("PremisesGUID", p, None) for p in house.premises[:99]], number=_number())
+    too_many = Acc([("PremisesGUID", p, None) for p in house.premises], number=_number())
+    got = run(db, [too_many, fits], chunked=chunked)
+    assert errors(got) == [("INT908005",), ()]
+    assert _count(db, too_many.number or "") == 0
+    assert _count(db, fits.number or "") == 1
