@@ -38,13 +38,14 @@ def main(argv: list[str]) -> int:
     if which in {"accounts", "all"}:
         print("\nAccounts end to end: fresh signed 100-account messages, 4 clients, to the last result")
         print(f"{'shape':11} {'accounts':>8} {'msg bytes':>9} {'hub acc/s':>10} {'raw acc/s':>10} {'ratio':>6}")
-        report["accounts"] = []
+        runs: list[dict[str, object]] = []
+        report["accounts"] = runs
         for shape in shapes():
-            r = accounts.run(shape=shape)
-            report["accounts"].append(asdict(r) | {"ratio": r.ratio})  # type: ignore[union-attr]
+            a = accounts.run(shape=shape)
+            runs.append(asdict(a) | {"ratio": a.ratio})
             print(
-                f"{r.shape:11} {r.accounts:8} {r.message_bytes:9} {r.hub_accounts_per_s:10.1f}"
-                f" {r.raw_accounts_per_s:10.1f} {r.ratio:6.2f}"
+                f"{a.shape:11} {a.accounts:8} {a.message_bytes:9} {a.hub_accounts_per_s:10.1f}"
+                f" {a.raw_accounts_per_s:10.1f} {a.ratio:6.2f}"
             )
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import statistics
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -20,11 +21,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 from lxml import etree
 from sqlalchemy import Column, Integer, LargeBinary, MetaData, String, Table, insert
 
-from bench.common import BenchOrg, hub_processes, register_orgs, settings_env, signed_request, storage
+from bench.common import BenchOrg, Loopback, hub_processes, register_orgs, settings_env, signed_request, storage
 from hub.contract import signature
 from hub.contract.schemas import Schemas
 from hub.contract.xmlparse import parse_xml
@@ -90,20 +90,24 @@ def raw_rate(messages: list[bytes], scratch_db: Path) -> float:
 
 
 def hub_rate(base_url: str, messages: list[bytes], action: str, concurrency: int) -> float:
-    client = httpx.Client(timeout=120, limits=httpx.Limits(max_connections=concurrency))
+    local = threading.local()
+    connections: list[Loopback] = []
 
     def post(data: bytes) -> int:
-        response = client.post(
-            base_url + HM_PATH, content=data, headers={"Content-Type": "text/xml; charset=utf-8", "SOAPAction": action}
-        )
-        return response.status_code
+        connection = getattr(local, "connection", None)
+        if connection is None:
+            connection = local.connection = Loopback(base_url)
+            connections.append(connection)
+        status, _answer = connection.post(HM_PATH, data, soap_action=action)
+        return status
 
-    post(messages[0])  # warm-up (schema compile, first connections)
+    post(messages[0])  # warm-up (schema compile, first connection)
     started = time.perf_counter()
     with ThreadPoolExecutor(concurrency) as pool:
         codes = list(pool.map(post, messages[1:]))
     elapsed = time.perf_counter() - started
-    client.close()
+    for connection in connections:
+        connection.close()
     bad = [c for c in codes if c != 200]
     if bad:
         raise RuntimeError(f"{len(bad)} requests failed: {bad[:5]}")
