@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 import hub.store
 from hub.store import migrate
@@ -66,12 +66,13 @@ def test_foundation_revisions_upgrade_from_each_step(tmp_path: Path, revision: s
     assert migrate.current_revision(engine) == migrate.head_revision()
 
 
-def test_payloads_move_to_their_own_table_and_back(tmp_path: Path) -> None:
-    """0006 keeps every stored message's bytes: upgrade from 0005 and downgrade again."""
-    from sqlalchemy import text
-
+def _with_message(tmp_path: Path, revision: str, **payload: bytes) -> Engine:
+    """A database at ``revision`` holding organization 1 and its inbox message 7; ``payload``:
+    the inbox's own message columns where the revision still has them (before 0006)."""
     engine = make_engine(f"sqlite:///{tmp_path / 'hub.sqlite3'}")
-    migrate.upgrade(engine, "0005")
+    migrate.upgrade(engine, revision)
+    names = "".join(f", {name}" for name in payload)
+    marks = "".join(f", :{name}" for name in payload)
     with engine.begin() as conn:
         conn.execute(
             text(
@@ -82,11 +83,17 @@ def test_payloads_move_to_their_own_table_and_back(tmp_path: Path) -> None:
         conn.execute(
             text(
                 "INSERT INTO inbox (id, message_guid, requester_message_guid, sender_id, service, operation,"
-                " version, digest, raw, signed, state, attempts, created_at)"
-                " VALUES (7, 'm', 'r', 1, 's', 'o', 'v', 'd', :raw, :signed, 1, 0, '2026-11-22 00:00:00')"
+                f" version, digest, state, attempts, created_at{names})"
+                f" VALUES (7, 'm', 'r', 1, 's', 'o', 'v', 'd', 1, 0, '2026-11-22 00:00:00'{marks})"
             ),
-            {"raw": b"<raw/>", "signed": b"<signed/>"},
+            payload,
         )
+    return engine
+
+
+def test_payloads_move_to_their_own_table_and_back(tmp_path: Path) -> None:
+    """0006 keeps every stored message's bytes: upgrade from 0005 and downgrade again."""
+    engine = _with_message(tmp_path, "0005", raw=b"<raw/>", signed=b"<signed/>")
     migrate.upgrade(engine)
     with engine.connect() as conn:
         moved = conn.execute(text("SELECT inbox_id, raw, signed FROM inbox_payloads")).all()
@@ -99,27 +106,11 @@ def test_payloads_move_to_their_own_table_and_back(tmp_path: Path) -> None:
 
 def test_import_outcomes_move_to_chunk_rows_and_back(tmp_path: Path) -> None:
     """0007 keeps every recorded outcome, so a message caught mid-import still resumes."""
-    from sqlalchemy import text
-
     from hub.store.imports import SqlImportSession, SqlImportStore
     from hub.store.repositories import Store
 
-    engine = make_engine(f"sqlite:///{tmp_path / 'hub.sqlite3'}")
-    migrate.upgrade(engine, "0006")
+    engine = _with_message(tmp_path, "0006")
     with engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO organizations (id, ppaguid, name, ogrn, inn, kpp, roles, created_at)"
-                " VALUES (1, 'p', 'n', '1', '2', '3', 'УО', '2026-11-22 00:00:00')"
-            )
-        )
-        conn.execute(
-            text(
-                "INSERT INTO inbox (id, message_guid, requester_message_guid, sender_id, service, operation,"
-                " version, digest, state, attempts, created_at)"
-                " VALUES (7, 'm', 'r', 1, 's', 'o', 'v', 'd', 2, 1, '2026-11-22 00:00:00')"
-            )
-        )
         conn.execute(
             text(
                 "INSERT INTO object_results (inbox_id, seq, transport_guid, guid, unique_number, update_date,"
@@ -147,8 +138,6 @@ def test_import_outcomes_move_to_chunk_rows_and_back(tmp_path: Path) -> None:
 
 
 def test_postgres_stores_xml_with_lz4_where_the_server_has_it() -> None:
-    from sqlalchemy import text
-
     with postgres_database() as url:
         engine = make_engine(url)
         try:

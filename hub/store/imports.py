@@ -61,7 +61,15 @@ def _insert_chunk() -> Insert:
 def _encode(seq: int, outcome: ObjectOutcome) -> list[Any]:
     update_date = outcome.update_date.isoformat() if outcome.update_date is not None else None
     errors = [[e.code, e.description] for e in outcome.errors]
-    return [seq, outcome.transport_guid, outcome.guid, outcome.unique_number, update_date, errors, outcome.extension]
+    return [
+        seq,
+        outcome.transport_guid,
+        outcome.guid,
+        outcome.unique_number,
+        update_date,
+        errors,
+        dict(outcome.extension),
+    ]
 
 
 def _decode(item: Sequence[Any]) -> tuple[int, ObjectOutcome]:

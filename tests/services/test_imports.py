@@ -8,6 +8,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from types import MappingProxyType
 
 import pytest
 from sqlalchemy import Connection, func, select
@@ -188,7 +189,12 @@ def test_recorded_outcomes_read_back_equal_in_every_field(database: str, tmp_pat
             str(uuid.uuid4()),
             errors=(ObjectError("INT004057", 'Номер "1" & <занят>'), ObjectError("INT002000", "второй")),
         ),
-        5: ObjectOutcome(str(uuid.uuid4()), guid=str(uuid.uuid4()), update_date=datetime(2026, 1, 1, tzinfo=UTC)),
+        5: ObjectOutcome(
+            str(uuid.uuid4()),
+            guid=str(uuid.uuid4()),
+            update_date=datetime(2026, 1, 1, tzinfo=UTC),
+            extension=MappingProxyType({"ServiceID": "00АБ000002-01"}),  # any Mapping, not only a dict
+        ),
     }
     with ExitStack() as stack:
         url = stack.enter_context(postgres_database()) if database == "postgresql" else None

@@ -15,7 +15,6 @@ Create Date: 2026-11-23
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from itertools import groupby
 from typing import Any
@@ -93,8 +92,7 @@ def downgrade() -> None:
     old = _create("object_results", _per_object_columns(), "seq")
     chunks = sa.table("import_chunks", *(sa.column(c.name, c.type) for c in _chunk_columns()))
     for row in bind.execute(sa.select(chunks)).all():
-        outcomes = row.outcomes if not isinstance(row.outcomes, str) else json.loads(row.outcomes)
-        for seq, transport_guid, guid, unique_number, update_date, errors, extension in outcomes:
+        for seq, transport_guid, guid, unique_number, update_date, errors, extension in row.outcomes:
             bind.execute(
                 sa.insert(old).values(
                     inbox_id=row.inbox_id,
