@@ -37,16 +37,18 @@ def main(argv: list[str]) -> int:
                 print(f"{r.kind:36} {r.size_bytes:8} {r.hub_per_s:10.1f} {r.raw_per_s:10.1f} {r.ratio:6.2f}")
     if which in {"accounts", "all"}:
         print("\nAccounts end to end: fresh signed 100-account messages, 4 clients, to the last result")
-        print(f"{'shape':11} {'accounts':>8} {'msg bytes':>9} {'hub acc/s':>10} {'raw acc/s':>10} {'ratio':>6}")
+        print(f"{'shape':14} {'accounts':>8} {'msg bytes':>9} {'hub acc/s':>10} {'raw acc/s':>10} {'ratio':>6}")
         runs: list[dict[str, object]] = []
         report["accounts"] = runs
         for shape in shapes():
-            a = accounts.run(shape=shape)
-            runs.append(asdict(a) | {"ratio": a.ratio})
-            print(
-                f"{a.shape:11} {a.accounts:8} {a.message_bytes:9} {a.hub_accounts_per_s:10.1f}"
-                f" {a.raw_accounts_per_s:10.1f} {a.ratio:6.2f}"
-            )
+            for processes in (1, 2) if shape == "embedded" else (1,):
+                a = accounts.run(shape=shape, processes=processes)
+                runs.append(asdict(a) | {"ratio": a.ratio})
+                label = a.shape if processes == 1 else f"{a.shape} ×{processes}"
+                print(
+                    f"{label:14} {a.accounts:8} {a.message_bytes:9} {a.hub_accounts_per_s:10.1f}"
+                    f" {a.raw_accounts_per_s:10.1f} {a.ratio:6.2f}"
+                )
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
     out.write_text(json.dumps(report, indent=2, ensure_ascii=False))

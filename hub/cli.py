@@ -7,6 +7,7 @@ Every command reads configuration through ``hub.config`` and builds what it need
 from __future__ import annotations
 
 import logging
+import os
 import uuid
 from pathlib import Path
 from typing import Annotated
@@ -18,7 +19,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from hub import __version__, demo, worker
 from hub.cli_client import client_app
 from hub.composition import Hub, SchemaOutdatedError, build_hub
-from hub.config import Settings, load_settings
+from hub.config import PROCESSES_VARIABLE, Settings, load_settings
 from hub.contract import nsi_export, pki
 from hub.errors import E, HubError
 from hub.services.identity import generate_password, hash_password
@@ -260,10 +261,24 @@ def _serve(
 def serve(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     port: Annotated[int, typer.Option()] = 8080,
+    processes: Annotated[
+        int | None,
+        typer.Option(min=1, help="Server processes (embedded: each with its in-process worker); default 1"),
+    ] = None,
 ) -> None:
     """Serve SOAP (and the in-process worker in the embedded shape)."""
     logging.basicConfig(level=logging.INFO)
-    _serve(_hub(_settings()), host, port, banner=["zhkh-hub on {base}/ (index of services)"])
+    settings = _settings()
+    count = processes or settings.processes
+    if count == 1:
+        _serve(_hub(settings), host, port, banner=["zhkh-hub on {base}/ (index of services)"])
+        return
+    _hub(settings).close()  # migrate and create the signing identity once, before the processes start
+    os.environ[PROCESSES_VARIABLE] = str(count)  # the processes read their settings anew (hub.serving)
+    typer.echo(f"zhkh-hub on http://{host}:{port}/ (index of services), {count} processes")
+    uvicorn.run(
+        "hub.serving:app", factory=True, workers=count, host=host, port=port, log_level="info", access_log=False
+    )
 
 
 @app.command("worker")

@@ -35,6 +35,9 @@ Environment variables (all optional):
                             measured 13 % slower; 2 on PostgreSQL, where one thread's round
                             trips overlap the other's work)
 ``HUB_PUBLIC_URL``          base URL written into the served WSDL (default from the request)
+``HUB_PROCESSES``           processes ``hub serve`` runs (default 1; ``hub serve --processes``
+                            sets it for the processes it starts). Embedded: each has its own
+                            in-process worker, and an idle one takes messages the others accepted
 """
 
 from __future__ import annotations
@@ -45,6 +48,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 MIB = 1024 * 1024
+#: set by ``hub serve --processes N`` for the processes it starts (they read settings anew)
+PROCESSES_VARIABLE = "HUB_PROCESSES"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -67,6 +72,7 @@ class Settings:
     directory_cache_seconds: float = 5.0
     worker_threads: int = 0  # 0: by database, see effective_worker_threads
     public_url: str = ""
+    processes: int = 1
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -132,5 +138,7 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         values["worker_threads"] = int(env["HUB_WORKER_THREADS"])
     if "HUB_PUBLIC_URL" in env:
         values["public_url"] = env["HUB_PUBLIC_URL"]
+    if PROCESSES_VARIABLE in env:
+        values["processes"] = int(env[PROCESSES_VARIABLE])
     values.update({k: v for k, v in overrides.items() if v is not None})
     return Settings(**values)  # type: ignore[arg-type]

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
+
+try:
+    import fcntl
+except ImportError:
+    fcntl = None  # type: ignore[assignment]
 
 from hub.store.db import make_engine, write_gate, writing
 
@@ -70,3 +77,33 @@ def test_many_threads_write_without_losing_a_row(tmp_path: Path) -> None:
         thread.join(60)
     with engine.connect() as conn:
         assert conn.execute(text("SELECT n FROM c")).scalar_one() == 200
+
+
+@pytest.mark.skipif(fcntl is None, reason="flock is POSIX")
+def test_a_writer_waits_while_another_process_holds_the_gate_file(tmp_path: Path) -> None:
+    """Another process (here: another open file description of the gate file) holds the flock."""
+    database = tmp_path / "hub.sqlite3"
+    engine = make_engine(f"sqlite:///{database}")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE t (n INTEGER)"))
+    other = os.open(tmp_path / "hub.sqlite3.write-gate", os.O_RDWR | os.O_CREAT)
+    fcntl.flock(other, fcntl.LOCK_EX)
+
+    def write() -> None:
+        with writing(engine) as conn:
+            conn.execute(text("INSERT INTO t VALUES (1)"))
+
+    writer = threading.Thread(target=write)
+    try:
+        writer.start()
+        writer.join(0.3)
+        assert writer.is_alive()  # queued on the other process's lock, not in SQLite's busy handler
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM t")).scalar_one() == 0
+    finally:
+        fcntl.flock(other, fcntl.LOCK_UN)
+        os.close(other)
+    writer.join(10)
+    assert not writer.is_alive()
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM t")).scalar_one() == 1

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import base64
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractContextManager, asynccontextmanager, nullcontext
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -124,11 +124,18 @@ async def _index(request: Request) -> Response:
     return PlainTextResponse("\n".join(lines) + "\n")
 
 
-def create_app(settings: Settings | None = None, *, hub: Hub | None = None) -> Starlette:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    hub: Hub | None = None,
+    beside: Callable[[Hub], AbstractContextManager[object]] | None = None,
+) -> Starlette:
     """The ASGI app over ``hub`` (or one built from ``settings`` at startup).
 
-    The app never runs workers itself: ``hub serve`` starts the in-process worker beside it in
-    the embedded shape, and ``hub worker`` processes run separately in production.
+    The app runs no workers of its own: ``hub serve`` starts the in-process worker beside it in
+    the embedded shape (``beside``: entered once the hub is built, left before it is closed —
+    how each process of ``hub serve --processes N`` runs its worker), and ``hub worker``
+    processes run separately in production.
     """
     settings = settings or (hub.settings if hub else load_settings())
 
@@ -137,7 +144,8 @@ def create_app(settings: Settings | None = None, *, hub: Hub | None = None) -> S
         the_hub = hub or build_hub(settings)
         app.state.hub = the_hub
         try:
-            yield
+            with beside(the_hub) if beside is not None else nullcontext():
+                yield
         finally:
             if hub is None:
                 the_hub.close()

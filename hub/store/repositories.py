@@ -390,8 +390,8 @@ class SqlInbox:
                 update(inbox).where(inbox.c.id == entry_id, inbox.c.response.is_(None)).values(response=response)
             )
 
-    def unfinished(self, older_than_seconds: float, lease_seconds: float) -> Sequence[int]:
-        """Entries a sweeper should enqueue again: received long ago, or abandoned claims."""
+    def unfinished(self, older_than_seconds: float, lease_seconds: float, limit: int = 10_000) -> Sequence[int]:
+        """Entries a sweeper should enqueue again: received long ago, or abandoned claims (oldest first)."""
         now = utcnow()
         received_before = now - timedelta(seconds=older_than_seconds)
         stale = now - timedelta(seconds=lease_seconds)
@@ -408,7 +408,7 @@ class SqlInbox:
                     )
                 )
                 .order_by(inbox.c.id)
-                .limit(10_000)
+                .limit(limit)
             ).all()
         return [row.id for row in rows]
 

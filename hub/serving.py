@@ -1,0 +1,67 @@
+"""The processes of ``hub serve --processes N``: uvicorn's app factory, run in each of them.
+
+One Python process cannot use two cores for the hub's work: the worker thread and the HTTP
+threads take turns on the GIL (decision 0003 has the measurements). ``--processes N`` runs N
+uvicorn processes on one listening socket; in the embedded shape each has its in-process
+worker, SQLite writers queue across processes on ``hub.store.db.SqliteWriteGate``, and an idle
+process takes messages the others accepted (``hub.worker.IdlePoller``).
+
+The parent (uvicorn's supervisor) migrates and creates the signing identity before it starts
+them, and passes ``HUB_PROCESSES`` through the environment; each process reads its settings
+anew, so settings must come from the environment (``hub demo`` stays one process). A process
+dies with its parent: a supervisor killed outright (SIGKILL) must not leave its processes
+serving the port and working on the database.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import logging
+import multiprocessing
+import os
+import signal
+import sys
+from collections.abc import Iterator
+
+from starlette.applications import Starlette
+
+from hub import worker
+from hub.composition import Hub
+from hub.config import load_settings
+from hub.soap.app import create_app
+
+log = logging.getLogger(__name__)
+
+#: prctl(2) option: the signal this process gets when its parent dies
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """Linux: get SIGTERM when the parent dies (elsewhere uvicorn's own shutdown must do)."""
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM) != 0:
+        log.warning("prctl(PR_SET_PDEATHSIG) failed: errno %d", ctypes.get_errno())
+        return
+    parent = multiprocessing.parent_process()
+    if parent is not None and os.getppid() != parent.pid:
+        os.kill(os.getpid(), signal.SIGTERM)  # the parent died before the request took effect
+
+
+@contextlib.contextmanager
+def _in_process_worker(hub: Hub) -> Iterator[None]:
+    if not hub.settings.embedded:
+        yield  # production: `hub worker` processes do the work
+        return
+    with worker.running(hub):
+        yield
+
+
+def app() -> Starlette:
+    """uvicorn's factory (``hub.serving:app``), called once in each process it starts."""
+    die_with_parent()
+    logging.basicConfig(level=logging.INFO)
+    return create_app(load_settings(), beside=_in_process_worker)
