@@ -84,8 +84,10 @@ class IdlePoller(threading.Thread):
     in-process broker, and a client's keep-alive connection stays with one process, so the
     work splits as the connections happen to (4 clients can land 4:0). When this process's
     queue is empty, the poller enqueues the oldest message nobody has claimed; the claim decides
-    who processes it (the loser's claim finds it taken and does nothing). Measured on the
-    accounts benchmark: 3 286–3 479 accounts/s with it, 2 376–2 686 without.
+    who processes it (the loser's claim finds it taken and does nothing). Without it a process
+    whose clients all connected elsewhere sits idle beside a backlog. On the accounts benchmark
+    at 5 messages per client, runs with and without it were within noise (2 413–2 609 against
+    2 376–2 686 accounts/s); its share of the two-process gain at 20 was not measured apart.
     """
 
     def __init__(self, hub: Hub, interval: float = IDLE_POLL_SECONDS) -> None:
