@@ -192,6 +192,8 @@ def test_sqlite_update_sets_every_column_by_key(sqlite_engine: Engine) -> None:
 def test_sqlite_refuses_returning_and_reports_constraints(sqlite_engine: Engine) -> None:
     with sqlite_engine.begin() as conn, pytest.raises(ValueError, match="RETURNING"):
         bulk.insert_rows(conn, sample, [_row("r1")], ("id",))
+    with sqlite_engine.begin() as conn, pytest.raises(ValueError, match="RETURNING"):
+        bulk.update_rows(conn, sample, "key", [_row("r1")], ("id",))
     with pytest.raises(IntegrityError), sqlite_engine.begin() as conn:
         bulk.insert_rows(conn, sample, [_row("dup"), _row("dup")])
     assert _stored(sqlite_engine, ["dup"]) == []
@@ -236,3 +238,9 @@ def test_one_of_is_one_cached_statement_whatever_the_length(sqlite_engine: Engin
         }
     assert len(texts) == 1
     assert "json_each" in texts.pop()
+
+
+def test_update_rows_without_their_key_are_refused_before_any_sql(any_engine: Engine) -> None:
+    rows = [{k: v for k, v in _row("k1").items() if k != "key"}]
+    with any_engine.begin() as conn, pytest.raises(KeyError, match="carry no key"):
+        bulk.update_rows(conn, sample, "key", rows)

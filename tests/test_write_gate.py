@@ -107,3 +107,28 @@ def test_a_writer_waits_while_another_process_holds_the_gate_file(tmp_path: Path
     assert not writer.is_alive()
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM t")).scalar_one() == 1
+
+
+@pytest.mark.skipif(fcntl is None, reason="flock is POSIX")
+def test_a_gate_file_that_cannot_be_opened_fails_the_write_and_frees_the_gate(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'hub.sqlite3'}")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE t (n INTEGER)"))
+    (tmp_path / "hub.sqlite3.write-gate").mkdir()  # os.open of a directory for writing fails
+    errors: list[BaseException] = []
+
+    def attempt() -> None:
+        try:
+            with writing(engine) as conn:
+                conn.execute(text("INSERT INTO t VALUES (1)"))
+        except OSError as exc:
+            errors.append(exc)
+
+    for _attempt in range(2):  # a gate left held would block the second attempt
+        writer = threading.Thread(target=attempt, daemon=True)
+        writer.start()
+        writer.join(5)
+        assert not writer.is_alive()
+    assert [type(e) for e in errors] == [IsADirectoryError, IsADirectoryError]
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM t")).scalar_one() == 0

@@ -8,13 +8,13 @@ pending states. Both use this module, which sits below both.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from xml.sax.saxutils import escape
 
 from lxml import etree
 
 from hub import ns
 from hub.contract import signing
 from hub.contract.pki import SigningIdentity
+from hub.contract.results import escape
 from hub.contract.xmlparse import parse_xml
 
 SOAP = ns.SOAP_ENV

@@ -415,14 +415,15 @@ def _without_signature(element: etree._Element, signature: etree._Element) -> et
     return clone
 
 
-def _exc_c14n(element: etree._Element) -> bytes:
+def exc_c14n(element: etree._Element) -> bytes:
+    """Exclusive C14N without comments: what both the proof here and :mod:`hub.contract.signing` digest."""
     return bytes(etree.tostring(element, method="c14n", exclusive=True, with_comments=False))
 
 
 def _prove_signed_is_in_tree(element: etree._Element, signature: etree._Element, result: VerifyResult) -> bytes:
     """The in-tree element without its signature equals what was signed: its exclusive C14N."""
-    in_tree = _exc_c14n(_without_signature(element, signature))
-    if result.signed_xml is None or _exc_c14n(result.signed_xml) != in_tree:
+    in_tree = exc_c14n(_without_signature(element, signature))
+    if result.signed_xml is None or exc_c14n(result.signed_xml) != in_tree:
         raise HubError(E.AUT900003, "Подписанные данные не совпадают с элементом тела сообщения")
     return in_tree
 

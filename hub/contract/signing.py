@@ -35,7 +35,7 @@ from lxml import etree
 
 from hub import ns
 from hub.contract import pki
-from hub.contract.signature import body_element
+from hub.contract.signature import body_element, exc_c14n
 from hub.contract.xmlparse import parse_xml
 
 DEFAULT_SIGNED_ID = "signed-data-container"
@@ -73,14 +73,14 @@ def sign_envelope_tree(
     # The enveloped transform removes the Signature and keeps the text after it, so the element
     # digested now, before the Signature is inserted with that text as its tail, is what a
     # verifier digests.
-    data_digest = _digest(_exc_c14n(element))
+    data_digest = _digest(exc_c14n(element))
     unsigned = _signature(identity, element_id, data_digest)
     unsigned.signature.tail = element.text
     element.text = None
     element.insert(0, unsigned.signature)
 
-    unsigned.properties_digest.text = _digest(_exc_c14n(unsigned.properties))
-    unsigned.value.text = _signature_value(identity, _exc_c14n(unsigned.signed_info))
+    unsigned.properties_digest.text = _digest(exc_c14n(unsigned.properties))
+    unsigned.value.text = _signature_value(identity, exc_c14n(unsigned.signed_info))
     return bytes(etree.tostring(root, encoding="UTF-8", xml_declaration=True))
 
 
@@ -136,20 +136,20 @@ def _signature(identity: pki.SigningIdentity, element_id: str, data_digest: str)
     return _Unsigned(signature, signed_info, properties, properties_digest, value)
 
 
-def _ds(parent: etree._Element, local: str, text: str | None = None, **attrib: str) -> etree._Element:
-    node = etree.SubElement(parent, ns.qname(ns.DS, local), attrib)
+def _node(
+    parent: etree._Element, namespace: str, local: str, text: str | None, attrib: dict[str, str]
+) -> etree._Element:
+    node = etree.SubElement(parent, ns.qname(namespace, local), attrib)
     node.text = text
     return node
+
+
+def _ds(parent: etree._Element, local: str, text: str | None = None, **attrib: str) -> etree._Element:
+    return _node(parent, ns.DS, local, text, attrib)
 
 
 def _xades(parent: etree._Element, local: str, text: str | None = None, **attrib: str) -> etree._Element:
-    node = etree.SubElement(parent, ns.qname(ns.XADES, local), attrib)
-    node.text = text
-    return node
-
-
-def _exc_c14n(element: etree._Element) -> bytes:
-    return bytes(etree.tostring(element, method="c14n", exclusive=True, with_comments=False))
+    return _node(parent, ns.XADES, local, text, attrib)
 
 
 def _digest(data: bytes) -> str:

@@ -87,8 +87,6 @@ def _insert_sql(dialect: Dialect, table: Table, columns: tuple[str, ...], return
 
 @lru_cache(maxsize=256)
 def _update_sql(dialect: Dialect, table: Table, key: str, columns: tuple[str, ...], returning: tuple[str, ...]) -> str:
-    if key not in columns:
-        raise KeyError(f"the rows carry no {key}")
     names = (key, *(c for c in columns if c != key))
     assignments = ", ".join(f"{c} = v.{c}" for c in names[1:])
     source = f"unnest({_arrays(dialect, table, names)}) AS v({_names(table, names)})"
@@ -229,14 +227,12 @@ def update_rows(
     if not rows:
         return []
     names = tuple(rows[0])
+    if key not in names:
+        raise KeyError(f"the rows carry no {key}")
     if conn.dialect.name != "postgresql":
-        if returning:
-            raise ValueError("RETURNING from a SQLite executemany runs row by row: read the rows back instead")
-        if key not in names:
-            raise KeyError(f"the rows carry no {key}")
         ordered = (*(n for n in names if n != key), key)
-        conn.exec_driver_sql(_sqlite_update_sql(table, key, ordered[:-1]), _tuples(conn.dialect, table, rows, ordered))
-        return []
+        sql = _sqlite_update_sql(table, key, ordered[:-1])
+        return _sqlite_executemany(conn, sql, table, rows, ordered, returning)
     result = conn.exec_driver_sql(
         _update_sql(conn.dialect, table, key, names, tuple(returning)), _columns(table, rows, names)
     )
