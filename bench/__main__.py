@@ -44,7 +44,7 @@ def main(argv: list[str]) -> int:
             for processes in (1, 2) if shape == "embedded" else (1,):
                 a = accounts.run(shape=shape, processes=processes)
                 runs.append(asdict(a) | {"ratio": a.ratio})
-                label = a.shape if processes == 1 else f"{a.shape} ×{processes}"
+                label = f"{a.shape} ×{processes}" if shape == "embedded" else a.shape
                 print(
                     f"{label:14} {a.accounts:8} {a.message_bytes:9} {a.hub_accounts_per_s:10.1f}"
                     f" {a.raw_accounts_per_s:10.1f} {a.ratio:6.2f}"

@@ -4,8 +4,9 @@ hub:  several client threads (one per organization, each with its own house) pos
       importAccountData messages of 100 accounts and poll getState until every message is
       processed; rate = accounts with a good CommonResult / wall time from the first POST to
       the last result. Embedded: ``hub serve`` (the worker a thread inside), as one process
-      (the default) and as ``--processes 2`` (each process with its in-process worker).
-      Production: ``hub serve`` + 2 ``hub worker`` processes on PostgreSQL + Redis.
+      (×1) and as ``--processes 2`` (×2, the default on Linux with 2+ cores; each process with
+      its in-process worker). Production: ``hub serve --processes 1`` + 2 ``hub worker``
+      processes on PostgreSQL + Redis.
       20 messages per client: with 5, a run lasted 0.5–1 s and the clients' last poll interval
       (up to ``POLL_SECONDS``) was 10–20 % of it (production measured 0.45–0.53 with 5, 0.58–0.61
       with 20, same minutes).

@@ -244,11 +244,10 @@ def house_unbind(house: Annotated[str, typer.Option(help="FIASHouseGuid of the h
 def _serve(
     hub: Hub, host: str, port: int, *, banner: list[str] | None = None, handle: worker.RunningWorker | None = None
 ) -> None:
+    """One process: this hub (and, embedded, its in-process worker) behind uvicorn."""
     if handle is None and hub.settings.embedded:
         handle = worker.start(hub)
-    base = f"http://{host}:{port}"
-    for line in banner or []:
-        typer.echo(line.format(base=base))
+    _print_banner(banner, host, port)
     try:
         uvicorn.run(create_app(hub=hub), host=host, port=port, log_level="info", access_log=False)
     finally:
@@ -257,28 +256,45 @@ def _serve(
         hub.close()
 
 
+def _serve_processes(host: str, port: int, count: int, *, banner: list[str] | None = None) -> None:
+    """``count`` uvicorn processes built by ``hub.serving:app``, which read their settings from the
+    environment: the caller has migrated and created the signing identity, and exported any
+    setting it holds only in code."""
+    os.environ[PROCESSES_VARIABLE] = str(count)
+    _print_banner([*(banner or []), f"  {count} processes (HUB_PROCESSES)"], host, port)
+    uvicorn.run(
+        "hub.serving:app", factory=True, workers=count, host=host, port=port, log_level="info", access_log=False
+    )
+
+
+def _print_banner(banner: list[str] | None, host: str, port: int) -> None:
+    base = f"http://{host}:{port}"
+    for line in banner or []:
+        typer.echo(line.format(base=base))
+
+
+_PROCESSES_HELP = (
+    "Server processes (embedded: each with its in-process worker); default HUB_PROCESSES, "
+    "else 2 on Linux with 2+ cores, else 1"
+)
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     port: Annotated[int, typer.Option()] = 8080,
-    processes: Annotated[
-        int | None,
-        typer.Option(min=1, help="Server processes (embedded: each with its in-process worker); default 1"),
-    ] = None,
+    processes: Annotated[int | None, typer.Option(min=1, help=_PROCESSES_HELP)] = None,
 ) -> None:
     """Serve SOAP (and the in-process worker in the embedded shape)."""
     logging.basicConfig(level=logging.INFO)
     settings = _settings()
-    count = processes or settings.processes
+    count = processes or settings.effective_processes
+    banner = ["zhkh-hub on {base}/ (index of services)"]
     if count == 1:
-        _serve(_hub(settings), host, port, banner=["zhkh-hub on {base}/ (index of services)"])
+        _serve(_hub(settings), host, port, banner=banner)
         return
     _hub(settings).close()  # migrate and create the signing identity once, before the processes start
-    os.environ[PROCESSES_VARIABLE] = str(count)  # the processes read their settings anew (hub.serving)
-    typer.echo(f"zhkh-hub on http://{host}:{port}/ (index of services), {count} processes")
-    uvicorn.run(
-        "hub.serving:app", factory=True, workers=count, host=host, port=port, log_level="info", access_log=False
-    )
+    _serve_processes(host, port, count, banner=banner)
 
 
 @app.command("worker")
@@ -293,10 +309,12 @@ def demo_command(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     port: Annotated[int, typer.Option()] = 8080,
     data_dir: Annotated[Path, typer.Option(help="Where the demo keeps its data")] = Path("hub-data/demo"),
+    processes: Annotated[int | None, typer.Option(min=1, help=_PROCESSES_HELP)] = None,
 ) -> None:
     """Start the embedded hub with the demo organizations, certificates and sample data."""
     logging.basicConfig(level=logging.WARNING)
     settings = demo.settings(data_dir)
+    count = processes or settings.effective_processes
     hub = _hub(settings)
     lines = demo.prepare(hub)
     handle = worker.start(hub)
@@ -306,7 +324,13 @@ def demo_command(
         handle.stop()
         hub.close()
         raise
-    _serve(hub, host, port, banner=lines, handle=handle)
+    if count == 1:
+        _serve(hub, host, port, banner=lines, handle=handle)
+        return
+    handle.stop()  # the sample data is in; the processes run their own workers
+    hub.close()
+    os.environ.update(demo.environment(data_dir))
+    _serve_processes(host, port, count, banner=lines)
 
 
 def main() -> None:

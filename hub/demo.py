@@ -6,8 +6,10 @@ samples verify) and fixed demo identities, registered idempotently on every star
 
 from __future__ import annotations
 
+import os
 import time
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -41,13 +43,23 @@ ORGS = (
 )
 
 
-def settings(data_dir: Path) -> Settings:
-    """Embedded settings whose hub signing identity is the demo one."""
-    return load_settings(
-        data_dir=data_dir,
-        signing_key_path=DEMO_PKI / "hub.key",
-        signing_cert_path=DEMO_PKI / "hub.pem",
-    )
+def environment(data_dir: Path) -> dict[str, str]:
+    """The ``HUB_*`` variables of the demo: its data dir and the demo hub signing identity.
+
+    As variables, because the processes ``hub demo`` serves with read their settings from the
+    environment (``hub.serving``), like those of ``hub serve``.
+    """
+    return {
+        "HUB_DATA_DIR": str(data_dir.resolve()),
+        "HUB_SIGNING_KEY": str(DEMO_PKI / "hub.key"),
+        "HUB_SIGNING_CERT": str(DEMO_PKI / "hub.pem"),
+    }
+
+
+def settings(data_dir: Path, environ: Mapping[str, str] | None = None) -> Settings:
+    """Embedded settings whose hub signing identity is the demo one (other ``HUB_*`` variables
+    of ``environ``, default the process's, still apply)."""
+    return load_settings({**(os.environ if environ is None else environ), **environment(data_dir)})
 
 
 def _register_certificate(hub: Hub, path: Path, org_ids: list[int], operator: bool) -> None:

@@ -8,9 +8,9 @@ process takes messages the others accepted (``hub.worker.IdlePoller``).
 
 The parent (uvicorn's supervisor) migrates and creates the signing identity before it starts
 them, and passes ``HUB_PROCESSES`` through the environment; each process reads its settings
-anew, so settings must come from the environment (``hub demo`` stays one process). A process
-dies with its parent: a supervisor killed outright (SIGKILL) must not leave its processes
-serving the port and working on the database.
+anew, so settings must come from the environment (``hub demo`` exports its own first). A
+process dies with its parent: a supervisor killed outright (SIGKILL) must not leave its
+processes serving the port and working on the database.
 """
 
 from __future__ import annotations

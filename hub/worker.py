@@ -151,6 +151,8 @@ def start(hub: Hub, *, threads: int | None = None) -> RunningWorker:
     sweeper = Sweeper(hub)
     sweeper.start()
     poller = None
+    # ``processes`` as set, not the default: `hub serve` sets it in each process it starts, so
+    # more than 1 means this process is one of several (a single process has nobody to help)
     if hub.settings.embedded and hub.settings.processes > 1:
         poller = IdlePoller(hub)
         poller.start()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hub.config import load_settings
+from hub.config import default_processes, load_settings
 
 
 def test_defaults_are_the_embedded_shape() -> None:
@@ -44,3 +44,30 @@ def test_worker_threads_given_win_over_the_database_default() -> None:
 def test_overrides_win_over_environment() -> None:
     settings = load_settings({"HUB_MAX_XML_DEPTH": "100"}, max_xml_depth=50)
     assert settings.max_xml_depth == 50
+
+
+def test_processes_default_to_two_on_linux_with_two_cores_else_one() -> None:
+    assert default_processes("linux", cores=2) == 2
+    assert default_processes("linux", cores=16) == 2  # more only when asked: one SQLite file
+    assert default_processes("linux", cores=1) == 1
+    assert default_processes("darwin", cores=8) == 1  # no die-with-parent there
+    assert default_processes("win32", cores=8) == 1
+
+
+def test_processes_set_win_over_the_default() -> None:
+    assert load_settings({}).processes == 0  # "not set": hub serve picks default_processes()
+    assert load_settings({}).effective_processes == default_processes()
+    assert load_settings({"HUB_PROCESSES": "3"}).effective_processes == 3
+    assert load_settings({"HUB_PROCESSES": "1"}).effective_processes == 1
+
+
+def test_demo_settings_are_its_environment(tmp_path: Path) -> None:
+    """`hub demo`'s processes read the demo's settings from the variables it exports."""
+    from hub import demo
+
+    in_code = demo.settings(tmp_path / "demo", {"HUB_MAX_XML_DEPTH": "100"})
+    from_environment = load_settings({"HUB_MAX_XML_DEPTH": "100", **demo.environment(tmp_path / "demo")})
+    assert in_code == from_environment
+    assert in_code.data_dir == (tmp_path / "demo").resolve()
+    assert in_code.signing_key_path == demo.DEMO_PKI / "hub.key"
+    assert in_code.max_xml_depth == 100  # the user's other settings still apply

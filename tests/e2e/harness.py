@@ -147,6 +147,17 @@ def terminate(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> No
             process.wait(timeout=10)
 
 
+def server_processes(pid: int) -> list[int]:
+    """Linux: the processes uvicorn started for ``hub serve``/``hub demo`` ``pid`` (its workers,
+    not its helpers such as multiprocessing's resource tracker)."""
+    found = []
+    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+        with suppress(FileNotFoundError):
+            if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes():
+                found.append(int(child))
+    return found
+
+
 def _xdist_index() -> int:
     worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
     return int(worker.removeprefix("gw") or 0)

@@ -19,7 +19,16 @@ from sqlalchemy import select
 
 from hub.domain.messages import RequestState
 from hub.store.tables import inbox
-from tests.e2e.harness import HUB_BIN, HubUnderTest, free_port, running_hub, spawn, terminate, wait_for
+from tests.e2e.harness import (
+    HUB_BIN,
+    HubUnderTest,
+    free_port,
+    running_hub,
+    server_processes,
+    spawn,
+    terminate,
+    wait_for,
+)
 from tests.messages import BASE, ack_guids, body_child, export_house_body, signed
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; dies-with-parent is Linux")
@@ -97,8 +106,8 @@ def test_processes_die_with_a_killed_parent(tmp_path: Path) -> None:
         port = free_port()
         server = _serve(hut, port)
         try:
-            children = _children(server.pid)
-            assert len(children) >= 2, children  # the 2 server processes (and uvicorn's helpers)
+            assert len(server_processes(server.pid)) == 2
+            children = _children(server.pid)  # the 2 server processes and uvicorn's helpers
             os.kill(server.pid, signal.SIGKILL)  # the parent alone, not its process group
             server.wait(10)
             assert wait_for(lambda: all(_gone(child) for child in children), 30), [c for c in children if not _gone(c)]
