@@ -121,7 +121,8 @@ def test_hub_key_is_created_once_and_persists(data_dir: Path) -> None:
     assert (data_dir / "hub-signing.key").stat().st_mode & 0o077 == 0
 
 
-def test_demo_starts_and_answers_a_signed_request(tmp_path: Path) -> None:
+@pytest.mark.parametrize("processes", [None, 1], ids=["default-processes", "one-process"])
+def test_demo_starts_and_answers_a_signed_request(processes: int | None, tmp_path: Path) -> None:
     """`hub demo` on a free port: the demo organization's committed key signs a request that works."""
     from hub.config import default_processes
     from hub.demo import DEMO_ORG_PPAGUID, DEMO_PASSWORD, DEMO_PKI
@@ -130,7 +131,11 @@ def test_demo_starts_and_answers_a_signed_request(tmp_path: Path) -> None:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
     proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "hub"), "demo", "--port", str(port), "--data-dir", str(tmp_path / "demo")],
+        [
+            str(Path(sys.executable).parent / "hub"),
+            *("demo", "--port", str(port), "--data-dir", str(tmp_path / "demo")),
+            *(["--processes", str(processes)] if processes else []),
+        ],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -150,8 +155,9 @@ def test_demo_starts_and_answers_a_signed_request(tmp_path: Path) -> None:
             time.sleep(0.2)
         index = httpx.get(base + "/").text
         assert "HomeManagementAsync" in index and "?wsdl" in index
-        if sys.platform.startswith("linux"):  # the default: 2 processes on 2+ cores, each with its worker
-            assert len(server_processes(proc.pid)) == (default_processes() if default_processes() > 1 else 0)
+        expected = processes or default_processes()  # the default: 2 on Linux with 2+ cores
+        if sys.platform.startswith("linux"):
+            assert len(server_processes(proc.pid)) == (expected if expected > 1 else 0)  # one: no children
         identity = pki.SigningIdentity.from_pem_files(DEMO_PKI / "demo-org.key", DEMO_PKI / "demo-org.pem")
         request = signed(export_house_body(), identity, DEMO_ORG_PPAGUID)
         ack = httpx.post(base + HM_PATH, content=request, headers={"Content-Type": "text/xml"})
@@ -196,7 +202,7 @@ def test_demo_starts_and_answers_a_signed_request(tmp_path: Path) -> None:
     assert "zhkh-hub demo" in output and f"http://127.0.0.1:{port}" in output and DEMO_ORG_PPAGUID in output
     assert "sample data: importHouseUOData import-house-uo.xml processed" in output
     assert "sample data: importAccountData import-account.xml processed" in output
-    assert f"{default_processes()} processes" in output or default_processes() == 1
+    assert (f"{expected} processes" in output) == (expected > 1)
 
 
 def test_house_bind_and_unbind(data_dir: Path) -> None:

@@ -23,21 +23,27 @@ from tests.e2e.harness import HUB_BIN, free_port, running_hub, spawn, terminate,
 from tests.messages import BASE, ack_guids, body_child, export_house_body, signed
 
 
-def _processor(shape: str, env: dict[str, str], **extra: str) -> list[str]:
+def _processor(shape: str, processes: str | None) -> list[str]:
     if shape == "production":
         return [str(HUB_BIN), "worker", "--threads", "1"]
-    return [str(HUB_BIN), "serve", "--port", str(free_port())]
+    return [str(HUB_BIN), "serve", "--port", str(free_port()), *(["--processes", processes] if processes else [])]
 
 
-@pytest.mark.parametrize("shape", ["embedded", "production"])
-def test_sigkill_mid_processing_then_restart_completes_exactly_once(shape: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("shape", "processes"),
+    [("embedded", None), ("embedded", "1"), ("production", None)],
+    ids=["embedded-default-processes", "embedded-one-process", "production"],
+)
+def test_sigkill_mid_processing_then_restart_completes_exactly_once(
+    shape: str, processes: str | None, tmp_path: Path
+) -> None:
     with running_hub(shape, tmp_path, start_worker=False) as hut:
         org = hut.orgs["a"]
         hub_guid, _ = ack_guids(hut.post(signed(export_house_body(), org.identity, org.ppaguid)).content)
         entry = hut.hub.inbox.find(hub_guid)
         assert entry is not None and entry.state == RequestState.RECEIVED
 
-        victim = spawn(_processor(shape, hut.env), {**hut.env, "HUB_FAULT_PAUSE_AFTER_CLAIM": "60"})
+        victim = spawn(_processor(shape, processes), {**hut.env, "HUB_FAULT_PAUSE_AFTER_CLAIM": "60"})
         try:
             claimed = wait_for(lambda: hut.hub.inbox.get(entry.id).state == RequestState.PROCESSING, 30)  # type: ignore[union-attr]
             assert claimed, "the worker never claimed the message"
@@ -54,7 +60,7 @@ def test_sigkill_mid_processing_then_restart_completes_exactly_once(shape: str, 
         assert events == ["claimed"]
         assert hut.hub.inbox.get(entry.id).state == RequestState.PROCESSING  # type: ignore[union-attr]
 
-        survivor = spawn(_processor(shape, hut.env), hut.env)
+        survivor = spawn(_processor(shape, processes), hut.env)
         try:
             done = wait_for(lambda: hut.hub.inbox.get(entry.id).state == RequestState.PROCESSED, 60)  # type: ignore[union-attr]
             assert done, "the message was not recovered"
