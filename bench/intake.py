@@ -1,6 +1,6 @@
 """Intake throughput: fresh signed messages accepted per second, vs the raw limit of the same work.
 
-hub:  ``hub serve`` (embedded: SQLite + in-process worker) on loopback; N distinct, freshly
+hub:  ``hub serve --processes 1`` (embedded: SQLite + in-process worker) on loopback; N distinct, freshly
       signed messages (new MessageGUID and content each: never the dedup path) posted by
       ``concurrency`` client threads; rate = N / wall time until the last Ack.
 raw:  the same messages in one process, no HTTP: safe parse + strict signature verify + XSD
