@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import uuid
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -291,7 +292,7 @@ def serve(
     count = processes or settings.effective_processes
     banner = ["zhkh-hub on {base}/ (index of services)"]
     if count == 1:
-        _serve(_hub(settings), host, port, banner=banner)
+        _serve(_hub(replace(settings, processes=1)), host, port, banner=banner)
         return
     _hub(settings).close()  # migrate and create the signing identity once, before the processes start
     _serve_processes(host, port, count, banner=banner)
@@ -315,7 +316,7 @@ def demo_command(
     logging.basicConfig(level=logging.WARNING)
     settings = demo.settings(data_dir)
     count = processes or settings.effective_processes
-    hub = _hub(settings)
+    hub = _hub(replace(settings, processes=1))  # this process alone, until it starts others
     lines = demo.prepare(hub)
     handle = worker.start(hub)
     try:
