@@ -147,14 +147,19 @@ def terminate(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> No
             process.wait(timeout=10)
 
 
+def child_processes(pid: int) -> list[int]:
+    """Linux: the processes ``pid`` started (its main thread's children)."""
+    return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
 def server_processes(pid: int) -> list[int]:
     """Linux: the processes uvicorn started for ``hub serve``/``hub demo`` ``pid`` (its workers,
     not its helpers such as multiprocessing's resource tracker)."""
     found = []
-    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+    for child in child_processes(pid):
         with suppress(FileNotFoundError):
             if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes():
-                found.append(int(child))
+                found.append(child)
     return found
 
 

@@ -22,6 +22,7 @@ from hub.store.tables import inbox
 from tests.e2e.harness import (
     HUB_BIN,
     HubUnderTest,
+    child_processes,
     free_port,
     running_hub,
     server_processes,
@@ -49,10 +50,6 @@ def _healthy(port: int) -> bool:
         return False
 
 
-def _children(pid: int) -> list[int]:
-    return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-
-
 def _gone(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -70,7 +67,7 @@ def test_idle_processes_take_messages_another_process_accepted(tmp_path: Path) -
         port = free_port()
         server = _serve(hut, port)
         try:
-            children = _children(server.pid)
+            children = child_processes(server.pid)
 
             def all_processed() -> bool:
                 return all(hut.hub.inbox.get(i).state == RequestState.PROCESSED for i in ids)  # type: ignore[union-attr]
@@ -107,7 +104,7 @@ def test_processes_die_with_a_killed_parent(tmp_path: Path) -> None:
         server = _serve(hut, port)
         try:
             assert len(server_processes(server.pid)) == 2
-            children = _children(server.pid)  # the 2 server processes and uvicorn's helpers
+            children = child_processes(server.pid)  # the 2 server processes and uvicorn's helpers
             os.kill(server.pid, signal.SIGKILL)  # the parent alone, not its process group
             server.wait(10)
             assert wait_for(lambda: all(_gone(child) for child in children), 30), [c for c in children if not _gone(c)]
