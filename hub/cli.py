@@ -10,11 +10,13 @@ import logging
 import os
 import uuid
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 import uvicorn
+from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from hub import __version__, demo, worker
@@ -24,6 +26,7 @@ from hub.config import PROCESSES_VARIABLE, Settings, load_settings
 from hub.contract import nsi_export, pki
 from hub.errors import E, HubError
 from hub.services.identity import generate_password, hash_password
+from hub.serving import SERVER_OPTIONS
 from hub.soap.app import create_app
 from hub.store import housing, migrate
 from hub.store import nsi as nsi_store
@@ -138,6 +141,16 @@ def cert_add(
     if not operator and len(orgs) != 1:
         raise typer.BadParameter("a certificate is bound to exactly one organization (use --operator)")
     certificate = pki.load_certificate(file.read_bytes())
+    refusal = _unusable(certificate)
+    if refusal:
+        hub.close()
+        raise typer.BadParameter(refusal)
+    if certificate.not_valid_before_utc > datetime.now(UTC):
+        typer.echo(
+            f"warning: the certificate is valid only from {certificate.not_valid_before_utc:%Y-%m-%d %H:%M} UTC; "
+            "messages signed with it are refused (AUT900005) until then",
+            err=True,
+        )
     added = hub.directory.add_certificate(
         fingerprint=pki.fingerprint(certificate),
         organization_id=None if operator else orgs[0].id,
@@ -152,6 +165,17 @@ def cert_add(
     typer.echo(f"fingerprint (SHA-256): {added.fingerprint}")
     typer.echo(f"valid: {added.not_before:%Y-%m-%d} .. {added.not_after:%Y-%m-%d}")
     hub.close()
+
+
+def _unusable(certificate: x509.Certificate) -> str | None:
+    """Why a certificate cannot sign anything the hub would accept: registering it could only
+    mislead the operator into thinking the organization can now send messages."""
+    weakness = pki.key_weakness(certificate)
+    if weakness is not None:
+        return f"{weakness} (AUT900010): signatures made with this key are refused"
+    if certificate.not_valid_after_utc < datetime.now(UTC):
+        return f"the certificate expired on {certificate.not_valid_after_utc:%Y-%m-%d %H:%M} UTC (AUT900005)"
+    return None
 
 
 @cert_app.command("revoke")
@@ -250,7 +274,7 @@ def _serve(
         handle = worker.start(hub)
     _print_banner(banner, host, port)
     try:
-        uvicorn.run(create_app(hub=hub), host=host, port=port, log_level="info", access_log=False)
+        uvicorn.run(create_app(hub=hub), host=host, port=port, **SERVER_OPTIONS)
     finally:
         if handle:
             handle.stop()
@@ -263,9 +287,7 @@ def _serve_processes(host: str, port: int, count: int, *, banner: list[str] | No
     setting it holds only in code."""
     os.environ[PROCESSES_VARIABLE] = str(count)
     _print_banner([*(banner or []), f"  {count} processes (HUB_PROCESSES)"], host, port)
-    uvicorn.run(
-        "hub.serving:app", factory=True, workers=count, host=host, port=port, log_level="info", access_log=False
-    )
+    uvicorn.run("hub.serving:app", factory=True, workers=count, host=host, port=port, **SERVER_OPTIONS)
 
 
 def _print_banner(banner: list[str] | None, host: str, port: int) -> None:

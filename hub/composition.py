@@ -29,7 +29,7 @@ from hub.domain.messages import RequestState
 from hub.handlers import accounts, houses
 from hub.queue.broker import DramatiqQueue, make_broker
 from hub.services import processing
-from hub.services.identity import PasswordCache
+from hub.services.identity import LoginThrottle, PasswordCache
 from hub.services.ports import InboxEntry
 from hub.services.processing import Failure, Handler, ProcessingPolicy
 from hub.store import migrate
@@ -229,7 +229,9 @@ def build_hub(settings: Settings, *, upgrade_schema: bool | None = None) -> Hub:
         queue=DramatiqQueue(broker),
         schemas=Schemas.load(),
         identity=hub_identity(settings),
-        passwords=PasswordCache(),
+        passwords=PasswordCache(
+            throttle=LoginThrottle(max_failures=settings.login_failures, window_seconds=settings.login_window_seconds)
+        ),
         handlers={},
         policy=ProcessingPolicy(lease_seconds=settings.lease_seconds),
         nsi=SqlNsiCatalog(store),

@@ -16,7 +16,16 @@ Environment variables (all optional):
 ``HUB_TRANSPORT_AUTH``      ``on``/``off``: require per-organization transport credentials on
                             getState (default on)
 ``HUB_CLIENT_CERT_HEADER``  header a TLS-terminating proxy sets with the client certificate's
-                            SHA-256 fingerprint (default ``X-Client-Cert-Fingerprint``)
+                            SHA-256 fingerprint (default ``X-Client-Cert-Fingerprint``); read
+                            only from the peers in ``HUB_TRUSTED_PROXIES``
+``HUB_TRUSTED_PROXIES``     comma-separated addresses or networks (``10.0.0.5,10.1.0.0/16``) of
+                            TLS-terminating proxies whose client-certificate header and
+                            X-Forwarded-For the hub believes (default empty: believes no one, the
+                            header is ignored — any client could send it)
+``HUB_LOGIN_FAILURES``      failed HTTP Basic checks allowed per organization and per client
+                            address within ``HUB_LOGIN_WINDOW_SECONDS``, after which checks are
+                            refused with AUT900012 without the scrypt (default 10; 0 = no bound)
+``HUB_LOGIN_WINDOW_SECONDS`` the window of that bound (default 300)
 ``HUB_SIGNING_KEY`` / ``HUB_SIGNING_CERT``  PEM files of the hub's own signing key and
                             certificate (production); embedded: created in the data dir
 ``HUB_SWEEP_SECONDS``       how often unfinished inbox entries are re-enqueued (default 5)
@@ -48,6 +57,7 @@ import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 
 MIB = 1024 * 1024
@@ -85,6 +95,9 @@ class Settings:
     clock_skew_seconds: int = 24 * 3600
     transport_auth: bool = True
     client_cert_header: str = "X-Client-Cert-Fingerprint"
+    trusted_proxies: tuple[str, ...] = ()
+    login_failures: int = 10
+    login_window_seconds: float = 300.0
     signing_key_path: Path | None = None
     signing_cert_path: Path | None = None
     sweep_seconds: float = 5.0
@@ -97,6 +110,11 @@ class Settings:
     #: more than 1 means "one of several" (``hub.worker`` then runs the idle poller)
     processes: int = 0
     extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def trusted_proxy_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
+        """``trusted_proxies`` as networks (a lone address is a /32 or /128)."""
+        return tuple(ip_network(proxy, strict=False) for proxy in self.trusted_proxies)
 
     @property
     def effective_database_url(self) -> str:
@@ -142,6 +160,15 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         values["transport_auth"] = _flag(env["HUB_TRANSPORT_AUTH"])
     if "HUB_CLIENT_CERT_HEADER" in env:
         values["client_cert_header"] = env["HUB_CLIENT_CERT_HEADER"]
+    if "HUB_TRUSTED_PROXIES" in env:
+        proxies = tuple(p.strip() for p in env["HUB_TRUSTED_PROXIES"].split(",") if p.strip())
+        for proxy in proxies:
+            ip_network(proxy, strict=False)  # a typo fails at start, not as "header ignored"
+        values["trusted_proxies"] = proxies
+    if "HUB_LOGIN_FAILURES" in env:
+        values["login_failures"] = int(env["HUB_LOGIN_FAILURES"])
+    if "HUB_LOGIN_WINDOW_SECONDS" in env:
+        values["login_window_seconds"] = float(env["HUB_LOGIN_WINDOW_SECONDS"])
     if "HUB_SIGNING_KEY" in env:
         values["signing_key_path"] = Path(env["HUB_SIGNING_KEY"])
     if "HUB_SIGNING_CERT" in env:

@@ -24,6 +24,7 @@ import os
 import signal
 import sys
 from collections.abc import Iterator
+from typing import Any
 
 from starlette.applications import Starlette
 
@@ -36,6 +37,12 @@ log = logging.getLogger(__name__)
 
 #: prctl(2) option: the signal this process gets when its parent dies
 _PR_SET_PDEATHSIG = 1
+
+
+#: uvicorn options every ``hub serve``/``hub demo`` process runs with. ``proxy_headers`` off: the
+#: hub itself decides whom to believe (``HUB_TRUSTED_PROXIES``), and uvicorn's default would
+#: replace the socket's peer address with X-Forwarded-For from 127.0.0.1 before that decision.
+SERVER_OPTIONS: dict[str, Any] = {"log_level": "info", "access_log": False, "proxy_headers": False}
 
 
 def die_with_parent() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import subprocess
@@ -22,7 +23,7 @@ from hub.services.identity import PasswordCache
 from hub.store.db import make_engine
 from hub.store.repositories import SqlDirectory, Store
 from tests.messages import BASE, HM_PATH, ack_guids, body_child, export_house_body, get_state, signed
-from tests.pki_factory import org_identity
+from tests.pki_factory import expired_identity, org_identity, test_ca
 
 runner = CliRunner()
 
@@ -97,6 +98,28 @@ def test_cert_add_and_revoke(data_dir: Path, tmp_path: Path) -> None:
     cert = directory.certificate(fingerprint)
     assert cert is not None and cert.revoked_at is not None
     assert runner.invoke(app, ["cert", "revoke", fingerprint]).exit_code != 0  # already revoked
+
+
+def test_cert_add_refuses_keys_and_dates_no_signature_could_pass(data_dir: Path, tmp_path: Path) -> None:
+    ppaguid, _ = _org_add("--password", "p")
+    now = dt.datetime.now(dt.UTC)
+    weak = pki.issue_certificate(test_ca(), common_name="RSA-1024", rsa_key_size=1024)
+    expired = expired_identity()
+    future = pki.issue_certificate(
+        test_ca(), common_name="later", not_before=now + dt.timedelta(days=2), not_after=now + dt.timedelta(days=30)
+    )
+    outputs = {}
+    for name, identity in (("weak", weak), ("expired", expired), ("future", future)):
+        pem = tmp_path / f"{name}.pem"
+        pem.write_bytes(identity.certificate_pem)
+        outputs[name] = runner.invoke(app, ["cert", "add", str(pem), "--org", ppaguid])
+    assert outputs["weak"].exit_code == 2 and "1024" in outputs["weak"].output, outputs["weak"].output
+    assert outputs["expired"].exit_code == 2 and "expired" in outputs["expired"].output
+    assert outputs["future"].exit_code == 0 and "warning" in outputs["future"].output
+    directory = _directory(data_dir)
+    assert directory.certificate(pki.fingerprint(weak.certificate)) is None
+    assert directory.certificate(pki.fingerprint(expired.certificate)) is None
+    assert directory.certificate(pki.fingerprint(future.certificate)) is not None
 
 
 def test_operator_certificate_lists_its_organizations(data_dir: Path, tmp_path: Path) -> None:

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Literal
 
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
@@ -93,6 +94,34 @@ def _load_identity(key_path: str, _key_mtime: int, cert_path: str, _cert_mtime: 
 def fingerprint(certificate: x509.Certificate) -> str:
     """Lowercase hex SHA-256 of the certificate's DER: how the hub names a certificate."""
     return certificate.fingerprint(hashes.SHA256()).hex()
+
+
+#: the weakest keys the hub accepts signatures from (signature verification and ``hub cert add``)
+MIN_RSA_BITS = 2048
+EC_CURVES = frozenset({"secp256r1", "secp384r1", "secp521r1"})
+
+
+def key_profile(certificate: x509.Certificate) -> tuple[str, int, str]:
+    """("rsa"|"ec"|another key type's name, size in bits, curve name) of the public key."""
+    try:
+        key = certificate.public_key()
+    except (UnsupportedAlgorithm, ValueError):
+        return ("unknown", 0, "")
+    if isinstance(key, rsa.RSAPublicKey):
+        return ("rsa", key.key_size, "")
+    if isinstance(key, ec.EllipticCurvePublicKey):
+        return ("ec", key.key_size, key.curve.name)
+    return (type(key).__name__, 0, "")
+
+
+def key_weakness(certificate: x509.Certificate) -> str | None:
+    """Why signatures made with this certificate's key would be refused (Russian), or None."""
+    kind, size, curve = key_profile(certificate)
+    if kind == "rsa":
+        return f"Ключ RSA длиной {size} бит, требуется не менее {MIN_RSA_BITS}" if size < MIN_RSA_BITS else None
+    if kind == "ec":
+        return None if curve in EC_CURVES else f"Кривая ECDSA {curve} не поддерживается (допустимы P-256, P-384, P-521)"
+    return f"Тип ключа сертификата ({kind}) не поддерживается: нужен RSA или ECDSA"
 
 
 def load_certificate(pem_or_der: bytes) -> x509.Certificate:

@@ -58,8 +58,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from cryptography import x509
-from cryptography.exceptions import UnsupportedAlgorithm
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import Encoding
 from lxml import etree
 from signxml.algorithms import (
@@ -95,8 +93,6 @@ _RSA_METHODS = frozenset({SignatureMethod.RSA_SHA256, SignatureMethod.RSA_SHA384
 _ECDSA_METHODS = frozenset({SignatureMethod.ECDSA_SHA256, SignatureMethod.ECDSA_SHA384, SignatureMethod.ECDSA_SHA512})
 _SIGNATURE_METHODS = {m.value: m for m in _RSA_METHODS | _ECDSA_METHODS}
 _DIGESTS = {d.value: d for d in (DigestAlgorithm.SHA256, DigestAlgorithm.SHA384, DigestAlgorithm.SHA512)}
-_MIN_RSA_BITS = 2048
-_EC_CURVES = (ec.SECP256R1, ec.SECP384R1, ec.SECP521R1)
 _GOST_DETAIL = "ГОСТ будет поддержан позднее"
 _FRACTION = re.compile(r"(\.\d{6})\d+")
 _DER = Encoding.DER
@@ -114,6 +110,8 @@ class VerifiedBody:
     #: content" for duplicate detection — a client that re-signs the same payload (new
     #: SigningTime, new SignatureValue) sends the same content. Computed by the proof below.
     content_digest: str = ""
+    #: SHA-256 (hex) of the decoded SignatureValue (see :class:`SignatureClaim`)
+    signature_digest: str = ""
 
 
 # --- verification -------------------------------------------------------------------------------
@@ -126,11 +124,39 @@ class _Reference:
     kind: str  # "data" | "properties" | "keyinfo"
 
 
+@dataclass(frozen=True)
+class SignatureClaim:
+    """What a signed envelope claims, found by cheap structural checks alone (no canonicalization,
+    no digest, no public-key operation): the signed element, its signature, the certificate that
+    claims to have signed it.
+
+    The hub looks the certificate up in its registry BEFORE paying for verification
+    (:func:`verify_claim`): an unknown key must cost no more than the parse (a 15 MB request
+    signed by an unregistered key was verified completely before this split: 4.25 s each).
+    """
+
+    element: etree._Element
+    signature: etree._Element
+    certificate: x509.Certificate
+    fingerprint: str
+    method: SignatureMethod
+    c14n: CanonicalizationMethod
+    references: tuple[_Reference, ...]
+    #: SHA-256 (hex) of the decoded SignatureValue: one accepted message per signature value, so a
+    #: captured message resent under a new (unsigned) MessageGUID is recognised as a replay
+    signature_digest: str
+
+
 def verify_envelope(envelope: etree._Element, *, now: dt.datetime | None = None) -> VerifiedBody:
     """Verify the signature of the Body's element, or raise a catalogued ``HubError``.
 
     ``now`` is the time the certificate must be valid at (default: the current time).
     """
+    return verify_claim(inspect_envelope(envelope), now=now)
+
+
+def inspect_envelope(envelope: etree._Element) -> SignatureClaim:
+    """The structural checks and the claimed signer, or a catalogued ``HubError``; cheap."""
     if envelope.tag != _ENVELOPE or envelope.find(_BODY) is None:
         raise HubError(E.FMT900005, "Нет элемента soapenv:Body")
     signatures = list(envelope.iter(_SIGNATURE))
@@ -166,17 +192,43 @@ def verify_envelope(envelope: etree._Element, *, now: dt.datetime | None = None)
     references = _references(envelope, signature, signed_info, element_id)
     certificate = _certificate(signature)
     _check_key(certificate, method)
-
-    results = _run_signxml(element, certificate, method, references, CanonicalizationMethod(c14n_uri), now)
-    data_index = next(i for i, ref in enumerate(references) if ref.kind == "data")
-    canonical = _prove_signed_is_in_tree(element, signature, results[data_index])
-    return VerifiedBody(
+    return SignatureClaim(
         element=element,
+        signature=signature,
         certificate=certificate,
         fingerprint=_fingerprint(certificate.public_bytes(_DER)),
+        method=method,
+        c14n=CanonicalizationMethod(c14n_uri),
+        references=tuple(references),
+        signature_digest=_signature_value_digest(signature),
+    )
+
+
+def verify_claim(claim: SignatureClaim, *, now: dt.datetime | None = None) -> VerifiedBody:
+    """The cryptographic part: signxml, then the proof that what was signed is the in-tree element."""
+    results = _run_signxml(claim.element, claim.certificate, claim.method, claim.references, claim.c14n, now)
+    data_index = next(i for i, ref in enumerate(claim.references) if ref.kind == "data")
+    canonical = _prove_signed_is_in_tree(claim.element, claim.signature, results[data_index])
+    return VerifiedBody(
+        element=claim.element,
+        certificate=claim.certificate,
+        fingerprint=claim.fingerprint,
         signing_time=_signing_time(results),
         content_digest=hashlib.sha256(canonical).hexdigest(),
+        signature_digest=claim.signature_digest,
     )
+
+
+def _signature_value_digest(signature: etree._Element) -> str:
+    node = signature.find("ds:SignatureValue", _NSMAP)
+    text = "".join((node.text or "").split()) if node is not None else ""
+    if not text:
+        raise HubError(E.AUT900002, "В ds:Signature нет значения ds:SignatureValue")
+    try:
+        value = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise HubError(E.AUT900002, "Значение ds:SignatureValue не читается") from exc
+    return hashlib.sha256(value).hexdigest()
 
 
 def _local(element: etree._Element) -> str:
@@ -301,33 +353,20 @@ def _fingerprint(der: bytes) -> str:
 
 
 @functools.lru_cache(maxsize=256)
-def _key_profile(der: bytes) -> tuple[str, int, str]:
-    """("rsa"|"ec"|other, size in bits, curve name) of the certificate's public key, cached per DER."""
-    try:
-        key = _load_der(der).public_key()
-    except (UnsupportedAlgorithm, ValueError):
-        return ("unknown", 0, "")
-    if isinstance(key, rsa.RSAPublicKey):
-        return ("rsa", key.key_size, "")
-    if isinstance(key, ec.EllipticCurvePublicKey):
-        return ("ec", key.key_size, key.curve.name)
-    return (type(key).__name__, 0, "")
+def _key_check(der: bytes) -> tuple[str, str | None]:
+    """(key kind, why it is too weak or None), cached per certificate DER."""
+    certificate = _load_der(der)
+    return pki.key_profile(certificate)[0], pki.key_weakness(certificate)
 
 
 def _check_key(certificate: x509.Certificate, method: SignatureMethod) -> None:
-    kind, size, curve = _key_profile(certificate.public_bytes(_DER))
-    if kind == "rsa":
-        if size < _MIN_RSA_BITS:
-            raise HubError(E.AUT900010, f"Ключ RSA длиной {size} бит, требуется не менее {_MIN_RSA_BITS}")
-        if method not in _RSA_METHODS:
-            raise HubError(E.AUT900002, f"Ключ RSA не соответствует алгоритму подписи {method.value}")
-    elif kind == "ec":
-        if curve not in {c.name for c in _EC_CURVES}:
-            raise HubError(E.AUT900010, f"Кривая ECDSA {curve} не поддерживается (допустимы P-256, P-384, P-521)")
-        if method not in _ECDSA_METHODS:
-            raise HubError(E.AUT900002, f"Ключ ECDSA не соответствует алгоритму подписи {method.value}")
-    else:
-        raise HubError(E.AUT900010, f"Тип ключа сертификата ({kind}) не поддерживается: нужен RSA или ECDSA")
+    kind, weakness = _key_check(certificate.public_bytes(_DER))
+    if weakness is not None:
+        raise HubError(E.AUT900010, weakness)
+    if kind == "rsa" and method not in _RSA_METHODS:
+        raise HubError(E.AUT900002, f"Ключ RSA не соответствует алгоритму подписи {method.value}")
+    if kind == "ec" and method not in _ECDSA_METHODS:
+        raise HubError(E.AUT900002, f"Ключ ECDSA не соответствует алгоритму подписи {method.value}")
 
 
 def _run_signxml(
@@ -435,7 +474,10 @@ def _signing_time(results: Sequence[VerifyResult]) -> dt.datetime | None:
         node = result.signed_xml.find(".//xades:SignedSignatureProperties/xades:SigningTime", _NSMAP)
         if node is not None and node.text:
             try:
-                return dt.datetime.fromisoformat(_FRACTION.sub(r"\1", node.text.strip()))
-            except ValueError:
-                return None
+                moment = dt.datetime.fromisoformat(_FRACTION.sub(r"\1", node.text.strip()))
+            except ValueError as exc:
+                # Signed, so not forged – but a time the hub cannot read cannot be held to the
+                # clock window that refuses replays of old messages.
+                raise HubError(E.AUT900008, f"xades:SigningTime {node.text.strip()!r} не читается") from exc
+            return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
     return None

@@ -50,17 +50,27 @@ SIGNED_PROPERTIES_TYPE = "http://uri.etsi.org/01903#SignedProperties"
 _SIGNATURE = ns.qname(ns.DS, "Signature")
 
 
-def sign_envelope(envelope: bytes, identity: pki.SigningIdentity, *, signed_id: str = DEFAULT_SIGNED_ID) -> bytes:
+def sign_envelope(
+    envelope: bytes,
+    identity: pki.SigningIdentity,
+    *,
+    signed_id: str = DEFAULT_SIGNED_ID,
+    signing_time: datetime | None = None,
+) -> bytes:
     """Sign the Body's element of a SOAP envelope; return the envelope (UTF-8, XML declaration).
 
     The element gets ``Id=signed_id`` unless it has an Id; ``ds:Signature`` becomes its first
-    child.
+    child. ``signing_time`` (default now) is the XAdES SigningTime.
     """
-    return sign_envelope_tree(parse_xml(envelope), identity, signed_id=signed_id)
+    return sign_envelope_tree(parse_xml(envelope), identity, signed_id=signed_id, signing_time=signing_time)
 
 
 def sign_envelope_tree(
-    root: etree._Element, identity: pki.SigningIdentity, *, signed_id: str = DEFAULT_SIGNED_ID
+    root: etree._Element,
+    identity: pki.SigningIdentity,
+    *,
+    signed_id: str = DEFAULT_SIGNED_ID,
+    signing_time: datetime | None = None,
 ) -> bytes:
     """:func:`sign_envelope` of an envelope the caller holds as a tree (modified in place)."""
     element = body_element(root)
@@ -74,7 +84,7 @@ def sign_envelope_tree(
     # digested now, before the Signature is inserted with that text as its tail, is what a
     # verifier digests.
     data_digest = _digest(exc_c14n(element))
-    unsigned = _signature(identity, element_id, data_digest)
+    unsigned = _signature(identity, element_id, data_digest, signing_time or datetime.now(UTC))
     unsigned.signature.tail = element.text
     element.text = None
     element.insert(0, unsigned.signature)
@@ -95,7 +105,7 @@ class _Unsigned:
     value: etree._Element
 
 
-def _signature(identity: pki.SigningIdentity, element_id: str, data_digest: str) -> _Unsigned:
+def _signature(identity: pki.SigningIdentity, element_id: str, data_digest: str, signing_time: datetime) -> _Unsigned:
     """The ds:Signature with every value but the SignedProperties digest and the SignatureValue."""
     sig_id = f"xmldsig-{uuid.uuid4()}"
     certificate = _certificate_facts(identity.certificate)
@@ -125,7 +135,7 @@ def _signature(identity: pki.SigningIdentity, element_id: str, data_digest: str)
     )
     properties = _xades(qualifying, "SignedProperties", Id=f"{sig_id}-signedprops")
     signature_properties = _xades(properties, "SignedSignatureProperties")
-    _xades(signature_properties, "SigningTime", datetime.now(UTC).isoformat(timespec="seconds"))
+    _xades(signature_properties, "SigningTime", signing_time.isoformat(timespec="seconds"))
     cert = _xades(_xades(signature_properties, "SigningCertificate"), "Cert")
     cert_digest = _xades(cert, "CertDigest")
     _ds(cert_digest, "DigestMethod", Algorithm=SHA256)

@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import secrets
 import threading
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -44,23 +48,94 @@ def generate_password() -> str:
     return secrets.token_urlsafe(18)
 
 
+class LoginThrottle:
+    """Bounds failed password checks per organization and per client address.
+
+    Each wrong password costs an scrypt (65–85 ms of CPU), so unbounded guessing is both a brute
+    force and a way to burn the hub's CPU. After ``max_failures`` failures of one key within
+    ``window_seconds``, further checks for that key are refused at once (``AUT900012``, no
+    scrypt) until the oldest failure leaves the window. The bound is per process (two processes
+    allow twice as many). A client whose password was already checked in this process is
+    recognised by :class:`PasswordCache` before the throttle is asked, so an attacker guessing
+    another organization's password does not lock out that organization's polling client.
+    """
+
+    def __init__(
+        self,
+        *,
+        max_failures: int = 10,
+        window_seconds: float = 300.0,
+        clock: Callable[[], float] = time.monotonic,
+        max_keys: int = 10_000,
+    ) -> None:
+        self.max_failures = max_failures
+        self.window = window_seconds
+        self._clock = clock
+        self._max_keys = max_keys
+        self._failures: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: str, now: float) -> deque[float] | None:
+        times = self._failures.get(key)
+        while times and now - times[0] >= self.window:
+            times.popleft()
+        if times is not None and not times:
+            del self._failures[key]
+            return None
+        return times
+
+    def refuse_if_blocked(self, keys: Sequence[str]) -> None:
+        """Raise ``AUT900012`` when any key has used up its failures in the window."""
+        if self.max_failures <= 0:
+            return
+        now = self._clock()
+        with self._lock:
+            waits = [
+                times[0] + self.window - now
+                for key in keys
+                if (times := self._recent(key, now)) is not None and len(times) >= self.max_failures
+            ]
+        if waits:
+            raise HubError(E.AUT900012, f"Следующая попытка возможна через {math.ceil(max(waits))} с")
+
+    def record_failure(self, keys: Sequence[str]) -> None:
+        if self.max_failures <= 0:
+            return
+        now = self._clock()
+        with self._lock:
+            if len(self._failures) >= self._max_keys:
+                for key in list(self._failures):
+                    self._recent(key, now)  # drops keys whose failures all left the window
+                if len(self._failures) >= self._max_keys:
+                    self._failures.pop(next(iter(self._failures)))
+            for key in keys:
+                times = self._failures.setdefault(key, deque())
+                times.append(now)
+                if len(times) > self.max_failures:
+                    times.popleft()
+
+
 class PasswordCache:
-    """Remembers successful checks so a polling client does not cost an scrypt per request.
+    """Remembers successful checks so a polling client does not cost an scrypt per request, and
+    asks the :class:`LoginThrottle` before any check it cannot answer from memory.
 
     Keys are SHA-256 of (stored hash, password): the cache never holds a password.
     """
 
-    def __init__(self, size: int = 4096) -> None:
+    def __init__(self, size: int = 4096, *, throttle: LoginThrottle | None = None) -> None:
         self._ok: dict[str, None] = {}
         self._size = size
         self._lock = threading.Lock()
+        self.throttle = throttle or LoginThrottle()
 
-    def check(self, password: str, stored: str) -> bool:
+    def check(self, password: str, stored: str, *, throttle_keys: Sequence[str] = ()) -> bool:
         key = hashlib.sha256(f"{stored}\0{password}".encode()).hexdigest()
         with self._lock:
             if key in self._ok:
                 return True
+        self.throttle.refuse_if_blocked(throttle_keys)
         if not _check_password(password, stored):
+            self.throttle.record_failure(throttle_keys)
             return False
         with self._lock:
             if len(self._ok) >= self._size:
@@ -123,11 +198,35 @@ def authenticate_signer(
     )
 
 
+def check_signing_time(signing_time: datetime | None, *, now: datetime, skew_seconds: int) -> None:
+    """The signed XAdES SigningTime lies in the same clock window as the header's Date.
+
+    The header is not signed, so its Date proves nothing about when the message was made; the
+    SigningTime is signed. An old captured message cannot be made fresh by a new header.
+    A signature without XAdES properties has no SigningTime and is judged by its header Date
+    (and the replay rule) alone.
+    """
+    if signing_time is None:
+        return
+    if abs(signing_time - now) > timedelta(seconds=skew_seconds):
+        raise HubError(
+            E.AUT900008,
+            f"SigningTime {signing_time.isoformat()} отличается от времени хаба "
+            f"{now.isoformat(timespec='seconds')} более чем на {skew_seconds} с",
+            where="Signature/Object/QualifyingProperties/SignedProperties/SignedSignatureProperties/SigningTime",
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class TransportCredentials:
+    """What the connection presented. ``certificate_fingerprint`` is set by the SOAP app only
+    when the request came from a configured TLS-terminating proxy (``HUB_TRUSTED_PROXIES``);
+    ``address`` is the client's address (the proxy's X-Forwarded-For entry behind one)."""
+
     basic_user: str | None = None
     basic_password: str | None = None
     certificate_fingerprint: str | None = None
+    address: str | None = None
 
     @property
     def present(self) -> bool:
@@ -141,7 +240,10 @@ def authenticate_transport(
     if credentials.basic_user is not None:
         org = directory.organization_by_ppaguid(credentials.basic_user)
         stored = directory.password_hash(org.id) if org else None
-        if org is None or stored is None or not passwords.check(credentials.basic_password or "", stored):
+        if org is None or stored is None:
+            raise HubError(E.AUT900009, "Неверный логин или пароль (HTTP Basic)")
+        keys = [f"org:{org.id}"] + ([f"address:{credentials.address}"] if credentials.address else [])
+        if not passwords.check(credentials.basic_password or "", stored, throttle_keys=keys):
             raise HubError(E.AUT900009, "Неверный логин или пароль (HTTP Basic)")
         return org
     if credentials.certificate_fingerprint:

@@ -4,7 +4,8 @@ The order is the guarantee: an Ack is returned only after the inbox row is commi
 queue carries only the row id. If the enqueue is lost (broker down, process killed), the
 sweeper finds the committed row and enqueues it again. Resending the same RequesterMessageGUID
 with the same content returns the original Ack and does no new work; with different content it
-is refused.
+is refused. A signature value already accepted under another MessageGUID is a replay of a
+captured message (the header with its MessageGUID is not signed) and is refused as well.
 """
 
 from __future__ import annotations
@@ -14,7 +15,14 @@ import uuid
 from dataclasses import dataclass
 
 from hub.errors import E, HubError
-from hub.services.ports import AuditEvent, DuplicateMessageError, Inbox, NewInboxEntry, Queue
+from hub.services.ports import (
+    AuditEvent,
+    DuplicateMessageError,
+    Inbox,
+    NewInboxEntry,
+    Queue,
+    ReplayedSignatureError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +58,9 @@ def accept(entry: NewInboxEntry, *, inbox: Inbox, queue: Queue, actor: str) -> A
                 where="RequestHeader/MessageGUID",
             ) from None
         return Ack(dup.existing.message_guid, dup.existing.requester_message_guid, duplicate=True)
+    except ReplayedSignatureError:
+        # Which message it repeats is not said: the replayer may not be its sender.
+        raise HubError(E.AUT900011, where="Signature/SignatureValue") from None
     # Committed: from here on nothing is lost even if the enqueue fails (the sweeper retries).
     try:
         queue.enqueue(stored.id)

@@ -52,6 +52,8 @@ class NewInboxEntry:
     raw: bytes  # the HTTP body exactly as received
     signed: bytes  # the verified signed element, serialized
     certificate_fingerprint: str | None
+    #: SHA-256 of the decoded SignatureValue; unique among accepted messages (replay refusal)
+    signature_digest: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +91,14 @@ class DuplicateMessageError(Exception):
 
     def __init__(self, existing: InboxEntry) -> None:
         super().__init__(existing.requester_message_guid)
+        self.existing = existing
+
+
+class ReplayedSignatureError(Exception):
+    """Raised by ``Inbox.add`` when the signature value was already accepted in another message."""
+
+    def __init__(self, existing: InboxEntry) -> None:
+        super().__init__(existing.message_guid)
         self.existing = existing
 
 

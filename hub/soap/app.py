@@ -11,10 +11,11 @@ import base64
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractContextManager, asynccontextmanager, nullcontext
+from ipaddress import ip_address
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
@@ -48,6 +49,22 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+def _from_trusted_proxy(request: Request, hub: Hub) -> bool:
+    """True when the TCP peer is one of the configured TLS-terminating proxies.
+
+    The peer is the socket's address: uvicorn runs with ``proxy_headers=False`` so that no
+    X-Forwarded-For has rewritten it before this check.
+    """
+    networks = hub.settings.trusted_proxy_networks
+    if not networks or request.client is None:
+        return False
+    try:
+        peer = ip_address(request.client.host)
+    except ValueError:
+        return False
+    return any(peer in network for network in networks)
+
+
 def _credentials(request: Request, hub: Hub) -> TransportCredentials:
     user = password = None
     auth = request.headers.get("authorization", "")
@@ -57,8 +74,21 @@ def _credentials(request: Request, hub: Hub) -> TransportCredentials:
             user, _, password = decoded.partition(":")
         except (ValueError, UnicodeDecodeError):
             user, password = "", ""
-    fingerprint = request.headers.get(hub.settings.client_cert_header) or None
-    return TransportCredentials(basic_user=user, basic_password=password, certificate_fingerprint=fingerprint)
+    address = request.client.host if request.client else None
+    fingerprint = None
+    if _from_trusted_proxy(request, hub):
+        # Only a proxy that terminated the client's TLS knows its certificate; from anyone else
+        # the header is a claim anybody can make (the fingerprint travels in every signed request).
+        fingerprint = request.headers.get(hub.settings.client_cert_header) or None
+        forwarded = request.headers.get("x-forwarded-for", "")
+        address = forwarded.rsplit(",", 1)[-1].strip() or address
+    return TransportCredentials(
+        basic_user=user, basic_password=password, certificate_fingerprint=fingerprint, address=address
+    )
+
+
+def _peer(request: Request) -> str:
+    return f"{request.client.host}:{request.client.port}" if request.client else "?"
 
 
 def _base_url(request: Request, hub: Hub) -> str:
@@ -75,6 +105,10 @@ def _service_endpoint(service: operations.Service):  # type: ignore[no-untyped-d
         except _TooLargeError:
             error = HubError(E.FMT900004, f"Допустимо не более {hub.settings.max_body_bytes} байт")
             return Response(envelope.fault(error), status_code=500, media_type=XML)
+        except ClientDisconnect:
+            # Nobody is left to answer; one line, not an ASGI traceback per dropped upload.
+            log.info("client %s disconnected before the request body was complete", _peer(request))
+            return Response(status_code=400)
         answer = await run_in_threadpool(
             handling.handle,
             hub,

@@ -1,9 +1,12 @@
 """The path of one SOAP request, from bytes to Ack / getStateResult / Fault.
 
 Order matters and is the security argument (DESIGN §3): size → safe parse → SOAP frame →
-dispatch → signature (strict, anti-wrapping) → header XSD → signer ↔ orgPPAGUID, Date skew →
-version → XSD of the signed element in place (the client's line numbers) → inbox commit →
-enqueue → Ack. Nothing is stored until every check has passed.
+dispatch → header XSD → signature structure and the claimed certificate (cheap) → registry:
+certificate registered, valid, bound to the header's orgPPAGUID, Date skew → signature
+cryptography (strict, anti-wrapping) → SigningTime in the same clock window → version → XSD of
+the signed element in place (the client's line numbers) → inbox commit (one accepted message per
+signature value: replays refused) → enqueue → Ack. Nothing is stored until every check has
+passed.
 """
 
 from __future__ import annotations
@@ -95,20 +98,25 @@ def _transport_org(hub: Hub, credentials: TransportCredentials) -> Organization 
 def _import_or_export(
     hub: Hub, operation: Operation, request: envelope.RequestEnvelope, credentials: TransportCredentials, raw: bytes
 ) -> SoapResponse:
-    verified = signature.verify_envelope(request.root)
+    # The registry first, the cryptography after: an unregistered, revoked or expired key, or a
+    # header naming another organization, is refused for the price of the parse alone.
+    claim = signature.inspect_envelope(request.root)
     assert request.header is not None
     header = envelope.read_header(request.header)
+    now = datetime.now(UTC)
     sender = identity.authenticate_signer(
         hub.directory,
         SignerClaims(
-            fingerprint=verified.fingerprint,
+            fingerprint=claim.fingerprint,
             org_ppaguid=header.org_ppaguid,
             is_operator_signature=header.is_operator_signature,
             header_date=header.date,
         ),
-        now=datetime.now(UTC),
+        now=now,
         skew_seconds=hub.settings.clock_skew_seconds,
     )
+    verified = signature.verify_claim(claim, now=now)
+    identity.check_signing_time(verified.signing_time, now=now, skew_seconds=hub.settings.clock_skew_seconds)
     transport_org = _transport_org(hub, credentials)
     if transport_org is not None and transport_org.id != sender.id:
         raise HubError(E.AUT900007, "Учетные данные соединения принадлежат другой организации")
@@ -133,6 +141,7 @@ def _import_or_export(
             raw=raw,
             signed=etree.tostring(element),
             certificate_fingerprint=verified.fingerprint,
+            signature_digest=verified.signature_digest,
         ),
         inbox=hub.inbox,
         queue=hub.queue,

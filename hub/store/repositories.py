@@ -45,6 +45,7 @@ from hub.services.ports import (
     InboxEntry,
     NewInboxEntry,
     Organization,
+    ReplayedSignatureError,
 )
 from hub.store.db import BINARY_RESULTS, writing
 from hub.store.tables import audit_log, certificates, inbox, inbox_payloads, operator_grants, organizations
@@ -105,11 +106,12 @@ _ENTRY_COLUMNS = (
 
 @functools.cache
 def _select_entry(by: str) -> Select[Any]:
-    """An entry with its stored result and answer, by ``id``, ``message_guid`` or the sender's
-    ``requester`` MessageGUID (built once; binary results: the answer is a large bytea)."""
+    """An entry with its stored result and answer, by ``id``, ``message_guid``, ``signature`` digest
+    or the sender's ``requester`` MessageGUID (built once; binary results: the answer is a large bytea)."""
     keys = {
         "id": inbox.c.id == bindparam("entry_id"),
         "message_guid": inbox.c.message_guid == bindparam("message_guid"),
+        "signature": inbox.c.signature_digest == bindparam("signature_digest"),
         "requester": and_(
             inbox.c.sender_id == bindparam("sender_id"), inbox.c.requester_message_guid == bindparam("requester_guid")
         ),
@@ -197,9 +199,9 @@ def _pg_claim_audit_payload() -> Select[Any]:
 #: were three round trips); a duplicate MessageGUID fails it whole with the same IntegrityError.
 _PG_ADD = text(
     "WITH new AS (INSERT INTO inbox (message_guid, requester_message_guid, sender_id, service, operation,"
-    " version, digest, certificate_fingerprint, state, attempts, created_at) VALUES (:message_guid,"
-    " :requester_message_guid, :sender_id, :service, :operation, :version, :digest, :certificate_fingerprint,"
-    " :state, :attempts, :created_at) RETURNING id),"
+    " version, digest, certificate_fingerprint, signature_digest, state, attempts, created_at) VALUES"
+    " (:message_guid, :requester_message_guid, :sender_id, :service, :operation, :version, :digest,"
+    " :certificate_fingerprint, :signature_digest, :state, :attempts, :created_at) RETURNING id),"
     " payload AS (INSERT INTO inbox_payloads (inbox_id, raw, signed) SELECT id, :raw, :signed FROM new),"
     " audit AS (INSERT INTO audit_log (at, actor, action, entity, entity_id, detail)"
     " SELECT :created_at, :actor, :action, :entity, :entity_id, CAST(:detail AS json) FROM new)"
@@ -281,6 +283,7 @@ class SqlInbox:
                 "version": entry.version,
                 "digest": entry.digest,
                 "certificate_fingerprint": entry.certificate_fingerprint,
+                "signature_digest": entry.signature_digest,
                 "state": int(RequestState.RECEIVED),
                 "attempts": 0,
                 "created_at": now,
@@ -296,10 +299,15 @@ class SqlInbox:
                     conn.execute(_insert_payloads(), {"inbox_id": new_id, "raw": entry.raw, "signed": entry.signed})
                     write_audit(conn, audit, now)
         except IntegrityError:
+            # The same MessageGUID first: a resend of an accepted message carries its signature
+            # too, and gets its original Ack; only then a signature accepted under another one.
             existing = self._by_requester(entry.sender_id, entry.requester_message_guid)
-            if existing is None:  # pragma: no cover - the unique key is the only constraint
-                raise
-            raise DuplicateMessageError(existing) from None
+            if existing is not None:
+                raise DuplicateMessageError(existing) from None
+            replayed = self._by_signature(entry.signature_digest)
+            if replayed is not None:
+                raise ReplayedSignatureError(replayed) from None
+            raise  # pragma: no cover - no other unique key a new entry can break
         return InboxEntry(
             id=new_id,
             message_guid=entry.message_guid,
@@ -319,6 +327,13 @@ class SqlInbox:
             row = conn.execute(
                 _select_entry("requester"), {"sender_id": sender_id, "requester_guid": requester_guid}
             ).first()
+        return _entry(row) if row else None
+
+    def _by_signature(self, signature_digest: str | None) -> InboxEntry | None:
+        if signature_digest is None:
+            return None
+        with self.store.reading() as conn:
+            row = conn.execute(_select_entry("signature"), {"signature_digest": signature_digest}).first()
         return _entry(row) if row else None
 
     def get(self, entry_id: int) -> InboxEntry | None:

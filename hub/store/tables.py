@@ -83,6 +83,8 @@ inbox = Table(
     Column("version", String(20), nullable=False),
     Column("digest", String(64), nullable=False),
     Column("certificate_fingerprint", String(64), nullable=True),
+    #: SHA-256 of the decoded SignatureValue: a signature is accepted once (replays refused)
+    Column("signature_digest", String(64), nullable=True),
     Column("state", SmallInteger, nullable=False),
     Column("attempts", Integer, nullable=False, default=0),
     Column("claimed_by", String(100), nullable=True),
@@ -93,6 +95,7 @@ inbox = Table(
     Column("response", LargeBinary, nullable=True),
     UniqueConstraint("sender_id", "requester_message_guid", name="uq_inbox_sender_requester"),
     Index("ix_inbox_unfinished", "state", "created_at"),
+    Index("uq_inbox_signature_digest", "signature_digest", unique=True),
 )
 
 #: what the client sent (``raw``, evidence) and the signed element the worker processes;

@@ -59,11 +59,17 @@ def test_a_signer_not_registered_for_the_organization_is_a_fault(make_client: Cl
     assert caught.value.code.startswith("AUT")
 
 
-def test_client_certificate_header_authenticates_get_state(make_client: ClientFactory, hut: HubUnderTest) -> None:
+def test_client_certificate_header_authenticates_get_state_behind_a_trusted_proxy(
+    make_client: ClientFactory, hut: HubUnderTest
+) -> None:
     org = hut.orgs["a"]
     client = make_client(password=None, client_cert_fingerprint=org.identity.fingerprint)
     ack = client.send("exportHouseData", instances.export_house(fias_house_guid=str(uuid.uuid4())))
-    assert client.wait(ack.message_guid).error is not None
+    with pytest.raises(HubFault) as caught:  # from any client the header is ignored
+        client.wait(ack.message_guid)
+    assert caught.value.code == "AUT900009"
+    with hut.trusting_proxies("127.0.0.1"):  # as if the client's TLS proxy ran on this machine
+        assert client.wait(ack.message_guid).error is not None
 
 
 class _Tamper(httpx.BaseTransport):

@@ -18,7 +18,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import httpx
@@ -107,6 +107,29 @@ class HubUnderTest:
             if state == "3" or time.monotonic() > deadline:
                 return response.content
             time.sleep(0.05)
+
+    def refused(self, body: bytes, code: str, **post_kw: object) -> str:
+        """Post ``body``; assert a Fault with ``code`` and that nothing was stored; its message."""
+        from tests.messages import fault_code, fault_message
+
+        before = self.inbox_count()
+        response = self.post(body, **post_kw)  # type: ignore[arg-type]
+        assert response.status_code == 500, response.text[:1000]
+        assert response.headers["content-type"].startswith("text/xml")
+        assert fault_code(response.content) == code, response.text[:2000]
+        assert self.inbox_count() == before, "a refused request must not be stored"
+        return fault_message(response.content)
+
+    @contextmanager
+    def trusting_proxies(self, *proxies: str) -> Iterator[None]:
+        """This running hub with ``HUB_TRUSTED_PROXIES`` = ``proxies`` for the block (the SOAP app
+        reads the hub's settings per request)."""
+        before = self.hub.settings
+        self.hub.settings = replace(before, trusted_proxies=proxies)
+        try:
+            yield
+        finally:
+            self.hub.settings = before
 
     def inbox_count(self) -> int:
         return sum(self.hub.inbox.counts().values())
@@ -214,7 +237,14 @@ def running_hub(shape: str, tmp: Path, *, start_worker: bool = True, **overrides
         hub = build_hub(settings)
         port = free_port()
         server = uvicorn.Server(
-            uvicorn.Config(create_app(hub=hub), host="127.0.0.1", port=port, log_level="warning", access_log=False)
+            uvicorn.Config(
+                create_app(hub=hub),
+                host="127.0.0.1",
+                port=port,
+                log_level="warning",
+                access_log=False,
+                proxy_headers=False,
+            )
         )
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
