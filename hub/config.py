@@ -12,6 +12,10 @@ Environment variables (all optional):
 ``HUB_BROKER_URL``          ``redis://…`` for the production shape; empty = in-process worker
 ``HUB_MAX_BODY_BYTES``      largest accepted HTTP body (default 16 MiB)
 ``HUB_MAX_XML_DEPTH``       deepest accepted element nesting (default 256)
+``HUB_MAX_INFLIGHT_BYTES``  request bytes one process works on at once; past it a request is
+                            refused before its body is read with EXP002001 (default 64 MiB:
+                            four requests of the largest size; one of the largest size always
+                            fits)
 ``HUB_CLOCK_SKEW_SECONDS``  allowed distance of RequestHeader/Date from now (default 24 h)
 ``HUB_TRANSPORT_AUTH``      ``on``/``off``: require per-organization transport credentials on
                             getState (default on)
@@ -92,6 +96,7 @@ class Settings:
     broker_url: str = ""
     max_body_bytes: int = 16 * MIB
     max_xml_depth: int = 256
+    max_inflight_bytes: int = 64 * MIB
     clock_skew_seconds: int = 24 * 3600
     transport_auth: bool = True
     client_cert_header: str = "X-Client-Cert-Fingerprint"
@@ -152,6 +157,8 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         values["broker_url"] = env["HUB_BROKER_URL"]
     if "HUB_MAX_BODY_BYTES" in env:
         values["max_body_bytes"] = int(env["HUB_MAX_BODY_BYTES"])
+    if "HUB_MAX_INFLIGHT_BYTES" in env:
+        values["max_inflight_bytes"] = int(env["HUB_MAX_INFLIGHT_BYTES"])
     if "HUB_MAX_XML_DEPTH" in env:
         values["max_xml_depth"] = int(env["HUB_MAX_XML_DEPTH"])
     if "HUB_CLOCK_SKEW_SECONDS" in env:

@@ -25,6 +25,7 @@ from hub.contract import operations
 from hub.errors import E, HubError
 from hub.services.identity import TransportCredentials
 from hub.soap import envelope, handling, wsdl
+from hub.soap.inflight import InflightBudget, give_back_memory
 
 log = logging.getLogger(__name__)
 XML = "text/xml; charset=utf-8"
@@ -35,18 +36,48 @@ class _TooLargeError(Exception):
     """Raised when a request body exceeds the configured limit while streaming."""
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
+class _OverBudgetError(Exception):
+    """Raised when a request body does not fit the process's in-flight budget."""
+
+
+async def _read_body(request: Request, limit: int, budget: InflightBudget, held: list[int]) -> bytes:
+    """The body, reserving its size in ``budget`` as it arrives (``held`` accumulates what was
+    reserved, for the caller to release whatever happens): by Content-Length before reading
+    anything, else chunk by chunk."""
     declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise _TooLargeError
+    if declared and declared.isdigit():
+        if int(declared) > limit:
+            raise _TooLargeError
+        if not budget.reserve(int(declared)):
+            raise _OverBudgetError
+        held.append(int(declared))
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
             raise _TooLargeError
+        if size > sum(held):
+            extra = size - sum(held)
+            if not budget.reserve(extra):
+                raise _OverBudgetError
+            held.append(extra)
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _handle_and_give_back(
+    hub: Hub,
+    service: operations.Service,
+    body: bytes,
+    *,
+    soap_action: str | None,
+    credentials: TransportCredentials,
+) -> handling.SoapResponse:
+    try:
+        return handling.handle(hub, service, body, soap_action=soap_action, credentials=credentials)
+    finally:
+        give_back_memory(len(body))
 
 
 def _from_trusted_proxy(request: Request, hub: Hub) -> bool:
@@ -100,23 +131,31 @@ def _service_endpoint(service: operations.Service):  # type: ignore[no-untyped-d
         hub: Hub = request.app.state.hub
         if request.method == "GET":
             return _contract_document(request, hub, service)
+        budget: InflightBudget = request.app.state.inflight
+        held: list[int] = []
         try:
-            body = await _read_body(request, hub.settings.max_body_bytes)
+            body = await _read_body(request, hub.settings.max_body_bytes, budget, held)
+            answer = await run_in_threadpool(
+                _handle_and_give_back,
+                hub,
+                service,
+                body,
+                soap_action=request.headers.get("soapaction"),
+                credentials=_credentials(request, hub),
+            )
         except _TooLargeError:
             error = HubError(E.FMT900004, f"Допустимо не более {hub.settings.max_body_bytes} байт")
+            return Response(envelope.fault(error), status_code=500, media_type=XML)
+        except _OverBudgetError:
+            log.info("refused %s: request bodies in progress fill the in-flight budget", _peer(request))
+            error = HubError(E.EXP002001, "Обрабатывается слишком много данных одновременно")
             return Response(envelope.fault(error), status_code=500, media_type=XML)
         except ClientDisconnect:
             # Nobody is left to answer; one line, not an ASGI traceback per dropped upload.
             log.info("client %s disconnected before the request body was complete", _peer(request))
             return Response(status_code=400)
-        answer = await run_in_threadpool(
-            handling.handle,
-            hub,
-            service,
-            body,
-            soap_action=request.headers.get("soapaction"),
-            credentials=_credentials(request, hub),
-        )
+        finally:
+            budget.release(sum(held))
         return Response(answer.body, status_code=answer.status, media_type=XML)
 
     return endpoint
@@ -177,6 +216,7 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         the_hub = hub or build_hub(settings)
         app.state.hub = the_hub
+        app.state.inflight = InflightBudget(settings.max_inflight_bytes)
         try:
             with beside(the_hub) if beside is not None else nullcontext():
                 yield
