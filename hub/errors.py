@@ -61,6 +61,8 @@ class E:
         Category.RETRYABLE,
         500,
     )
+    #: intake's admission control: too many unfinished messages (GIS clients retry EXP002001)
+    EXP002001 = ErrorSpec("EXP002001", "Сервис перегружен, повторите запрос позже", Category.RETRYABLE, 503)
 
     # --- hub codes: message format (FMT9xxxxx) ----------------------------------------------
     FMT900001 = ErrorSpec("FMT900001", "Сообщение не является корректно сформированным XML")
