@@ -120,8 +120,11 @@ class Loopback:
 
 
 @contextmanager
-def hub_processes(env: dict[str, str], *, workers: int = 0, serve: bool = True, processes: int = 1) -> Iterator[str]:
-    """``hub serve --processes N`` (and ``hub worker`` × workers) as OS processes; yields the base URL."""
+def hub_processes(
+    env: dict[str, str], *, workers: int = 0, serve: bool = True, processes: int | None = 1
+) -> Iterator[str]:
+    """``hub serve --processes N`` (None: its default) and ``hub worker`` × workers as OS
+    processes; yields the base URL."""
     port = free_port()
     procs: list[subprocess.Popen[bytes]] = []
     full_env = {**os.environ, **env}
@@ -129,7 +132,8 @@ def hub_processes(env: dict[str, str], *, workers: int = 0, serve: bool = True, 
         if serve:
             procs.append(
                 subprocess.Popen(
-                    [str(HUB_BIN), "serve", "--port", str(port), "--processes", str(processes)],
+                    [str(HUB_BIN), "serve", "--port", str(port)]
+                    + (["--processes", str(processes)] if processes is not None else []),
                     env=full_env,
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,

@@ -8,8 +8,9 @@ Exit codes, for scripts: 0 — processed (RequestState 3) without a whole-messag
 may still carry their own errors: see the table), or, for ``hub state``, any state; 1 — the hub
 answered with a SOAP Fault; 2 — the result is a whole-message ErrorMessage (including INT002012
 "nothing to export"); 3 — anything else went wrong (payload refused locally, connection,
-result signature, waiting timed out). Passwords are read from ``--password`` or
-``HUB_CLIENT_PASSWORD`` and never printed.
+result signature, waiting timed out). A send the hub refuses as overloaded (EXP002001) is
+retried a few times with a growing pause, one line each, before it counts as a Fault.
+Passwords are read from ``--password`` or ``HUB_CLIENT_PASSWORD`` and never printed.
 """
 
 from __future__ import annotations
@@ -121,7 +122,7 @@ def send(
         identity=identity,
         operator=operator,
     )
-    with HubClient(config) as client:
+    with HubClient(config, on_overload=_overloaded) as client:
         code = _run(lambda: _send(client, operation, payload.read_bytes(), wait=wait, xml=xml, save=save))
     raise typer.Exit(code)
 
@@ -187,6 +188,13 @@ def _run(action: Callable[[], int]) -> int:
         _errors.print(f"[red]Ошибка / error ({type(exc).__name__}):[/] {escape(str(exc))}")
         return EXIT_FAILED
     return code
+
+
+def _overloaded(fault: HubFault, pause: float, next_try: int, tries: int) -> None:
+    _errors.print(
+        f"[yellow]Хаб перегружен / hub overloaded ({escape(fault.code)})[/]: "
+        f"повтор через / retrying in {pause:g} s ({next_try}/{tries})"
+    )
 
 
 def _send(client: HubClient, operation: str, payload: bytes, *, wait: bool, xml: bool, save: Path | None) -> int:

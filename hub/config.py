@@ -53,6 +53,11 @@ Environment variables (all optional):
                             ``--processes`` sets it for the processes it starts). Embedded: each
                             has its own in-process worker, and an idle one takes messages the
                             others accepted
+``HUB_MAX_BACKLOG``         unfinished messages (RequestState 1 or 2) the whole hub holds; past
+                            it intake answers EXP002001 "try again" (default 2000: about a minute
+                            of the slowest common work, see ``DEFAULT_MAX_BACKLOG``; 0 = off)
+``HUB_MAX_BACKLOG_PER_ORG`` one organization's share of that bound (default a quarter of
+                            ``HUB_MAX_BACKLOG``, see ``effective_max_backlog_per_org``; 0 = off)
 """
 
 from __future__ import annotations
@@ -65,6 +70,14 @@ from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 
 MIB = 1024 * 1024
+#: Unfinished messages the whole hub accepts before refusing with EXP002001: about a minute of
+#: the slowest common work. ``python -m bench.overload`` (embedded, 2 processes, 2-core VM, 20
+#: clients posting fresh 100-account importAccountData for 60 s): with no bound, intake took
+#: ≈ 42 messages a second while the workers, left little CPU, finished ≈ 4; the backlog reached
+#: 2263 and took 93 s to drain (≈ 24-33 a second once the load stops; the security review's
+#: hub: 3 141 s). With 2000, it drained in 60 s. A minute keeps a client polling on GIS's
+#: schedule (getState ≥10 s after the Ack, then ≥60 s later) to about its second poll.
+DEFAULT_MAX_BACKLOG = 2000
 #: set by ``hub serve --processes N`` for the processes it starts (they read settings anew)
 PROCESSES_VARIABLE = "HUB_PROCESSES"
 
@@ -114,6 +127,10 @@ class Settings:
     #: 0: ``default_processes()``; set explicitly in each process ``hub serve`` starts, where
     #: more than 1 means "one of several" (``hub.worker`` then runs the idle poller)
     processes: int = 0
+    #: unfinished messages of the whole hub (0: no bound), see ``DEFAULT_MAX_BACKLOG``
+    max_backlog: int = DEFAULT_MAX_BACKLOG
+    #: one organization's share; None: ``effective_max_backlog_per_org`` (0: no share)
+    max_backlog_per_org: int | None = None
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -134,6 +151,16 @@ class Settings:
     @property
     def effective_processes(self) -> int:
         return self.processes if self.processes > 0 else default_processes()
+
+    @property
+    def effective_max_backlog_per_org(self) -> int:
+        """The share set, else a quarter of the whole bound (rounded up, so a small bound is never
+        a share of 0 = off): one sender alone leaves three quarters to the others, and it takes
+        four senders at their share to fill the hub. By default 500 messages, 50 000 accounts: a
+        large organization's whole upload is paced, not refused for good (EXP002001 says retry)."""
+        if self.max_backlog_per_org is not None:
+            return self.max_backlog_per_org
+        return -(-self.max_backlog // 4)
 
     @property
     def embedded(self) -> bool:
@@ -201,5 +228,9 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         values["public_url"] = env["HUB_PUBLIC_URL"]
     if PROCESSES_VARIABLE in env:
         values["processes"] = int(env[PROCESSES_VARIABLE])
+    if "HUB_MAX_BACKLOG" in env:
+        values["max_backlog"] = int(env["HUB_MAX_BACKLOG"])
+    if "HUB_MAX_BACKLOG_PER_ORG" in env:
+        values["max_backlog_per_org"] = int(env["HUB_MAX_BACKLOG_PER_ORG"])
     values.update({k: v for k, v in overrides.items() if v is not None})
     return Settings(**values)  # type: ignore[arg-type]

@@ -61,7 +61,7 @@ class E:
         Category.RETRYABLE,
         500,
     )
-
+    #: intake's admission control: too many unfinished messages (GIS clients retry EXP002001)
     EXP002001 = ErrorSpec("EXP002001", "Сервис перегружен, повторите запрос позже", Category.RETRYABLE, 503)
 
     # --- hub codes: message format (FMT9xxxxx) ----------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hub.config import default_processes, load_settings
+from hub.config import DEFAULT_MAX_BACKLOG, default_processes, load_settings
 
 
 def test_defaults_are_the_embedded_shape() -> None:
@@ -71,3 +71,20 @@ def test_demo_settings_are_its_environment(tmp_path: Path) -> None:
     assert in_code.data_dir == (tmp_path / "demo").resolve()
     assert in_code.signing_key_path == demo.DEMO_PKI / "hub.key"
     assert in_code.max_xml_depth == 100  # the user's other settings still apply
+
+
+def test_backlog_bounds_default_to_a_minute_of_work_and_a_quarter_of_it_per_organization() -> None:
+    settings = load_settings({})
+    assert settings.max_backlog == DEFAULT_MAX_BACKLOG
+    assert settings.effective_max_backlog_per_org == DEFAULT_MAX_BACKLOG // 4
+    scaled = load_settings({"HUB_MAX_BACKLOG": "800"})
+    assert (scaled.max_backlog, scaled.effective_max_backlog_per_org) == (800, 200)  # the share follows
+    assert load_settings({"HUB_MAX_BACKLOG": "3"}).effective_max_backlog_per_org == 1  # never 0 = off
+
+
+def test_backlog_bounds_set_or_switched_off() -> None:
+    settings = load_settings({"HUB_MAX_BACKLOG": "100", "HUB_MAX_BACKLOG_PER_ORG": "70"})
+    assert (settings.max_backlog, settings.effective_max_backlog_per_org) == (100, 70)
+    off = load_settings({"HUB_MAX_BACKLOG": "0", "HUB_MAX_BACKLOG_PER_ORG": "0"})
+    assert (off.max_backlog, off.effective_max_backlog_per_org) == (0, 0)
+    assert load_settings({}, max_backlog=10, max_backlog_per_org=4).effective_max_backlog_per_org == 4

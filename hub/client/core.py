@@ -9,7 +9,9 @@ Retries: transient HTTP failures (502/503/504, connection errors, timeouts) are 
 bounded number of times with the *same signed bytes*. That is safe against the hub, which
 answers a resend of the same MessageGUID and content with the original Ack and does no new
 work; GIS itself would want a rebuilt message (GIS-FACTS §5, EXP001000), which is what a
-caller does by calling ``send`` again.
+caller does by calling ``send`` again. A send refused as overloaded (Fault EXP002001, "try
+again": nothing was stored) is retried too, with the same bytes and a longer, doubling pause
+(``ClientConfig.overload``).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from hub import ns
 from hub.client.contract import OperationInfo, ServiceContract
 from hub.client.errors import (
     ClientError,
+    HubFault,
     PayloadError,
     ResponseError,
     ResponseSignatureError,
@@ -48,6 +51,8 @@ GIS_SCHEDULE: tuple[float, ...] = (10.0, 60.0, 300.0, 900.0, 1800.0)
 #: The same shape shortened for a hub, which answers in well under a second.
 HUB_SCHEDULE: tuple[float, ...] = (0.2, 0.5, 1.0, 2.0, 5.0)
 TRANSIENT_STATUSES = frozenset({502, 503, 504})
+#: the Fault a hub (and GIS) answers when it is overloaded; GIS clients send again later
+OVERLOADED = "EXP002001"
 CERTIFICATE_PATH = "/hub/certificate.pem"
 XML_CONTENT_TYPE = "text/xml; charset=utf-8"
 
@@ -98,6 +103,8 @@ class ClientConfig:
     timeout: float = 30.0
     polling: Polling = Polling()
     retries: Retries = Retries()
+    #: sends refused with EXP002001: 5 tries, pausing 0.5 s, then doubling to at most 4 s
+    overload: Retries = Retries(attempts=5, backoff=(0.5, 1.0, 2.0, 4.0))
     hub_certificate: bytes | None = None
     wsdl: str | None = None
 
@@ -127,6 +134,8 @@ class HubClient:
     """A client of one service of a hub (or of anything speaking the GIS async interface).
 
     ``http`` and ``sleep`` are injectable for tests (a tampering transport, a fake clock).
+    ``on_overload(fault, pause, next_try, tries)`` is told before each pause of a send refused
+    with EXP002001 (``hub send`` prints it).
     """
 
     def __init__(
@@ -135,6 +144,7 @@ class HubClient:
         *,
         http: httpx.Client | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        on_overload: Callable[[HubFault, float, int, int], None] | None = None,
     ) -> None:
         self.config = config
         self._service = config.service_info
@@ -143,6 +153,7 @@ class HubClient:
         self._owns_http = http is None
         self._auth = auth
         self._sleep = sleep
+        self._on_overload = on_overload
         self._contract: ServiceContract | None = None
         self._hub_certificate: x509.Certificate | None = (
             pki.load_certificate(config.hub_certificate) if config.hub_certificate else None
@@ -219,7 +230,19 @@ class HubClient:
         return self.send_prepared(self.prepare(operation, payload))
 
     def send_prepared(self, request: PreparedRequest) -> Ack:
-        envelope = self._post(request.operation, request.body)
+        """Send; a Fault EXP002001 (overloaded) is retried with the same bytes, as ``overload`` says."""
+        tries = max(1, self.config.overload.attempts)
+        for attempt in range(tries):
+            try:
+                envelope = self._post(request.operation, request.body)
+                break
+            except HubFault as fault:
+                if fault.code != OVERLOADED or attempt == tries - 1:
+                    raise
+                pause = self.config.overload.pause(attempt)
+                if self._on_overload is not None:
+                    self._on_overload(fault, pause, attempt + 2, tries)
+                self._sleep(pause)
         ack = self.contract.read_ack(request.operation, envelope)
         if ack.requester_message_guid and ack.requester_message_guid != request.message_guid:
             raise ResponseError(

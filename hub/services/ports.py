@@ -55,6 +55,22 @@ class NewInboxEntry:
     #: SHA-256 of the decoded SignatureValue; unique among accepted messages (replay refusal)
     signature_digest: str | None = None
 
+    def received(self, entry_id: int, at: datetime) -> InboxEntry:
+        """The entry as the inbox has just stored it: RequestState 1, not yet attempted."""
+        return InboxEntry(
+            id=entry_id,
+            message_guid=self.message_guid,
+            requester_message_guid=self.requester_message_guid,
+            sender_id=self.sender_id,
+            service=self.service,
+            operation=self.operation,
+            version=self.version,
+            digest=self.digest,
+            state=RequestState.RECEIVED,
+            attempts=0,
+            created_at=at,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class InboxEntry:
@@ -86,6 +102,14 @@ class AuditEvent:
     detail: dict[str, object] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class Backlog:
+    """Unfinished inbox entries (RequestState 1 or 2): of the whole hub, and of one sender."""
+
+    total: int
+    sender: int
+
+
 class DuplicateMessageError(Exception):
     """Raised by ``Inbox.add`` when the sender already sent this RequesterMessageGUID."""
 
@@ -106,6 +130,15 @@ class Inbox(Protocol):
     def add(self, entry: NewInboxEntry, audit: AuditEvent) -> InboxEntry: ...
     def get(self, entry_id: int) -> InboxEntry | None: ...
     def find(self, message_guid: str) -> InboxEntry | None: ...
+    def by_requester(self, sender_id: int, requester_message_guid: str) -> InboxEntry | None:
+        """The sender's entry with this RequestHeader/MessageGUID (what a resend duplicates)."""
+        ...
+
+    def backlog(self, sender_id: int) -> Backlog:
+        """Unfinished entries, as of a moment ago (an implementation may read them a few times a
+        second and count its own adds in between): admission control reads it before ``add``."""
+        ...
+
     def claim(self, entry_id: int, worker: str, lease_seconds: float) -> InboxEntry | None:
         """The entry with its ``payload``, now leased to ``worker``; None when done or leased."""
 

@@ -182,7 +182,19 @@ async def _certificate(request: Request) -> Response:
 
 
 async def _health(request: Request) -> Response:
-    return JSONResponse({"status": "ok"})
+    """Liveness, and the backlog intake's admission control compares with its bounds (0 = off)."""
+    hub: Hub = request.app.state.hub
+    try:
+        unfinished: int | None = (await run_in_threadpool(hub.inbox.backlog, None)).total
+    except Exception:
+        log.warning("could not count the backlog for /health", exc_info=True)
+        unfinished = None
+    backlog = {
+        "unfinished": unfinished,
+        "limit": hub.settings.max_backlog,
+        "per_organization_limit": hub.settings.effective_max_backlog_per_org,
+    }
+    return JSONResponse({"status": "ok", "backlog": backlog})
 
 
 async def _index(request: Request) -> Response:

@@ -146,6 +146,9 @@ def _import_or_export(
         inbox=hub.inbox,
         queue=hub.queue,
         actor=f"org:{sender.ppaguid}",
+        limits=intake.BacklogLimits(
+            whole=hub.settings.max_backlog, per_organization=hub.settings.effective_max_backlog_per_org
+        ),
     )
     return SoapResponse(200, envelope.ack(ack.message_guid, ack.requester_message_guid))
 

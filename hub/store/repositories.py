@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -40,6 +41,7 @@ from sqlalchemy.sql.dml import ReturningInsert
 from hub.domain.messages import RequestState
 from hub.services.ports import (
     AuditEvent,
+    Backlog,
     Certificate,
     DuplicateMessageError,
     InboxEntry,
@@ -135,6 +137,19 @@ def _entry(row: Any) -> InboxEntry:
         result=row.result,
         response=row.response,
         claimed_by=row.claimed_by,
+    )
+
+
+@functools.cache
+def _backlog_by_sender() -> Select[Any]:
+    """Unfinished entries by state and sender, built once. Grouped by both, in the order of
+    ``ix_inbox_unfinished_sender``, SQLite counts straight off the index (0.7 ms at a backlog of
+    4000); grouped by sender alone it sorts in a temporary B-tree (1.2 ms)."""
+    unfinished = inbox.c.state.in_([int(RequestState.RECEIVED), int(RequestState.PROCESSING)])
+    return (
+        select(inbox.c.state, inbox.c.sender_id, func.count())
+        .where(unfinished)
+        .group_by(inbox.c.state, inbox.c.sender_id)
     )
 
 
@@ -265,11 +280,54 @@ def _audit_params(event: AuditEvent) -> dict[str, Any]:
     }
 
 
+class BacklogView:
+    """Unfinished inbox entries per sender, as intake's admission control reads them per request.
+
+    Counting per request (two index-only counts) cost 0.2–0.9 ms on SQLite and 0.8–1.8 ms on
+    PostgreSQL, most of it the read transaction's own round trips, beside the 1–2 ms of the
+    inbox write itself. So the counts are read at most every ``ttl`` seconds, by one GROUP BY
+    over ``ix_inbox_unfinished_sender`` (migration 0008; at a backlog of 4000, 0.7 ms on SQLite
+    and 4.6 ms on PostgreSQL), and this process's own accepts are added in between; a request
+    then pays a lock and a dict lookup (≈ 2 µs). Approximate, on purpose: another process's
+    accepts of the last ``ttl`` are not seen yet (≈ 45 messages at the 226 msg/s the security
+    review reached), and a finished message frees its place at the next read.
+    """
+
+    def __init__(self, store: Store, ttl: float) -> None:
+        self.store = store
+        self.ttl = ttl
+        self._lock = threading.Lock()
+        self._read_at = -math.inf
+        self._total = 0
+        self._senders: dict[int, int] = {}
+
+    def get(self, sender_id: int | None) -> Backlog:
+        with self._lock:
+            if time.monotonic() - self._read_at >= self.ttl:
+                self._read()
+            return Backlog(total=self._total, sender=self._senders.get(sender_id, 0) if sender_id is not None else 0)
+
+    def added(self, sender_id: int) -> None:
+        """Count an entry this process has just committed, until the next read sees it."""
+        with self._lock:
+            self._total += 1
+            self._senders[sender_id] = self._senders.get(sender_id, 0) + 1
+
+    def _read(self) -> None:
+        senders: dict[int, int] = {}
+        with self.store.reading() as conn:
+            for _state, sender_id, count in conn.execute(_backlog_by_sender()):
+                senders[sender_id] = senders.get(sender_id, 0) + count
+        self._senders, self._total = senders, sum(senders.values())
+        self._read_at = time.monotonic()
+
+
 class SqlInbox:
     """The inbox: accepted messages, their processing state and results."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, backlog_ttl: float = 0.2) -> None:
         self.store = store
+        self._backlog = BacklogView(store, backlog_ttl)
 
     def add(self, entry: NewInboxEntry, audit: AuditEvent) -> InboxEntry:
         now = utcnow()
@@ -301,28 +359,17 @@ class SqlInbox:
         except IntegrityError:
             # The same MessageGUID first: a resend of an accepted message carries its signature
             # too, and gets its original Ack; only then a signature accepted under another one.
-            existing = self._by_requester(entry.sender_id, entry.requester_message_guid)
+            existing = self.by_requester(entry.sender_id, entry.requester_message_guid)
             if existing is not None:
                 raise DuplicateMessageError(existing) from None
             replayed = self._by_signature(entry.signature_digest)
             if replayed is not None:
                 raise ReplayedSignatureError(replayed) from None
             raise  # pragma: no cover - no other unique key a new entry can break
-        return InboxEntry(
-            id=new_id,
-            message_guid=entry.message_guid,
-            requester_message_guid=entry.requester_message_guid,
-            sender_id=entry.sender_id,
-            service=entry.service,
-            operation=entry.operation,
-            version=entry.version,
-            digest=entry.digest,
-            state=RequestState.RECEIVED,
-            attempts=0,
-            created_at=now,
-        )
+        self._backlog.added(entry.sender_id)
+        return entry.received(new_id, now)
 
-    def _by_requester(self, sender_id: int, requester_guid: str) -> InboxEntry | None:
+    def by_requester(self, sender_id: int, requester_guid: str) -> InboxEntry | None:
         with self.store.reading() as conn:
             row = conn.execute(
                 _select_entry("requester"), {"sender_id": sender_id, "requester_guid": requester_guid}
@@ -335,6 +382,11 @@ class SqlInbox:
         with self.store.reading() as conn:
             row = conn.execute(_select_entry("signature"), {"signature_digest": signature_digest}).first()
         return _entry(row) if row else None
+
+    def backlog(self, sender_id: int | None) -> Backlog:
+        """Unfinished entries of the hub and of ``sender_id`` (None: the hub's only, as /health
+        asks), as this process last read them plus its own accepts since (``BacklogView``)."""
+        return self._backlog.get(sender_id)
 
     def get(self, entry_id: int) -> InboxEntry | None:
         with self.store.reading() as conn:

@@ -96,6 +96,8 @@ inbox = Table(
     UniqueConstraint("sender_id", "requester_message_guid", name="uq_inbox_sender_requester"),
     Index("ix_inbox_unfinished", "state", "created_at"),
     Index("uq_inbox_signature_digest", "signature_digest", unique=True),
+    #: admission control's count of unfinished entries by sender reads this index alone (0008)
+    Index("ix_inbox_unfinished_sender", "state", "sender_id"),
 )
 
 #: what the client sent (``raw``, evidence) and the signed element the worker processes;

@@ -6,8 +6,8 @@ once: the unique index refuses the second insert in the same transaction as the 
 two replays racing each other cannot both be accepted. Rows accepted before this revision keep
 NULL (NULLs never collide in a unique index, on SQLite or PostgreSQL).
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-05
 """
 
@@ -16,8 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
