@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
 from dataclasses import asdict
-from pathlib import Path
 
 from bench import accounts, intake
-from bench.common import machine
-
-RESULTS = Path(__file__).resolve().parent / "results"
+from bench.common import machine, save_report
 
 
 def shapes() -> list[str]:
@@ -49,10 +45,7 @@ def main(argv: list[str]) -> int:
                     f"{label:14} {a.accounts:8} {a.message_bytes:9} {a.hub_accounts_per_s:10.1f}"
                     f" {a.raw_accounts_per_s:10.1f} {a.ratio:6.2f}"
                 )
-    RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    out.write_text(json.dumps(report, indent=2, ensure_ascii=False))
-    print(f"\nsaved {out}")
+    print(f"\nsaved {save_report(report, 'bench')}")
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import http.client
+import json
 import os
 import platform
 import signal
@@ -32,6 +33,17 @@ from tests.messages import envelope, header_xml
 
 HUB_BIN = Path(sys.executable).parent / "hub"
 PASSWORD = "bench-password"
+
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def save_report(report: dict[str, object], prefix: str) -> Path:
+    """Write ``report`` as JSON to ``bench/results/<prefix>-<time>.json``; the path written."""
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / f"{prefix}-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    return out
 
 
 def machine() -> str:
