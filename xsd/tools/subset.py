@@ -81,20 +81,78 @@ BASE_ROOTS = (
     "ErrorMessage",
     "AckRequest",
     "getStateRequest",
+    "getRequestsStateRequest",
+    "getRequestsStateResult",
 )
 
 SERVICES = (
     Service(
         "house-management",
-        ("importHouseUOData", "exportHouseData", "importAccountData", "exportAccountData", "getState"),
+        (
+            "importHouseUOData",
+            "exportHouseData",
+            "importAccountData",
+            "exportAccountData",
+            "importMeteringDeviceData",
+            "exportMeteringDeviceData",
+            "importSupplyResourceContractData",
+            "exportSupplyResourceContractData",
+            "getState",
+        ),
         (
             "importHouseUORequest",
             "exportHouseRequest",
             "importAccountRequest",
             "exportAccountRequest",
+            "importMeteringDeviceDataRequest",
+            "exportMeteringDeviceDataRequest",
+            "importSupplyResourceContractRequest",
+            "exportSupplyResourceContractRequest",
             "getStateResult",
         ),
-        ("ErrorMessage", "ImportResult", "exportHouseResult", "exportAccountResult"),
+        (
+            "ErrorMessage",
+            "ImportResult",
+            "exportHouseResult",
+            "exportMeteringDeviceDataResult",
+            "exportAccountResult",
+            "exportSupplyResourceContractResult",
+        ),
+    ),
+    Service(
+        "device-metering",
+        ("importMeteringDeviceValues", "exportMeteringDeviceHistory", "getState"),
+        ("importMeteringDeviceValuesRequest", "exportMeteringDeviceHistoryRequest", "getStateResult"),
+        ("ErrorMessage", "ImportResult", "exportMeteringDeviceHistoryResult"),
+    ),
+    Service(
+        "bills",
+        ("importPaymentDocumentData", "exportPaymentDocumentData", "getState", "getRequestsState"),
+        ("importPaymentDocumentRequest", "exportPaymentDocumentRequest", "getStateResult"),
+        ("ErrorMessage", "ImportResult", "exportPaymentDocResult"),
+    ),
+    Service(
+        "nsi-common",
+        ("exportNsiList", "exportNsiItem", "exportNsiPagingItem", "getState"),
+        ("exportNsiListRequest", "exportNsiItemRequest", "exportNsiPagingItemRequest", "getStateResult"),
+        ("ErrorMessage", "NsiItem", "NsiPagingItem", "NsiList"),
+    ),
+    Service(
+        "nsi",
+        ("importAdditionalServices", "importMunicipalServices", "exportDataProviderNsiItem", "getState"),
+        (
+            "importAdditionalServicesRequest",
+            "importMunicipalServicesRequest",
+            "exportDataProviderNsiItemRequest",
+            "getStateResult",
+        ),
+        ("ErrorMessage", "ImportResult", "NsiItem"),
+    ),
+    Service(
+        "organizations-registry-common",
+        ("exportOrgRegistry", "exportDataProvider", "getState"),
+        ("exportOrgRegistryRequest", "exportDataProviderRequest", "getStateResult"),
+        ("ErrorMessage", "exportOrgRegistryResult", "exportDataProviderResult"),
     ),
 )
 
