@@ -1,7 +1,9 @@
 """The real GIS 16.3.0.0 contract as a validator, for tests that check fidelity.
 
-``load_real_schema`` compiles one lxml schema from a wrapper that imports the real
-house-management types (which import the lib files), cached per contract directory.
+``load_real_schema`` compiles one lxml schema from a wrapper that imports the types of every
+service we serve (which import the lib files), cached per contract directory and thread. Our
+``xsd/`` has the same layout, so ``load_real_schema(default_xsd_dir())`` compiles ours the same
+way, independently of the entry files the hub's ``Schemas`` knows.
 ``assert_valid_under_real_xsd`` is what every test of a hub *response* should call: whatever the
 hub emits must be valid under the real contract, not only under ours.
 
@@ -17,13 +19,18 @@ from pathlib import Path
 from lxml import etree
 
 _XS = "http://www.w3.org/2001/XMLSchema"
+_GIS = "http://dom.gosuslugi.ru/schema/integration/"
 _ENTRY_FILES = (
+    (_GIS + "house-management/", "house-management/hcs-house-management-types.xsd"),
+    (_GIS + "base/", "lib/hcs-base.xsd"),
+    (_GIS + "device-metering/", "device-metering/hcs-device-metering-types.xsd"),
+    (_GIS + "bills/", "bills/hcs-bills-types.xsd"),
+    (_GIS + "nsi-common/", "nsi-common/hcs-nsi-common-types.xsd"),
+    (_GIS + "nsi/", "nsi/hcs-nsi-types.xsd"),
     (
-        "http://dom.gosuslugi.ru/schema/integration/house-management/",
-        "house-management/hcs-house-management-types.xsd",
+        _GIS + "organizations-registry-common/",
+        "organizations-registry-common/hcs-organizations-registry-common-types.xsd",
     ),
-    ("http://dom.gosuslugi.ru/schema/integration/base/", "lib/hcs-base.xsd"),
-    ("http://dom.gosuslugi.ru/schema/integration/nsi-common/", "nsi-common/hcs-nsi-common-types.xsd"),
 )
 
 _cache: dict[tuple[Path, int], etree.XMLSchema] = {}
@@ -31,7 +38,7 @@ _lock = threading.Lock()
 
 
 def load_real_schema(real_contract_dir: Path) -> etree.XMLSchema:
-    """The real contract (house-management + lib) compiled by lxml; cached per path and thread."""
+    """The contract in ``real_contract_dir`` (six services + lib) compiled by lxml; cached per path and thread."""
     key = (real_contract_dir.resolve(), threading.get_ident())
     with _lock:
         schema = _cache.get(key)

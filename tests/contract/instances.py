@@ -396,6 +396,25 @@ def get_state_error_message(
     return result
 
 
+def common_result(
+    parent: etree._Element, namespace: str, local: str, index: int, *, failed: bool = False
+) -> etree._Element:
+    """A ``base:CommonResultType`` child: GUID, TransportGUID, UniqueNumber and UpdateDate of the
+    ``index``-th object, or (``failed``) its TransportGUID and one error."""
+    common = sub(parent, namespace, local)
+    if failed:
+        sub(common, BASE, "TransportGUID", guid(f"transport:failed:{index}"))
+        error = sub(common, BASE, "Error")
+        sub(error, BASE, "ErrorCode", "INT002000")
+        sub(error, BASE, "Description", "Значение в поле отсутствует в реестре")
+        return common
+    sub(common, BASE, "GUID", guid(f"object:{index}"))
+    sub(common, BASE, "TransportGUID", guid(f"transport:{index}"))
+    sub(common, BASE, "UniqueNumber", f"yXE0001900{index:03d}")
+    sub(common, BASE, "UpdateDate", "2026-11-22T12:00:00.000+03:00")
+    return common
+
+
 def get_state_import_result(
     *,
     successes: int = 2,
@@ -412,11 +431,7 @@ def get_state_import_result(
     import_result = sub(result, HM, "ImportResult")
     import_result.set(_q(BASE, "version"), IMPORT_RESULT_VERSION)
     for i in range(successes):
-        common = sub(import_result, HM, "CommonResult")
-        sub(common, BASE, "GUID", guid(f"object:{i}"))
-        sub(common, BASE, "TransportGUID", guid(f"transport:{i}"))
-        sub(common, BASE, "UniqueNumber", f"yXE0001900{i:03d}")
-        sub(common, BASE, "UpdateDate", "2026-11-22T12:00:00.000+03:00")
+        common = common_result(import_result, HM, "CommonResult", i)
         if extension == "ImportHouseUO":
             status = sub(common, HM, "ImportHouseUO")
             gkn = sub(status, HM, "GKNRelationshipStatus")
@@ -428,11 +443,7 @@ def get_state_import_result(
             sub(account, ACC, "UnifiedAccountNumber", f"00АА{i:06d}")
             sub(account, ACC, "ServiceID", f"00АА{i:06d}-01")
     for i in range(failures):
-        common = sub(import_result, HM, "CommonResult")
-        sub(common, BASE, "TransportGUID", guid(f"transport:failed:{i}"))
-        error = sub(common, BASE, "Error")
-        sub(error, BASE, "ErrorCode", "INT002000")
-        sub(error, BASE, "Description", "Значение в поле отсутствует в реестре")
+        common_result(import_result, HM, "CommonResult", i, failed=True)
     return result
 
 

@@ -1,319 +1,257 @@
 """Our contract (xsd/) against the real GIS 16.3.0.0 contract.
 
-1. Structure: every global element/type/attribute/group we declare is compared, recursively,
-   with the real one (particles, occurrences, facets, attributes, identity constraints).
-   The one allowed difference: getStateResult's choice keeps a subset of the real branches.
+1. Structure: for every one of our schema files (``SCHEMA_PAIRS``: ours, the real one), every
+   global element/type/attribute/group it declares is compared, recursively, with the real one
+   (particles, occurrences, facets, attributes, identity constraints; ``comparer.py``). The one
+   allowed difference: a service's getStateResult choice keeps a subset of the real branches,
+   and which subset is asserted per service.
 2. Instances: every builder in ``instances.py`` and the real greengrass requests validate under
-   both schemas.
+   both schemas (the other services' builders and samples: ``test_fidelity_services.py``).
 3. Mutations: documents broken in one way are rejected by the real XSD (so the mutation is
    meaningful) and by ours.
 4. Our responses validate under the real XSD.
+
+The WSDLs are compared in ``test_wsdl.py``.
 """
 
 from __future__ import annotations
 
 import copy
-import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 import xmlschema
 from lxml import etree
-from xmlschema.validators import (
-    XsdAnyElement,
-    XsdAttribute,
-    XsdComplexType,
-    XsdElement,
-    XsdGroup,
-    XsdSimpleType,
-)
+from xmlschema.validators import XsdGroup
 
 from hub import ns
 from hub.contract.schemas import Schemas, default_xsd_dir
 from hub.errors import HubError
 from tests.contract import instances as inst
+from tests.contract.comparer import Comparer, branch_label, globals_in, load_xs, occurs
 from tests.real_contract import errors_under_real_xsd, load_real_schema
 
-XSD_NS = "http://www.w3.org/2001/XMLSchema"
 HM = ns.HOUSE_MANAGEMENT
 BASE = ns.BASE
-GET_STATE_CHOICE = re.compile(r"getStateResult/complexType/content/sequence\[\d+\]/choice")
+XS = "http://www.w3.org/2001/XMLSchema"
 
 pytestmark = pytest.mark.shared
+
+
+@dataclass(frozen=True)
+class SchemaPair:
+    """One of our schema files and the real file it mirrors (paths relative to each contract)."""
+
+    ours: str
+    real: str
+    #: getStateResult branches we keep, in the real order (service types files only)
+    get_state_branches: tuple[str, ...] | None = None
+    get_state_version: str | None = None  # getStateResult/@base:version, fixed by GIS
+
+    def __str__(self) -> str:
+        return self.ours
+
+
+SCHEMA_PAIRS = (
+    SchemaPair(
+        "house-management/hcs-house-management-types.xsd",
+        "house-management/hcs-house-management-types.xsd",
+        (
+            "ErrorMessage",
+            "ImportResult",
+            "exportHouseResult",
+            "exportMeteringDeviceDataResult",
+            "exportAccountResult",
+            "exportSupplyResourceContractResult",
+        ),
+        "11.0.0.1",
+    ),
+    SchemaPair(
+        "device-metering/hcs-device-metering-types.xsd",
+        "device-metering/hcs-device-metering-types.xsd",
+        ("ErrorMessage", "ImportResult", "exportMeteringDeviceHistoryResult"),  # all of the real ones
+        "10.0.1.1",
+    ),
+    SchemaPair(
+        "bills/hcs-bills-types.xsd",
+        "bills/hcs-bills-types.xsd",
+        ("ErrorMessage", "ImportResult", "exportPaymentDocResult"),
+        "10.0.1.1",
+    ),
+    SchemaPair(
+        "nsi-common/hcs-nsi-common-types.xsd",
+        "nsi-common/hcs-nsi-common-types.xsd",
+        ("ErrorMessage", "NsiItem", "NsiPagingItem", "NsiList"),  # all of the real ones
+        "10.0.1.2",
+    ),
+    SchemaPair(
+        "nsi/hcs-nsi-types.xsd",
+        "nsi/hcs-nsi-types.xsd",
+        ("ErrorMessage", "ImportResult", "NsiItem"),
+        "10.0.1.2",
+    ),
+    SchemaPair(
+        "organizations-registry-common/hcs-organizations-registry-common-types.xsd",
+        "organizations-registry-common/hcs-organizations-registry-common-types.xsd",
+        ("ErrorMessage", "exportOrgRegistryResult", "exportDataProviderResult"),
+        "10.0.2.1",
+    ),
+    *(
+        SchemaPair(f"lib/{name}.xsd", f"lib/{name}.xsd")
+        for name in (
+            "hcs-base",
+            "hcs-account-base",
+            "hcs-bills-base",
+            "hcs-individual-registry-base",
+            "hcs-metering-device-base",
+            "hcs-nsi-base",
+            "hcs-organizations-base",
+            "hcs-organizations-registry-base",
+            "hcs-payments-base",
+            "hcs-premises-base",
+            "xmldsig-core-schema",
+        )
+    ),
+)
+SERVICE_PAIRS = [p for p in SCHEMA_PAIRS if p.get_state_branches is not None]
+
+
+def _target_namespace(path: Path) -> str:
+    return etree.parse(str(path)).getroot().get("targetNamespace", "")
+
+
+def _declared_names(path: Path) -> set[str]:
+    """Clark names of the global components a schema file declares, read from its text."""
+    root = etree.parse(str(path)).getroot()
+    namespace = root.get("targetNamespace", "")
+    return {f"{{{namespace}}}{c.get('name')}" for c in root if isinstance(c.tag, str) and c.get("name")}
 
 
 # --- structural comparison -----------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def our_xs() -> xmlschema.XMLSchema:
-    return xmlschema.XMLSchema(str(default_xsd_dir() / "house-management" / "hcs-house-management-types.xsd"))
+def test_every_schema_file_we_have_is_compared() -> None:
+    xsd_dir = default_xsd_dir()
+    ours = {str(p.relative_to(xsd_dir)) for p in xsd_dir.rglob("*.xsd")}
+    assert ours == {p.ours for p in SCHEMA_PAIRS}
 
 
-@pytest.fixture(scope="module")
-def real_xs(real_contract: Path) -> xmlschema.XMLSchema:
-    return xmlschema.XMLSchema(str(real_contract / "house-management" / "hcs-house-management-types.xsd"))
-
-
-def _occurs(p: Any) -> tuple[int, int | None]:
-    return (p.min_occurs, p.max_occurs)
-
-
-def _name(component: Any) -> str | None:
-    return None if component is None else component.name
-
-
-def _facets(t: XsdSimpleType) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, facet in (t.facets or {}).items():
-        if key is None:  # assertion facets etc.: none in GIS schemas
-            continue
-        local = key.split("}")[-1]
-        if local == "pattern":
-            out[local] = list(facet.regexps)
-        elif local == "enumeration":
-            out[local] = list(facet.enumeration)
-        else:
-            out[local] = getattr(facet, "value", repr(facet))
-    return out
-
-
-def _identities(e: XsdElement) -> list[tuple[str, str | None, str, list[str], str | None]]:
-    def expand(path: str, namespaces: dict[str, str]) -> str:
-        for prefix, uri in namespaces.items():
-            if prefix:
-                path = path.replace(prefix + ":", "{" + uri + "}")
-        return path
-
-    out = []
-    for ident in e.identities:
-        namespaces = dict(ident.selector.namespaces)
-        refer = getattr(ident, "refer", None)
-        out.append(
-            (
-                type(ident).__name__,
-                ident.name,
-                expand(ident.selector.path, namespaces),
-                [expand(f.path, namespaces) for f in ident.fields],
-                _name(refer) if refer is not None and not isinstance(refer, str) else refer,
-            )
-        )
-    return out
-
-
-class Comparer:
-    """Recursive structural comparison; collects readable differences."""
-
-    def __init__(self) -> None:
-        self.diffs: list[str] = []
-        self._seen: set[tuple[int, int]] = set()
-        self.subset_choices: list[str] = []
-
-    def diff(self, path: str, what: str, ours: object, real: object) -> None:
-        self.diffs.append(f"{path}: {what}: ours={ours!r} real={real!r}")
-
-    def element(self, ours: XsdElement, real: XsdElement, path: str) -> None:
-        if ours.name != real.name:
-            self.diff(path, "element name", ours.name, real.name)
-            return
-        for attr in ("min_occurs", "max_occurs", "fixed", "default", "nillable", "abstract"):
-            if getattr(ours, attr) != getattr(real, attr):
-                self.diff(path, attr, getattr(ours, attr), getattr(real, attr))
-        if _identities(ours) != _identities(real):
-            self.diff(path, "identity constraints", _identities(ours), _identities(real))
-        self.type(ours.type, real.type, path)
-
-    def type(self, ours: Any, real: Any, path: str) -> None:
-        if _name(ours) != _name(real):
-            self.diff(path, "type name", _name(ours), _name(real))
-            return
-        if ours.name is not None and ours.name.startswith("{" + XSD_NS):
-            return
-        key = (id(ours), id(real))
-        if key in self._seen:
-            return
-        self._seen.add(key)
-        if ours.is_simple() != real.is_simple():
-            self.diff(path, "simple/complex", ours.is_simple(), real.is_simple())
-            return
-        if isinstance(ours, XsdSimpleType):
-            self.simple(ours, real, path)
-        else:
-            self.complex(ours, real, path)
-
-    def simple(self, ours: XsdSimpleType, real: XsdSimpleType, path: str) -> None:
-        for attr in ("is_atomic", "is_list", "is_union"):
-            if getattr(ours, attr)() != getattr(real, attr)():
-                self.diff(path, attr, getattr(ours, attr)(), getattr(real, attr)())
-        if _facets(ours) != _facets(real):
-            self.diff(path, "facets", _facets(ours), _facets(real))
-        ob, rb = getattr(ours, "base_type", None), getattr(real, "base_type", None)
-        if (ob is None) != (rb is None):
-            self.diff(path, "base type", _name(ob), _name(rb))
-        elif ob is not None:
-            self.type(ob, rb, path + "/restriction")
-        if ours.is_list():
-            self.type(ours.item_type, real.item_type, path + "/list")
-        if ours.is_union():
-            om, rm = ours.member_types, real.member_types
-            if len(om) != len(rm):
-                self.diff(path, "union members", len(om), len(rm))
-            for i, (a, b) in enumerate(zip(om, rm, strict=False)):
-                self.type(a, b, f"{path}/union[{i}]")
-
-    def complex(self, ours: XsdComplexType, real: XsdComplexType, path: str) -> None:
-        path += "/complexType"
-        for attr in ("derivation", "mixed", "abstract"):
-            if getattr(ours, attr) != getattr(real, attr):
-                self.diff(path, attr, getattr(ours, attr), getattr(real, attr))
-        if _name(ours.base_type) != _name(real.base_type):
-            self.diff(path, "base type", _name(ours.base_type), _name(real.base_type))
-        self.attributes(ours, real, path)
-        oc, rc = ours.content, real.content
-        if isinstance(oc, XsdGroup) and isinstance(rc, XsdGroup):
-            self.group(oc, rc, path + "/content")
-        elif isinstance(oc, XsdGroup) or isinstance(rc, XsdGroup):
-            self.diff(path, "content kind", type(oc).__name__, type(rc).__name__)
-        else:
-            self.type(oc, rc, path + "/simpleContent")
-
-    def attributes(self, ours: XsdComplexType, real: XsdComplexType, path: str) -> None:
-        oa, ra = dict(ours.attributes.items()), dict(real.attributes.items())
-        if set(oa) != set(ra):
-            self.diff(path, "attribute names", sorted(map(str, oa)), sorted(map(str, ra)))
-        for name in set(oa) & set(ra):
-            a, b = oa[name], ra[name]
-            where = f"{path}/@{name}"
-            if isinstance(a, XsdAttribute) and isinstance(b, XsdAttribute):
-                for attr in ("use", "fixed", "default", "form"):
-                    if getattr(a, attr, None) != getattr(b, attr, None):
-                        self.diff(where, attr, getattr(a, attr, None), getattr(b, attr, None))
-                self.type(a.type, b.type, where)
-            else:  # attribute wildcard
-                for attr in ("namespace", "process_contents"):
-                    if getattr(a, attr, None) != getattr(b, attr, None):
-                        self.diff(where, attr, getattr(a, attr, None), getattr(b, attr, None))
-
-    def group(self, ours: XsdGroup, real: XsdGroup, path: str) -> None:
-        path += "/" + ours.model
-        if ours.model != real.model:
-            self.diff(path, "model", ours.model, real.model)
-            return
-        if _occurs(ours) != _occurs(real):
-            self.diff(path, "occurs", _occurs(ours), _occurs(real))
-        if _name(ours) != _name(real):
-            self.diff(path, "named group", _name(ours), _name(real))
-        o, r = list(ours), list(real)
-        if GET_STATE_CHOICE.fullmatch(path):
-            # Allowed: our getStateResult keeps a subset of the branches, each identical.
-            self.subset_choices.append(path)
-            by_name = {getattr(p, "name", None): p for p in r}
-            for p in o:
-                match = by_name.get(getattr(p, "name", None))
-                if match is None:
-                    self.diff(path, "branch not in the real choice", p.name, sorted(map(str, by_name)))
-                else:
-                    self.particle(p, match, f"{path}/{p.local_name}")
-            return
-        if len(o) != len(r):
-            self.diff(path, "particle count", [_label(p) for p in o], [_label(p) for p in r])
-            return
-        for i, (a, b) in enumerate(zip(o, r, strict=True)):
-            self.particle(a, b, f"{path}[{i}]" + (f"/{a.local_name}" if isinstance(a, XsdElement) else ""))
-
-    def particle(self, a: Any, b: Any, path: str) -> None:
-        if type(a) is not type(b):
-            self.diff(path, "particle kind", _label(a), _label(b))
-        elif isinstance(a, XsdGroup):
-            self.group(a, b, path)
-        elif isinstance(a, XsdElement):
-            self.element(a, b, path)
-        elif isinstance(a, XsdAnyElement):
-            for attr in ("namespace", "process_contents", "min_occurs", "max_occurs"):
-                if getattr(a, attr) != getattr(b, attr):
-                    self.diff(path, attr, getattr(a, attr), getattr(b, attr))
-
-
-def _label(p: Any) -> str:
-    if isinstance(p, XsdGroup):
-        return p.model
-    return str(getattr(p, "local_name", None) or type(p).__name__)
-
-
-def _our_globals(schema: xmlschema.XMLSchema) -> Iterator[tuple[str, str, Any]]:
-    for kind in ("elements", "types", "attributes", "groups", "attribute_groups"):
-        for name, component in getattr(schema.maps, kind).items():
-            if name.startswith("{" + XSD_NS) or not name.startswith("{"):
-                continue
-            if "XMLSchema-instance" in name or "www.w3.org/XML/1998" in name:
-                continue
-            yield kind, name, component
-
-
-def test_every_global_component_we_declare_matches_the_real_one(
-    our_xs: xmlschema.XMLSchema, real_xs: xmlschema.XMLSchema
-) -> None:
+@pytest.mark.parametrize("pair", SCHEMA_PAIRS, ids=str)
+def test_every_global_component_we_declare_matches_the_real_one(pair: SchemaPair, real_contract: Path) -> None:
+    our_path, real_path = default_xsd_dir() / pair.ours, real_contract / pair.real
+    namespace = _target_namespace(our_path)
+    assert namespace == _target_namespace(real_path)
+    ours, real = load_xs(our_path), load_xs(real_path)
     cmp = Comparer()
-    count = 0
-    for kind, name, ours in _our_globals(our_xs):
-        real = getattr(real_xs.maps, kind).get(name)
-        if real is None:
+    compared = set()
+    for kind, name, component in globals_in(ours, namespace):
+        match = getattr(real.maps, kind).get(name)
+        if match is None:
             cmp.diffs.append(f"{name}: declared by us, absent from the real contract")
             continue
-        count += 1
-        if kind == "elements":
-            cmp.element(ours, real, etree.QName(name).localname)
-        elif kind == "types":
-            cmp.type(ours, real, etree.QName(name).localname)
-        elif kind == "attributes":
-            for attr in ("use", "fixed", "default"):
-                if getattr(ours, attr) != getattr(real, attr):
-                    cmp.diff(name, attr, getattr(ours, attr), getattr(real, attr))
-            cmp.type(ours.type, real.type, name)
-        elif kind == "groups":
-            cmp.group(ours, real, name)
-        else:
-            cmp.attributes(ours, real, name)
-    assert count > 150, count  # the closure: ~180 components across 9 namespaces
-    assert not cmp.diffs, "our XSD differs from GIS 16.3.0.0:\n" + "\n".join(cmp.diffs[:50])
-    assert cmp.subset_choices, "the getStateResult subset was not checked"
+        compared.add(name)
+        cmp.component(kind, component, match, etree.QName(name).localname)
+    assert compared == _declared_names(our_path)  # every component of the file, nothing else
+    assert not cmp.diffs, f"{pair.ours} differs from GIS 16.3.0.0:\n" + "\n".join(cmp.diffs[:50])
+    kept = list(cmp.kept_branches.values())
+    assert kept == ([list(pair.get_state_branches)] if pair.get_state_branches else []), kept
 
 
-def test_get_state_result_keeps_exactly_the_branches_the_hub_produces(
-    our_xs: xmlschema.XMLSchema, real_xs: xmlschema.XMLSchema
-) -> None:
-    ours = our_xs.elements["getStateResult"].type.content[-1]
-    real = real_xs.elements["getStateResult"].type.content[-1]
-    assert (ours.model, _occurs(ours)) == (real.model, _occurs(real)) == ("choice", (0, 1))
-    assert [p.local_name for p in ours] == [
-        "ErrorMessage",
-        "ImportResult",
-        "exportHouseResult",
-        "exportAccountResult",
-    ]
-    assert {p.local_name for p in ours} < {p.local_name for p in real}
-    version = our_xs.elements["getStateResult"].type.attributes[f"{{{BASE}}}version"]
-    assert (version.use, version.fixed) == ("required", "11.0.0.1")
+def _branch_choice(schema: xmlschema.XMLSchema) -> XsdGroup:
+    """getStateResult's choice of results: the model group that offers base:ErrorMessage."""
+
+    def walk(group: XsdGroup) -> XsdGroup | None:
+        for p in group:
+            if isinstance(p, XsdGroup):
+                if p.model == "choice" and any(getattr(c, "name", None) == f"{{{BASE}}}ErrorMessage" for c in p):
+                    return p
+                found = walk(p)
+                if found is not None:
+                    return found
+        return None
+
+    choice = walk(schema.elements["getStateResult"].type.content)
+    assert choice is not None
+    return choice
 
 
-def test_the_structural_comparer_notices_a_difference(real_contract: Path, tmp_path: Path) -> None:
-    """Guard the guard: loosen one facet in a copy of our XSD and the comparison must fail."""
+@pytest.mark.parametrize("pair", SERVICE_PAIRS, ids=str)
+def test_get_state_result_keeps_exactly_the_branches_the_hub_produces(pair: SchemaPair, real_contract: Path) -> None:
+    ours = _branch_choice(load_xs(default_xsd_dir() / pair.ours))
+    real = _branch_choice(load_xs(real_contract / pair.real))
+    assert (ours.model, occurs(ours)) == (real.model, occurs(real)) == ("choice", (0, 1))
+    assert [branch_label(p) for p in ours] == list(pair.get_state_branches or ())
+    assert {branch_label(p) for p in ours} <= {branch_label(p) for p in real}
+    for schema in (load_xs(default_xsd_dir() / pair.ours), load_xs(real_contract / pair.real)):
+        version = schema.elements["getStateResult"].type.attributes[f"{{{BASE}}}version"]
+        assert (version.use, version.fixed) == ("required", pair.get_state_version)
+
+
+def test_abstract_types_we_declare_bring_every_type_derived_from_them(real_contract: Path) -> None:
+    """An element of an abstract type (nsi-base:NsiElementField) is valid only with an xsi:type
+    naming a derived type, so those must all be declared: GIS exports name them."""
+    ours = load_xs(default_xsd_dir() / "nsi-common" / "hcs-nsi-common-types.xsd")
+    real = load_xs(real_contract / "nsi-common" / "hcs-nsi-common-types.xsd")
+    abstract = {name for _, name, t in globals_in(ours) if getattr(t, "abstract", False) and name in ours.maps.types}
+    assert f"{{{ns.NSI_BASE}}}NsiElementFieldType" in abstract
+    derived = {name for name, t in real.maps.types.items() if getattr(t.base_type, "name", None) in abstract}
+    assert len(derived) == 11
+    assert derived <= set(ours.maps.types)
+
+
+def test_the_subset_tool_writes_exactly_our_files(real_contract: Path) -> None:
+    """xsd/tools/subset.py derives xsd/ and wsdl/ from the real contract; they must not drift apart."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("xsd_subset_tool", default_xsd_dir() / "tools" / "subset.py")
+    assert spec is not None and spec.loader is not None
+    tool = sys.modules[spec.name] = importlib.util.module_from_spec(spec)  # dataclasses look it up
+    spec.loader.exec_module(tool)
+    written = tool.generate(real_contract)
+    assert {p for p in written if p.suffix == ".xsd"} == {
+        p for p in default_xsd_dir().rglob("*.xsd") if p.name != "xmldsig-core-schema.xsd"
+    }
+    assert {p for p in written if p.suffix == ".wsdl"} == set((default_xsd_dir().parent / "wsdl").glob("*.wsdl"))
+    differs = [str(p) for p, text in written.items() if p.read_text(encoding="utf-8") != text]
+    assert differs == []
+
+
+def _edited_copy(tmp_path: Path, relative: str, old: str, new: str) -> Path:
+    """A copy of our xsd/ where the first ``old`` of one file is ``new``."""
     import shutil
 
     copy_dir = tmp_path / "xsd"
     shutil.copytree(default_xsd_dir(), copy_dir)
-    base = copy_dir / "lib" / "hcs-account-base.xsd"
-    text = base.read_text(encoding="utf-8")
-    assert 'maxLength value="30"' in text
-    base.write_text(text.replace('maxLength value="30"', 'maxLength value="31"', 1), encoding="utf-8")
+    path = copy_dir / relative
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return copy_dir
+
+
+def test_the_structural_comparer_notices_a_difference(real_contract: Path, tmp_path: Path) -> None:
+    """Guard the guard: loosen one facet in a copy of our XSD and the comparison must fail."""
+    copy_dir = _edited_copy(tmp_path, "lib/hcs-account-base.xsd", 'maxLength value="30"', 'maxLength value="31"')
     loosened = xmlschema.XMLSchema(str(copy_dir / "house-management" / "hcs-house-management-types.xsd"))
-    real = xmlschema.XMLSchema(str(real_contract / "lib" / "hcs-account-base.xsd"))
+    real = load_xs(real_contract / "lib" / "hcs-account-base.xsd")
     cmp = Comparer()
     name = f"{{{ns.ACCOUNT_BASE}}}AccountNumber"
     cmp.element(loosened.maps.elements[name], real.maps.elements[name], "AccountNumber")
     assert any("maxLength" in d for d in cmp.diffs), cmp.diffs
+
+
+def test_the_comparer_notices_a_get_state_branch_the_real_choice_lacks(real_contract: Path, tmp_path: Path) -> None:
+    """Guard the subset rule: a branch renamed in a copy of our getStateResult is reported."""
+    relative = "bills/hcs-bills-types.xsd"
+    copy_dir = _edited_copy(tmp_path, relative, 'name="exportPaymentDocResult"', 'name="exportPaymentDocResults"')
+    ours = xmlschema.XMLSchema(str(copy_dir / relative))
+    real = load_xs(real_contract / "bills" / "hcs-bills-types.xsd")
+    cmp = Comparer()
+    cmp.element(ours.elements["getStateResult"], real.elements["getStateResult"], "getStateResult")
+    assert any("not a subset" in d for d in cmp.diffs), cmp.diffs
 
 
 # --- instances valid under both ----------------------------------------------------------------
@@ -556,12 +494,11 @@ LIBXML2_IGNORES = {
 
 
 @pytest.mark.parametrize("name", list(MUTATIONS))
-def test_mutation_is_rejected_by_real_and_our_xsd(
-    name: str, real_contract: Path, ours: Schemas, real_xs: xmlschema.XMLSchema
-) -> None:
+def test_mutation_is_rejected_by_real_and_our_xsd(name: str, real_contract: Path, ours: Schemas) -> None:
     element = _reparsed(MUTATIONS[name]())
     if name in LIBXML2_IGNORES:
         assert load_real_schema(real_contract).validate(element), "libxml2 learned fixed attributes: simplify"
+        real_xs = load_xs(real_contract / "house-management" / "hcs-house-management-types.xsd")
         assert not real_xs.is_valid(etree.tostring(element)), "the real XSD accepts it: not a mutation"
     else:
         assert not load_real_schema(real_contract).validate(element), "the real XSD accepts it: not a mutation"
@@ -579,62 +516,3 @@ def test_our_get_state_result_is_valid_under_real_xsd(name: str, real_contract: 
     from tests.real_contract import assert_valid_under_real_xsd
 
     assert_valid_under_real_xsd(_reparsed(inst.ALL_BUILDERS[name]()), real_contract)
-
-
-# --- the WSDL ------------------------------------------------------------------------------------
-
-WSDL = "http://schemas.xmlsoap.org/wsdl/"
-OPERATIONS = ["importHouseUOData", "exportHouseData", "importAccountData", "exportAccountData", "getState"]
-
-
-def _wsdl_operation(path: Path, operation: str) -> dict[str, Any]:
-    """Everything a client sees of one operation, with QNames resolved."""
-    root = etree.parse(str(path), etree.XMLParser(no_network=True, resolve_entities=False)).getroot()
-
-    def resolve(context: etree._Element, qname: str) -> str:
-        prefix, _, local = qname.rpartition(":")
-        return f"{{{context.nsmap[prefix or None]}}}{local}"
-
-    messages = {
-        m.get("name"): [(p.get("name"), resolve(p, p.get("element", ""))) for p in m.findall(f"{{{WSDL}}}part")]
-        for m in root.findall(f"{{{WSDL}}}message")
-    }
-    port_op = root.find(f"{{{WSDL}}}portType/{{{WSDL}}}operation[@name='{operation}']")
-    binding_op = root.find(f"{{{WSDL}}}binding/{{{WSDL}}}operation[@name='{operation}']")
-    assert port_op is not None and binding_op is not None, operation
-    io = {
-        etree.QName(c).localname + (c.get("name") or ""): messages[c.get("message", "").split(":")[-1]]
-        for c in port_op
-        if c.get("message")
-    }
-    binding = [
-        (etree.QName(d).localname, sorted((k, v) for k, v in d.attrib.items() if k != "message"))
-        + ((messages[d.get("message", "").split(":")[-1]],) if d.get("message") else ())
-        for d in binding_op.iter()
-        if isinstance(d.tag, str) and etree.QName(d).localname != "documentation"
-    ]
-    names = (
-        root.get("targetNamespace"),
-        root.find(f"{{{WSDL}}}portType").get("name"),  # type: ignore[union-attr]
-        root.find(f"{{{WSDL}}}binding").get("name"),  # type: ignore[union-attr]
-        [
-            (s.get("name"), [p.get("name") for p in s.findall(f"{{{WSDL}}}port")])
-            for s in root.findall(f"{{{WSDL}}}service")
-        ],
-    )
-    return {"io": io, "binding": binding, "names": names}
-
-
-@pytest.mark.parametrize("operation", OPERATIONS)
-def test_wsdl_operation_matches_the_real_one(operation: str, real_contract: Path) -> None:
-    ours = _wsdl_operation(default_xsd_dir().parent / "wsdl" / "hcs-house-management-service-async.wsdl", operation)
-    real = _wsdl_operation(real_contract / "house-management" / "hcs-house-management-service-async.wsdl", operation)
-    assert ours == real
-
-
-def test_wsdl_serves_only_our_operations() -> None:
-    path = default_xsd_dir().parent / "wsdl" / "hcs-house-management-service-async.wsdl"
-    root = etree.parse(str(path)).getroot()
-    assert [o.get("name") for o in root.iterfind(f"{{{WSDL}}}portType/{{{WSDL}}}operation")] == OPERATIONS
-    imports = [i.get("schemaLocation") for i in root.iter("{http://www.w3.org/2001/XMLSchema}import")]
-    assert "../xsd/house-management/hcs-house-management-types.xsd" in imports
