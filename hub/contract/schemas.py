@@ -58,6 +58,7 @@ _ENTRY_FILES: tuple[tuple[str, str], ...] = (
     ),
     ("http://dom.gosuslugi.ru/schema/integration/bills/", "bills/hcs-bills-types.xsd"),
     ("http://dom.gosuslugi.ru/schema/integration/nsi-common/", "nsi-common/hcs-nsi-common-types.xsd"),
+    ("http://dom.gosuslugi.ru/schema/integration/nsi/", "nsi/hcs-nsi-types.xsd"),
     (
         "http://dom.gosuslugi.ru/schema/integration/organizations-registry-common/",
         "organizations-registry-common/hcs-organizations-registry-common-types.xsd",
