@@ -69,16 +69,26 @@ def new_message_guid() -> str:
     return str(uuid.uuid4())
 
 
+def admit(inbox: Inbox, sender_id: int, requester_guid: str, limits: BacklogLimits) -> InboxEntry | None:
+    """Raise EXP002001 when a new message would pass a bound; the already accepted entry when
+    this is a resend of one (never refused: it gets its original Ack); None when it fits."""
+    if not limits.on:
+        return None
+    exceeded = limits.exceeded_by(inbox.backlog(sender_id))
+    if exceeded is None:
+        return None
+    existing = inbox.by_requester(sender_id, requester_guid)
+    if existing is None:
+        raise HubError(E.EXP002001, exceeded)
+    return existing
+
+
 def accept(
     entry: NewInboxEntry, *, inbox: Inbox, queue: Queue, actor: str, limits: BacklogLimits = BacklogLimits()
 ) -> Ack:
-    if limits.on:
-        exceeded = limits.exceeded_by(inbox.backlog(entry.sender_id))
-        if exceeded is not None:
-            existing = inbox.by_requester(entry.sender_id, entry.requester_message_guid)
-            if existing is None:
-                raise HubError(E.EXP002001, exceeded)
-            return _resent(entry, existing)
+    existing = admit(inbox, entry.sender_id, entry.requester_message_guid, limits)
+    if existing is not None:
+        return _resent(entry, existing)
     audit = AuditEvent(
         actor,
         "received",

@@ -115,6 +115,9 @@ def _import_or_export(
         now=now,
         skew_seconds=hub.settings.clock_skew_seconds,
     )
+    # A full hub refuses before the costly part too (only the whole-hub bound, which /health
+    # shows anyway: the organization's own share is not told to an unverified sender).
+    intake.admit(hub.inbox, sender.id, header.message_guid, intake.BacklogLimits(whole=hub.settings.max_backlog))
     verified = signature.verify_claim(claim, now=now)
     identity.check_signing_time(verified.signing_time, now=now, skew_seconds=hub.settings.clock_skew_seconds)
     transport_org = _transport_org(hub, credentials)

@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from hub import cli_client
 from hub.client import ClientConfig, HubClient, HubFault
-from hub.contract import pki
+from hub.contract import pki, signature
 from hub.errors import E, HubError
 from hub.services.intake import BacklogLimits, accept
 from hub.services.ports import NewInboxEntry
@@ -114,6 +114,23 @@ def test_past_its_share_an_organization_is_refused_and_others_are_accepted_up_to
         "status": "ok",
         "backlog": {"unfinished": LIMIT, "limit": LIMIT, "per_organization_limit": SHARE},
     }
+
+
+def test_a_full_hub_refuses_before_verifying_the_signature(hut: HubUnderTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    a, b = hut.orgs["a"], hut.orgs["b"]
+    for org, count in ((a, SHARE), (b, LIMIT - SHARE)):
+        for _ in range(count):
+            _accepted(hut, _request(org))
+    verified: list[str] = []
+    original = signature.verify_claim
+
+    def counting(claim: signature.SignatureClaim, **kw: object) -> signature.VerifiedBody:
+        verified.append(claim.fingerprint)
+        return original(claim, **kw)
+
+    monkeypatch.setattr(signature, "verify_claim", counting)
+    _refused(hut, _request(b))
+    assert verified == []  # the whole-hub bound is checked before the cryptography
 
 
 def test_a_resend_of_an_accepted_message_gets_its_original_ack_over_the_bound(hut: HubUnderTest) -> None:
