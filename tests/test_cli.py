@@ -122,6 +122,21 @@ def test_cert_add_refuses_keys_and_dates_no_signature_could_pass(data_dir: Path,
     assert directory.certificate(pki.fingerprint(future.certificate)) is not None
 
 
+def test_cert_add_registers_a_gost_certificate(data_dir: Path, tmp_path: Path) -> None:
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    from hub.contract.gost.issuing import create_ca, issue_certificate
+
+    ppaguid, _ = _org_add("--password", "p")
+    identity = issue_certificate(create_ca("УЦ ГОСТ (cli)"), common_name="Подписант ГОСТ")
+    pem = tmp_path / "gost.pem"
+    pem.write_bytes(identity.certificate.certificate.public_bytes(Encoding.PEM))
+    added = runner.invoke(app, ["cert", "add", str(pem), "--org", ppaguid])
+    assert added.exit_code == 0, added.output
+    assert identity.fingerprint in added.output
+    assert _directory(data_dir).certificate(identity.fingerprint) is not None
+
+
 def test_operator_certificate_lists_its_organizations(data_dir: Path, tmp_path: Path) -> None:
     first, _ = _org_add()
     second, _ = _org_add()

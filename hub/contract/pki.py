@@ -32,6 +32,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from hub.contract.gost.certificate import is_gost_key, read_certificate
+
 PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
 KeyKind = Literal["rsa", "ec"]
 
@@ -116,12 +118,18 @@ def key_profile(certificate: x509.Certificate) -> tuple[str, int, str]:
 
 def key_weakness(certificate: x509.Certificate) -> str | None:
     """Why signatures made with this certificate's key would be refused (Russian), or None."""
+    if is_gost_key(certificate):
+        try:
+            read_certificate(certificate.public_bytes(serialization.Encoding.DER))
+        except ValueError as exc:
+            return f"Ключ ГОСТ Р 34.10-2012 не читается: {exc}"
+        return None
     kind, size, curve = key_profile(certificate)
     if kind == "rsa":
         return f"Ключ RSA длиной {size} бит, требуется не менее {MIN_RSA_BITS}" if size < MIN_RSA_BITS else None
     if kind == "ec":
         return None if curve in EC_CURVES else f"Кривая ECDSA {curve} не поддерживается (допустимы P-256, P-384, P-521)"
-    return f"Тип ключа сертификата ({kind}) не поддерживается: нужен RSA или ECDSA"
+    return f"Тип ключа сертификата ({kind}) не поддерживается: нужен ГОСТ Р 34.10-2012, RSA или ECDSA"
 
 
 def load_certificate(pem_or_der: bytes) -> x509.Certificate:

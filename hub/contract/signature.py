@@ -32,8 +32,10 @@ Accepted layouts:
 * plain XML-DSig with the single element reference (no XAdES properties, ``signing_time`` None).
 
 Algorithms: RSA (≥ 2048 bits) or ECDSA (P-256, P-384, P-521) with SHA-256/384/512; SHA-1,
-short RSA keys, DSA and HMAC give ``AUT900010``; GOST (every real GIS message) also gives
-``AUT900010`` until GOST support arrives in a later issue. The certificate is taken from
+short RSA keys, DSA and HMAC give ``AUT900010``. GOST R 34.10-2012 (every real GIS client) is
+recognised by :func:`hub.contract.gost.is_gost_signature` after the structural checks and
+verified by :mod:`hub.contract.gost` (signxml cannot); GOST R 34.10-2001 gives ``AUT900010``.
+The certificate is taken from
 ``KeyInfo/X509Data``; it is not checked against a CA here – the hub checks it against its
 registry of organizations' certificates, by :func:`hub.contract.pki.fingerprint`.
 
@@ -55,7 +57,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
@@ -73,6 +75,9 @@ from signxml.xades.xades import XAdESSignatureConfiguration, XAdESVerifier
 from hub import ns
 from hub.contract import pki
 from hub.errors import E, ErrorSpec, HubError
+
+if TYPE_CHECKING:
+    from hub.contract.gost import GostClaim
 
 _SIGNATURE = ns.qname(ns.DS, "Signature")
 _BODY = ns.qname(ns.SOAP_ENV, "Body")
@@ -93,7 +98,7 @@ _RSA_METHODS = frozenset({SignatureMethod.RSA_SHA256, SignatureMethod.RSA_SHA384
 _ECDSA_METHODS = frozenset({SignatureMethod.ECDSA_SHA256, SignatureMethod.ECDSA_SHA384, SignatureMethod.ECDSA_SHA512})
 _SIGNATURE_METHODS = {m.value: m for m in _RSA_METHODS | _ECDSA_METHODS}
 _DIGESTS = {d.value: d for d in (DigestAlgorithm.SHA256, DigestAlgorithm.SHA384, DigestAlgorithm.SHA512)}
-_GOST_DETAIL = "ГОСТ будет поддержан позднее"
+_GOST_DETAIL = "из алгоритмов ГОСТ поддерживается только ГОСТ Р 34.10-2012 с ГОСТ Р 34.11-2012"
 _FRACTION = re.compile(r"(\.\d{6})\d+")
 _DER = Encoding.DER
 
@@ -139,12 +144,15 @@ class SignatureClaim:
     signature: etree._Element
     certificate: x509.Certificate
     fingerprint: str
-    method: SignatureMethod
-    c14n: CanonicalizationMethod
+    method: SignatureMethod | None  # None: a GOST signature (``gost`` says the rest)
+    c14n: CanonicalizationMethod | None
     references: tuple[_Reference, ...]
     #: SHA-256 (hex) of the decoded SignatureValue: one accepted message per signature value, so a
     #: captured message resent under a new (unsigned) MessageGUID is recognised as a replay
     signature_digest: str
+    #: GOST R 34.10-2012 (every real GIS client): verified by :mod:`hub.contract.gost`, which
+    #: signxml cannot do, behind the same structural checks
+    gost: GostClaim | None = None
 
 
 def verify_envelope(envelope: etree._Element, *, now: dt.datetime | None = None) -> VerifiedBody:
@@ -184,6 +192,21 @@ def inspect_envelope(envelope: etree._Element) -> SignatureClaim:
     signed_info = signature.find("ds:SignedInfo", _NSMAP)
     if signed_info is None:
         raise HubError(E.AUT900002, "В ds:Signature нет элемента ds:SignedInfo")
+    from hub.contract import gost  # here: hub.contract.gost reuses this module's helpers
+
+    if gost.is_gost_signature(signature):
+        claim = gost.read_claim(element, signature)
+        return SignatureClaim(
+            element=element,
+            signature=signature,
+            certificate=claim.certificate.certificate,
+            fingerprint=claim.certificate.fingerprint,
+            method=None,
+            c14n=None,
+            references=(),
+            signature_digest=claim.signature_digest,
+            gost=claim,
+        )
     c14n_uri = _algorithm(signed_info, "ds:CanonicalizationMethod")
     method_uri = _algorithm(signed_info, "ds:SignatureMethod")
     method = _signature_method(method_uri)
@@ -205,7 +228,21 @@ def inspect_envelope(envelope: etree._Element) -> SignatureClaim:
 
 
 def verify_claim(claim: SignatureClaim, *, now: dt.datetime | None = None) -> VerifiedBody:
-    """The cryptographic part: signxml, then the proof that what was signed is the in-tree element."""
+    """The cryptographic part: signxml, then the proof that what was signed is the in-tree element
+    (GOST: :func:`hub.contract.gost.verify_claim`, which canonicalizes the in-tree element itself)."""
+    if claim.gost is not None:
+        from hub.contract import gost
+
+        verified = gost.verify_claim(claim.gost, now=now)
+        return VerifiedBody(
+            element=verified.element,
+            certificate=claim.certificate,
+            fingerprint=claim.fingerprint,
+            signing_time=verified.signing_time,
+            content_digest=verified.content_digest,
+            signature_digest=verified.signature_digest,
+        )
+    assert claim.method is not None and claim.c14n is not None
     results = _run_signxml(claim.element, claim.certificate, claim.method, claim.references, claim.c14n, now)
     data_index = next(i for i, ref in enumerate(claim.references) if ref.kind == "data")
     canonical = _prove_signed_is_in_tree(claim.element, claim.signature, results[data_index])
