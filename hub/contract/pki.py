@@ -32,8 +32,6 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from hub.contract.gost.certificate import is_gost_key, read_certificate
-
 PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
 KeyKind = Literal["rsa", "ec"]
 
@@ -118,6 +116,9 @@ def key_profile(certificate: x509.Certificate) -> tuple[str, int, str]:
 
 def key_weakness(certificate: x509.Certificate) -> str | None:
     """Why signatures made with this certificate's key would be refused (Russian), or None."""
+    # Imported here: the gost package reuses hub.contract.signature, which imports this module.
+    from hub.contract.gost.certificate import is_gost_key, read_certificate
+
     if is_gost_key(certificate):
         try:
             read_certificate(certificate.public_bytes(serialization.Encoding.DER))
