@@ -127,6 +127,31 @@ def _signature(identity: pki.SigningIdentity, element_id: str, data_digest: str,
     key_info = _ds(signature, "KeyInfo", Id=f"{sig_id}-keyinfo")
     _ds(_ds(key_info, "X509Data"), "X509Certificate", certificate.base64)
 
+    properties = xades_signed_properties(
+        signature,
+        sig_id,
+        signing_time=signing_time.isoformat(timespec="seconds"),
+        digest_method=SHA256,
+        cert_digest=certificate.digest,
+        issuer=certificate.issuer,
+        serial=certificate.serial,
+    )
+    return _Unsigned(signature, signed_info, properties, properties_digest, value)
+
+
+def xades_signed_properties(
+    signature: etree._Element,
+    sig_id: str,
+    *,
+    signing_time: str,
+    digest_method: str,
+    cert_digest: str,
+    issuer: str,
+    serial: str,
+) -> etree._Element:
+    """``ds:Object/xades:QualifyingProperties`` with XAdES-BES SignedProperties appended to
+    ``signature``; the SignedProperties element (its digest is filled in by the caller).
+    Shared by this signer and the GOST one, which differ only in the certificate digest."""
     qualifying = etree.SubElement(
         _ds(signature, "Object"),
         ns.qname(ns.XADES, "QualifyingProperties"),
@@ -135,15 +160,15 @@ def _signature(identity: pki.SigningIdentity, element_id: str, data_digest: str,
     )
     properties = _xades(qualifying, "SignedProperties", Id=f"{sig_id}-signedprops")
     signature_properties = _xades(properties, "SignedSignatureProperties")
-    _xades(signature_properties, "SigningTime", signing_time.isoformat(timespec="seconds"))
+    _xades(signature_properties, "SigningTime", signing_time)
     cert = _xades(_xades(signature_properties, "SigningCertificate"), "Cert")
-    cert_digest = _xades(cert, "CertDigest")
-    _ds(cert_digest, "DigestMethod", Algorithm=SHA256)
-    _ds(cert_digest, "DigestValue", certificate.digest)
+    digest = _xades(cert, "CertDigest")
+    _ds(digest, "DigestMethod", Algorithm=digest_method)
+    _ds(digest, "DigestValue", cert_digest)
     issuer_serial = _xades(cert, "IssuerSerial")
-    _ds(issuer_serial, "X509IssuerName", certificate.issuer)
-    _ds(issuer_serial, "X509SerialNumber", certificate.serial)
-    return _Unsigned(signature, signed_info, properties, properties_digest, value)
+    _ds(issuer_serial, "X509IssuerName", issuer)
+    _ds(issuer_serial, "X509SerialNumber", serial)
+    return properties
 
 
 def _node(

@@ -38,6 +38,7 @@ from hub.contract.gost.claim import (
 )
 from hub.contract.gost.issuing import GostIdentity
 from hub.contract.signature import body_element
+from hub.contract.signing import xades_signed_properties
 from hub.contract.xmlparse import parse_xml
 
 Layout = Literal["client", "gis"]
@@ -107,23 +108,15 @@ def sign_envelope_gost(
 def _qualifying_properties(
     signature: etree._Element, sig_id: str, identity: GostIdentity, signing_time: dt.datetime
 ) -> etree._Element:
-    qualifying = etree.SubElement(
-        _ds(signature, "Object"),
-        ns.qname(ns.XADES, "QualifyingProperties"),
-        {"Target": f"#{sig_id}"},
-        nsmap={"xades": ns.XADES},
+    return xades_signed_properties(
+        signature,
+        sig_id,
+        signing_time=signing_time.isoformat(timespec="milliseconds"),
+        digest_method=digests.STREEBOG256_URI,
+        cert_digest=_b64(digests.streebog256(identity.certificate.der)),
+        issuer=identity.certificate.issuer,
+        serial=str(identity.certificate.serial_number),
     )
-    properties = _xades(qualifying, "SignedProperties", Id=f"{sig_id}-signedprops")
-    signature_properties = _xades(properties, "SignedSignatureProperties")
-    _xades(signature_properties, "SigningTime", signing_time.isoformat(timespec="milliseconds"))
-    cert = _xades(_xades(signature_properties, "SigningCertificate"), "Cert")
-    cert_digest = _xades(cert, "CertDigest")
-    _ds(cert_digest, "DigestMethod", Algorithm=digests.STREEBOG256_URI)
-    _ds(cert_digest, "DigestValue", _b64(digests.streebog256(identity.certificate.der)))
-    issuer_serial = _xades(cert, "IssuerSerial")
-    _ds(issuer_serial, "X509IssuerName", identity.certificate.issuer)
-    _ds(issuer_serial, "X509SerialNumber", str(identity.certificate.serial_number))
-    return properties
 
 
 def _c14n(node: etree._Element, method: str) -> bytes:
