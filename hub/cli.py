@@ -20,6 +20,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from hub import __version__, demo, worker
+from hub.areas.houses import lookup as housing
 from hub.cli_client import client_app
 from hub.composition import Hub, SchemaOutdatedError, build_hub
 from hub.config import PROCESSES_VARIABLE, Settings, load_settings
@@ -28,7 +29,7 @@ from hub.errors import E, HubError
 from hub.services.identity import generate_password, hash_password
 from hub.serving import SERVER_OPTIONS
 from hub.soap.app import create_app
-from hub.store import housing, migrate
+from hub.store import migrate
 from hub.store import nsi as nsi_store
 from hub.store.db import make_engine
 

@@ -20,22 +20,23 @@ from pathlib import Path
 import dramatiq
 from sqlalchemy import Engine
 
+from hub.areas.accounts import handlers as accounts
+from hub.areas.accounts.store import account_export_view, account_import_store
+from hub.areas.houses import handlers as houses
+from hub.areas.houses.store import HouseImportSession, SqlHousingReader
 from hub.config import Settings
 from hub.contract import pki, responses
 from hub.contract.operations import SERVICES
 from hub.contract.results import failure_fragment
 from hub.contract.schemas import Schemas
 from hub.domain.messages import RequestState
-from hub.handlers import accounts, houses
 from hub.queue.broker import DramatiqQueue, make_broker
 from hub.services import processing
 from hub.services.identity import LoginThrottle, PasswordCache
 from hub.services.ports import InboxEntry
 from hub.services.processing import Failure, Handler, ProcessingPolicy
 from hub.store import migrate
-from hub.store.accounts import account_export_view, account_import_store
 from hub.store.db import make_engine
-from hub.store.housing_repository import HouseImportSession, SqlHousingReader
 from hub.store.imports import SqlImportStore
 from hub.store.nsi import SqlNsiCatalog
 from hub.store.repositories import CachedDirectory, SqlAudit, SqlInbox, Store

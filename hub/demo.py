@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from lxml import etree
 
 from hub import ns
+from hub.areas.houses.lookup import SqlHousingLookup
 from hub.composition import Hub
 from hub.config import Settings, load_settings
 from hub.contract import pki, signing
@@ -25,7 +26,6 @@ from hub.contract.xmlparse import parse_xml
 from hub.domain.messages import RequestState
 from hub.services.identity import TransportCredentials, hash_password
 from hub.soap import handling
-from hub.store.housing import SqlHousingLookup
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO_PKI = REPO / "samples" / "demo-pki"

@@ -246,7 +246,7 @@ def test_demo_starts_and_answers_a_signed_request(processes: int | None, tmp_pat
 def test_house_bind_and_unbind(data_dir: Path) -> None:
     from sqlalchemy import select
 
-    from hub.store.housing import houses
+    from hub.areas.houses.tables import houses
     from tests.accounts.builders import add_house
 
     first, _ = _org_add()

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from lxml import etree
 
 from hub import ns
-from hub.services.imports import ObjectOutcome
+from hub.domain.outcomes import ObjectOutcome
 
 RESULT_NS = "urn:zhkh-hub:result"
 RESULT_TAG = ns.qname(RESULT_NS, "Result")

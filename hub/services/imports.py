@@ -25,38 +25,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Protocol, TypeVar
 
+from hub.domain.outcomes import ObjectOutcome
 from hub.errors import HubError
-
-
-@dataclass(frozen=True, slots=True)
-class ObjectError:
-    code: str
-    description: str
-
-
-@dataclass(frozen=True, slots=True)
-class ObjectOutcome:
-    """One ``CommonResult``: success (GUID, UniqueNumber, UpdateDate) or errors."""
-
-    transport_guid: str
-    guid: str | None = None
-    unique_number: str | None = None
-    update_date: datetime | None = None
-    errors: tuple[ObjectError, ...] = ()
-    #: operation-specific extension (ImportAccount: UnifiedAccountNumber, ServiceID …)
-    extension: Mapping[str, str] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @classmethod
-    def failed(cls, transport_guid: str, error: HubError, *, guid: str | None = None) -> ObjectOutcome:
-        return cls(transport_guid, guid=guid, errors=(ObjectError(error.code, error.message),))
 
 
 class ChunkConflictError(Exception):

@@ -16,7 +16,7 @@ from lxml import etree
 from sqlalchemy import Connection, insert, select
 
 from hub import ns
-from hub.store.housing import houses, living_rooms, premises
+from hub.areas.houses.tables import houses, living_rooms, premises
 from tests.contract.instances import IMPORT_ACCOUNT_VERSION, nsi_ref, root, sub
 
 HM = ns.HOUSE_MANAGEMENT

@@ -10,13 +10,13 @@ from dataclasses import dataclass
 import pytest
 from lxml import etree
 
+from hub.areas.accounts.handlers import make_export_account_handler, make_import_account_handler
+from hub.areas.accounts.store import account_export_view, account_import_store
 from hub.contract.results import failure_fragment
 from hub.contract.xmlparse import parse_xml
 from hub.errors import HubError
-from hub.handlers.accounts import make_export_account_handler, make_import_account_handler
 from hub.services.ports import AuditEvent, InboxEntry, NewInboxEntry
 from hub.store import migrate
-from hub.store.accounts import account_export_view, account_import_store
 from hub.store.db import make_engine
 from hub.store.repositories import SqlDirectory, SqlInbox, Store
 from tests.accounts.builders import House, add_house

@@ -14,8 +14,9 @@ from collections.abc import Collection
 import pytest
 from sqlalchemy import func, select
 
+from hub.areas.accounts.store import SqlAccounts
+from hub.areas.accounts.tables import accounts
 from hub.services.imports import ChunkConflictError
-from hub.store.accounts import SqlAccounts, accounts
 from tests.accounts.builders import Acc, import_request, on_premises
 from tests.accounts.conftest import Db
 from tests.accounts.results import Common, commons

@@ -9,17 +9,17 @@ from pathlib import Path
 
 from lxml import etree
 
-from hub.contract import results as fragments
-from hub.contract.xmlparse import parse_xml
-from hub.domain.accounts import Account, AccountKind, Target
-from hub.errors import E, HubError
-from hub.handlers.account_codec import (
+from hub.areas.accounts.codec import (
     decode_import,
     encode_account,
     import_account_extension,
     import_account_extension_xml,
 )
-from hub.services.imports import ObjectOutcome
+from hub.areas.accounts.rules import Account, AccountKind, Target
+from hub.contract import results as fragments
+from hub.contract.xmlparse import parse_xml
+from hub.domain.outcomes import ObjectOutcome
+from hub.errors import E, HubError
 from tests.accounts.results import HM, assert_real
 from tests.contract.instances import ACCOUNT_KINDS, import_account
 

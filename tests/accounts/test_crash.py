@@ -16,8 +16,8 @@ import pytest
 from lxml import etree
 from sqlalchemy import func, select
 
+from hub.areas.accounts.tables import accounts
 from hub.domain.messages import RequestState
-from hub.store.accounts import accounts
 from hub.store.imports import SqlImportSession, SqlImportStore
 from tests.accounts.builders import Acc, add_house, import_request
 from tests.accounts.results import HM, commons

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from hub.domain import accounts as dom
-from hub.domain.accounts import (
+from hub.areas.accounts import rules as dom
+from hub.areas.accounts.rules import (
     Accommodation,
     Account,
     AccountCommand,

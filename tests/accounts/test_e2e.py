@@ -8,7 +8,7 @@ from pathlib import Path
 from lxml import etree
 from sqlalchemy import func, select
 
-from hub.store.accounts import accounts
+from hub.areas.accounts.tables import accounts
 from tests.accounts.builders import Acc, House, add_house, export_request, import_request
 from tests.accounts.results import HM, commons, error_code, exported
 from tests.e2e.harness import HubUnderTest, Org

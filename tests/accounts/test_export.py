@@ -8,7 +8,7 @@ from pathlib import Path
 from lxml import etree
 from sqlalchemy import update
 
-from hub.store.housing import houses
+from hub.areas.houses.tables import houses
 from tests.accounts.builders import Acc, House, export_request, import_request
 from tests.accounts.conftest import Db
 from tests.accounts.results import ACC, HM, IND, Common, assert_real, commons, error_code, exported

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
-from hub.store.housing import houses
+from hub.areas.houses.tables import houses
 from tests.accounts.builders import Acc, import_request, on_premises
 from tests.accounts.conftest import Db
 from tests.accounts.results import Common, assert_real, commons

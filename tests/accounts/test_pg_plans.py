@@ -13,8 +13,8 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Connection, text
 
+from hub.areas.accounts.store import _PG_NUMBER_OWNERS, _PG_OPEN_SHARES
 from hub.store import migrate
-from hub.store.accounts import _PG_NUMBER_OWNERS, _PG_OPEN_SHARES
 from hub.store.db import make_engine
 from tests.e2e.harness import postgres_database
 

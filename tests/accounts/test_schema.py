@@ -1,4 +1,4 @@
-"""The ``0005_accounts`` migration creates exactly the tables ``hub.store.accounts`` declares."""
+"""The ``0005_accounts`` migration creates exactly the tables ``hub.areas.accounts.store`` declares."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from hub.areas.accounts.tables import account_accommodations, accounts
 from hub.store import migrate
-from hub.store.accounts import account_accommodations, accounts
 from hub.store.db import make_engine
 from hub.store.tables import metadata
 

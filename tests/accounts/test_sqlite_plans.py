@@ -12,8 +12,8 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from hub.areas.accounts.store import _SQLITE_OPEN_SHARES
 from hub.store import migrate
-from hub.store.accounts import _SQLITE_OPEN_SHARES
 from hub.store.db import make_engine
 
 

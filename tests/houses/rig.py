@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from hub import ns
-from hub.handlers.houses import make_export_house_handler, make_import_house_handler
+from hub.areas.houses.handlers import make_export_house_handler, make_import_house_handler
+from hub.areas.houses.store import HouseImportSession, SqlHousingReader
 from hub.services.ports import AuditEvent, InboxEntry, NewInboxEntry, Organization
 from hub.services.processing import Handler
 from hub.store import migrate
 from hub.store.db import make_engine
-from hub.store.housing_repository import HouseImportSession, SqlHousingReader
 from hub.store.imports import SqlImportStore
 from hub.store.repositories import SqlDirectory, SqlInbox, Store
 from tests.fakes import FakeNsi

@@ -9,7 +9,8 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from hub.domain.houses import (
+from hub.areas.houses import tables as housing
+from hub.areas.houses.rules import (
     Cadastre,
     HouseData,
     NsiRef,
@@ -19,7 +20,7 @@ from hub.domain.houses import (
     merged,
 )
 from hub.errors import HubError
-from hub.store import housing, migrate
+from hub.store import migrate
 from hub.store.db import make_engine
 from hub.store.tables import metadata
 

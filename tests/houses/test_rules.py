@@ -7,7 +7,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from hub import ns
-from hub.store.housing import SqlHousingLookup, bind_house, houses, unbind_house
+from hub.areas.houses.lookup import SqlHousingLookup, bind_house, unbind_house
+from hub.areas.houses.tables import houses
 from hub.store.tables import audit_log
 from tests.contract.instances import HouseShape, guid, import_house_uo_apartment, import_house_uo_living
 from tests.houses.requests import add_non_residential, add_residential, add_room, house_update, update_residential

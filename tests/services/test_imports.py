@@ -13,8 +13,9 @@ from types import MappingProxyType
 import pytest
 from sqlalchemy import Connection, func, select
 
+from hub.domain.outcomes import ObjectError, ObjectOutcome
 from hub.errors import E, HubError
-from hub.services.imports import ChunkConflictError, ObjectError, ObjectOutcome, run_import
+from hub.services.imports import ChunkConflictError, run_import
 from hub.services.ports import AuditEvent, NewInboxEntry
 from hub.store import migrate
 from hub.store.db import make_engine

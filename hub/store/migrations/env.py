@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 
-import hub.store.accounts
-import hub.store.housing  # noqa: F401  - table modules register on the shared metadata
+import hub.areas.accounts.tables
+import hub.areas.houses.tables  # noqa: F401  - table modules register on the shared metadata
 from hub.store.tables import metadata
 
 connection = context.config.attributes["connection"]

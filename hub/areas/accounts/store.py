@@ -1,6 +1,6 @@
-"""Personal accounts in the store: tables, the repository, import sessions and export views.
+"""Personal accounts in the store: the repository, import sessions and export views.
 
-Tables (migration ``0005_accounts``)::
+Tables (``tables.py``, migration ``0005_accounts``)::
 
     accounts                 id PK, guid (hub UUIDv7, unique), org_id FK organizations (owner =
                              the sender that created it), kind (isUOAccount …), account_number
@@ -32,20 +32,8 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
-    Boolean,
-    Column,
     Connection,
-    Date,
-    DateTime,
-    ForeignKey,
-    Index,
-    Integer,
-    LargeBinary,
     Select,
-    String,
-    Table,
-    Text,
-    UniqueConstraint,
     bindparam,
     delete,
     func,
@@ -56,78 +44,19 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from hub.domain import accounts as dom
-from hub.domain.accounts import Account, AccountKind, Target
+from hub.areas.accounts import rules as dom
+from hub.areas.accounts.rows import accommodation_values, account_from_rows, account_values
+from hub.areas.accounts.rules import Account, AccountKind, Target
+from hub.areas.accounts.tables import account_accommodations, accounts
+from hub.areas.accounts.usecase import HeldShare, Selection
+from hub.areas.houses.lookup import SqlHousingLookup
 from hub.errors import HubError
-from hub.services.accounts import HeldShare, Selection
 from hub.services.imports import ChunkConflictError
 from hub.services.ports import HousingLookup
 from hub.store import bulk, sequences
-from hub.store.account_rows import accommodation_values, account_from_rows, account_values
-from hub.store.housing import SqlHousingLookup
 from hub.store.imports import SqlImportSession, SqlImportStore
 from hub.store.repositories import Store
-from hub.store.tables import Id, metadata
 
-accounts = Table(
-    "accounts",
-    metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
-    Column("guid", String(36), nullable=False, unique=True),
-    Column("org_id", Id, ForeignKey("organizations.id"), nullable=False),
-    Column("kind", String(20), nullable=False),
-    Column("account_number", String(30), nullable=True),
-    Column("unique_number", String(20), nullable=False, unique=True),
-    Column("unified_number", String(10), nullable=False, unique=True),
-    Column("service_counter", Integer, nullable=False),
-    Column("living_persons", Integer, nullable=True),
-    Column("total_square", String(40), nullable=True),
-    Column("residential_square", String(40), nullable=True),
-    Column("heated_area", String(40), nullable=True),
-    Column("close_reason_code", String(20), nullable=True),
-    Column("close_reason_guid", String(36), nullable=True),
-    Column("close_reason_name", Text, nullable=True),
-    Column("close_date", Date, nullable=True),
-    Column("close_description", String(250), nullable=True),
-    Column("payer_is_renter", Boolean, nullable=False),
-    Column("payer_accounts_divided", Boolean, nullable=False),
-    Column("payer_surname", String(256), nullable=True),
-    Column("payer_first_name", String(256), nullable=True),
-    Column("payer_patronymic", String(256), nullable=True),
-    Column("payer_sex", String(1), nullable=True),
-    Column("payer_birth_date", Date, nullable=True),
-    Column("payer_snils", String(11), nullable=True),
-    Column("payer_doc_type_code", String(20), nullable=True),
-    Column("payer_doc_type_guid", String(36), nullable=True),
-    Column("payer_doc_type_name", Text, nullable=True),
-    Column("payer_doc_series", String(45), nullable=True),
-    Column("payer_doc_number", String(45), nullable=True),
-    Column("payer_doc_issue_date", Date, nullable=True),
-    Column("payer_org_version_guid", String(36), nullable=True),
-    Column("reasons", LargeBinary, nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
-    UniqueConstraint("org_id", "account_number", name="uq_accounts_org_number"),
-)
-
-account_accommodations = Table(
-    "account_accommodations",
-    metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
-    Column("account_id", Id, ForeignKey("accounts.id"), nullable=False),
-    Column("ordinal", Integer, nullable=False),
-    Column("target", String(10), nullable=False),
-    Column("object_guid", String(36), nullable=False),
-    Column("house_guid", String(36), nullable=True),
-    Column("share", String(10), nullable=True),
-    Column("service_id", String(13), nullable=False, unique=True),
-    UniqueConstraint("account_id", "ordinal", name="uq_account_accommodations_account_ordinal"),
-    Index("ix_account_accommodations_object", "object_guid"),
-    Index("ix_account_accommodations_house", "house_guid"),
-)
-
-
-#: prebuilt statements, executed with parameter dicts (no per-call statement building)
 _INSERT_RETURNING_ID = insert(accounts).returning(accounts.c.id)
 _UPDATE_BY_ID = update(accounts).where(accounts.c.id == bindparam("_id"))
 _INSERT_PLACES = insert(account_accommodations)
@@ -274,7 +203,7 @@ class SqlAccounts:
     def allocate(self, sequence: str) -> int:
         return sequences.next_value(self.conn, sequence)
 
-    # --- chunks (hub.services.account_chunks) -------------------------------------------------
+    # --- chunks (hub.areas.accounts.chunks) -------------------------------------------------
 
     def get_many(self, guids: Collection[str], *, for_update: bool = False) -> dict[str, Account]:
         found: dict[str, Account] = {}

@@ -5,8 +5,8 @@ independent of ``hub.store`` (import-linter: handlers and store are sibling laye
 composition root decides what is behind them. The store side provides them; in
 ``hub.composition``, once the ``Hub`` exists::
 
-    from hub.handlers import accounts
-    from hub.store.accounts import account_export_view, account_import_store
+    from hub.areas.accounts import handlers as accounts
+    from hub.areas.accounts.store import account_export_view, account_import_store
 
     hub.handlers["importAccountData"] = accounts.make_import_account_handler(
         imports=account_import_store(hub.store), nsi=hub.nsi,
@@ -15,7 +15,7 @@ composition root decides what is behind them. The store side provides them; in
         reading=account_export_view(hub.store))
 
 Import goes through ``hub.services.imports.run_import``: a chunk of accounts is applied at once
-(``hub.services.account_chunks``; per account in its own savepoint when the chunk path declines
+(``hub.areas.accounts.chunks``; per account in its own savepoint when the chunk path declines
 or loses a race) and the outcomes are recorded in the same transaction, so a crashed worker's
 successor skips what was committed and the result has exactly one CommonResult per account.
 """
@@ -27,11 +27,17 @@ from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 
 from hub import ns
+from hub.areas.accounts.chunks import AccountChunkImport
+from hub.areas.accounts.codec import decode_import, encode_account, import_account_extension_xml
+from hub.areas.accounts.usecase import (
+    AccountExportView,
+    AccountImport,
+    AccountImportSession,
+    Selection,
+    export_accounts,
+)
 from hub.contract import results
 from hub.contract.xmlparse import parse_xml
-from hub.handlers.account_codec import decode_import, encode_account, import_account_extension_xml
-from hub.services.account_chunks import AccountChunkImport
-from hub.services.accounts import AccountExportView, AccountImport, AccountImportSession, Selection, export_accounts
 from hub.services.imports import ImportStore, run_import
 from hub.services.ports import InboxEntry, NsiCatalog
 from hub.services.processing import Handler
@@ -62,7 +68,7 @@ def make_import_account_handler(
 ) -> Handler:
     """importAccountData: up to 100 accounts, one CommonResult each.
 
-    ``region`` is the two-digit prefix of the ЕЛС the hub assigns (see ``hub.domain.accounts``).
+    ``region`` is the two-digit prefix of the ЕЛС the hub assigns (see ``hub.areas.accounts.rules``).
     ``chunked=False`` turns the chunk fast path off (tests compare both paths).
     """
 

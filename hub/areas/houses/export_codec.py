@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from lxml import etree
 
 from hub import ns
-from hub.domain.houses import (
+from hub.areas.houses.rules import (
     Cadastre,
     EntranceData,
     HouseData,
@@ -26,8 +26,8 @@ from hub.domain.houses import (
     PremisesData,
     RoomData,
 )
+from hub.areas.houses.usecase import HouseSnapshot, StoredChild
 from hub.domain.nsi import NsiRef
-from hub.services.houses import HouseSnapshot, StoredChild
 
 HM, BASE, NSI = ns.HOUSE_MANAGEMENT, ns.BASE, ns.NSI_BASE
 EXPORT_HOUSE_VERSIONS = ("11.1.0.1", "12.2.0.1", "13.2.3.2", "15.6.0.1", "15.10.0.0")

@@ -15,12 +15,12 @@ from datetime import UTC, datetime
 from lxml import etree
 
 from hub import ns
+from hub.areas.houses.codec import parse_import, text
+from hub.areas.houses.export_codec import EXPORT_HOUSE_VERSIONS, encode_export
+from hub.areas.houses.usecase import HouseSession, HousingReader, ImportContext, Sender, export_house, make_apply
 from hub.contract import results
 from hub.contract.xmlparse import parse_xml
 from hub.errors import E, HubError
-from hub.handlers.house_codec import parse_import, text
-from hub.handlers.house_export import EXPORT_HOUSE_VERSIONS, encode_export
-from hub.services.houses import HouseSession, HousingReader, ImportContext, Sender, export_house, make_apply
 from hub.services.imports import ImportStore, run_import
 from hub.services.ports import Directory, InboxEntry, NsiCatalog
 from hub.services.processing import Handler

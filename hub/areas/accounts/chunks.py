@@ -31,11 +31,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
-from hub.domain import accounts as dom
-from hub.domain.accounts import Account, AccountCommand, AccountKind, Target
-from hub.domain.guids import new_guid
-from hub.errors import E, HubError
-from hub.services.accounts import (
+from hub.areas.accounts import rules as dom
+from hub.areas.accounts.rules import Account, AccountCommand, AccountKind, Target
+from hub.areas.accounts.usecase import (
     SEQ_UNIFIED_NUMBER,
     SEQ_UNIQUE_NUMBER,
     AccountImportContext,
@@ -43,7 +41,9 @@ from hub.services.accounts import (
     AccountRepository,
     checked_data,
 )
-from hub.services.imports import ObjectOutcome
+from hub.domain.guids import new_guid
+from hub.domain.outcomes import ObjectOutcome
+from hub.errors import E, HubError
 from hub.services.ports import HousingObject
 
 Key = tuple[Target, str]

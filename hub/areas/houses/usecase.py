@@ -14,8 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
 
-from hub.domain.guids import new_guid
-from hub.domain.houses import (
+from hub.areas.houses.rules import (
     ChildData,
     HouseData,
     HouseKind,
@@ -31,10 +30,12 @@ from hub.domain.houses import (
     merged,
     unknown_object,
 )
+from hub.domain.guids import new_guid
 from hub.domain.nsi import NsiRef
+from hub.domain.outcomes import ObjectOutcome
 from hub.errors import E, HubError
 from hub.services import nsi
-from hub.services.imports import ImportSession, ObjectOutcome
+from hub.services.imports import ImportSession
 from hub.services.ports import NsiCatalog
 
 NSI_STATE, NSI_PREMISES_CHARACTERISTIC, NSI_LIFT_TYPE, NSI_ANNULMENT, NSI_LIFE_CYCLE = 24, 30, 192, 330, 338
@@ -78,7 +79,7 @@ class HouseSnapshot:
 
 
 class HousingRepository(Protocol):
-    """Writes of one import transaction (``hub.store.housing_repository``)."""
+    """Writes of one import transaction (``hub.areas.houses.store``)."""
 
     def house(self, fias_guid: str) -> StoredHouse | None: ...
     def next_house_counter(self) -> int: ...

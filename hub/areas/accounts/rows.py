@@ -1,4 +1,4 @@
-"""Rows of ``accounts``/``account_accommodations`` ↔ ``hub.domain.accounts.Account``.
+"""Rows of ``accounts``/``account_accommodations`` ↔ ``hub.areas.accounts.rules.Account``.
 
 Kept apart from the repository so the mapping — every PayerInfo field a column, decimals as
 their exact text — reads in one place and both directions can be checked side by side.
@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from hub.domain.accounts import (
+from hub.areas.accounts.rules import (
     Accommodation,
     Account,
     AccountData,

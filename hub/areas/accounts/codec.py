@@ -15,9 +15,7 @@ from decimal import Decimal
 from lxml import etree
 
 from hub import ns
-from hub.contract import results
-from hub.contract.xmlparse import parse_xml
-from hub.domain.accounts import (
+from hub.areas.accounts.rules import (
     Accommodation,
     Account,
     AccountCommand,
@@ -29,6 +27,8 @@ from hub.domain.accounts import (
     Person,
     Target,
 )
+from hub.contract import results
+from hub.contract.xmlparse import parse_xml
 from hub.domain.nsi import NsiRef
 
 HM = ns.HOUSE_MANAGEMENT

@@ -1,6 +1,6 @@
 """Housing records ↔ rows: the import repository, the import session, the export reader.
 
-Records (``hub.domain.houses``) map to columns by a fixed convention, so one mapper serves every
+Records (``hub.areas.houses.rules``) map to columns by a fixed convention, so one mapper serves every
 table: an NSI reference ``x`` is ``x_code``/``x_guid``/``x_name``; the cadastre is its five
 columns; OGF parameters and rights are JSON lists; decimals are text (exactly as sent).
 """
@@ -15,8 +15,8 @@ from typing import Any, TypeVar, cast
 
 from sqlalchemy import Connection, Table, insert, select, update
 
-from hub.domain.guids import new_guid
-from hub.domain.houses import (
+from hub.areas.houses.lookup import SqlHousingLookup
+from hub.areas.houses.rules import (
     Cadastre,
     ChildData,
     EntranceData,
@@ -29,10 +29,11 @@ from hub.domain.houses import (
     Right,
     RoomData,
 )
+from hub.areas.houses.tables import entrances, houses, lifts, living_rooms, premises
+from hub.areas.houses.usecase import HouseSnapshot, StoredChild, StoredHouse
+from hub.domain.guids import new_guid
 from hub.domain.nsi import NsiRef
-from hub.services.houses import HouseSnapshot, StoredChild, StoredHouse
 from hub.services.ports import AuditEvent
-from hub.store.housing import SqlHousingLookup, entrances, houses, lifts, living_rooms, premises
 from hub.store.imports import SqlImportSession
 from hub.store.repositories import Store, aware, utcnow, write_audit
 from hub.store.sequences import next_value
@@ -143,7 +144,7 @@ def _child(kind: str, row: Any) -> StoredChild:
 
 
 class SqlHousingRepository:
-    """``hub.services.houses.HousingRepository`` on one transaction's connection."""
+    """``hub.areas.houses.usecase.HousingRepository`` on one transaction's connection."""
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -257,7 +258,7 @@ def _children(conn: Connection, kind: str, house_id: int) -> Iterable[StoredChil
 
 
 class SqlHousingReader:
-    """``hub.services.houses.HousingReader``: a house and its objects for exportHouseData."""
+    """``hub.areas.houses.usecase.HousingReader``: a house and its objects for exportHouseData."""
 
     def __init__(self, store: Store) -> None:
         self.store = store

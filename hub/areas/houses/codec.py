@@ -1,4 +1,4 @@
-"""importHouseUORequest → ``hub.domain.houses`` records, one command per object.
+"""importHouseUORequest → ``hub.areas.houses.rules`` records, one command per object.
 
 The payload is already valid under our XSD (intake validated the signed element), so the
 reader follows the content model and does not re-check it. Values are stripped: real clients
@@ -13,7 +13,7 @@ from decimal import Decimal
 from lxml import etree
 
 from hub import ns
-from hub.domain.houses import (
+from hub.areas.houses.rules import (
     Action,
     Cadastre,
     EntranceData,

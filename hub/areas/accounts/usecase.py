@@ -1,6 +1,6 @@
 """Use cases of personal accounts: apply one imported account, select accounts for export.
 
-The rules are in ``hub.domain.accounts``; this module adds what needs the outside world —
+The rules are in ``hub.areas.accounts.rules``; this module adds what needs the outside world —
 NSI books, the housing registry, the account store, number sequences — through the ports
 below, so it runs the same against SQL and against the fakes of the unit tests.
 
@@ -25,8 +25,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Protocol
 
-from hub.domain import accounts as dom
-from hub.domain.accounts import (
+from hub.areas.accounts import rules as dom
+from hub.areas.accounts.rules import (
     Accommodation,
     Account,
     AccountCommand,
@@ -36,9 +36,10 @@ from hub.domain.accounts import (
 )
 from hub.domain.guids import new_guid
 from hub.domain.nsi import NsiRef
+from hub.domain.outcomes import ObjectOutcome
 from hub.errors import E, HubError
 from hub.services import nsi
-from hub.services.imports import ImportSession, ObjectOutcome
+from hub.services.imports import ImportSession
 from hub.services.ports import HousingLookup, NsiCatalog
 
 NSI_CLOSE_REASON = 22
@@ -62,7 +63,7 @@ class HeldShare:
 class AccountRepository(Protocol):
     """Accounts in the caller's transaction.
 
-    The second group serves the chunk fast path (``hub.services.account_chunks``): the same
+    The second group serves the chunk fast path (``hub.areas.accounts.chunks``): the same
     reads for many objects in one query each, and one batched write that raises
     ``ChunkConflictError`` when a constraint shows another worker got there first.
     """
