@@ -27,8 +27,9 @@ from hub.contract import pki, signing
 from hub.contract.pki import SigningIdentity
 from hub.services.identity import hash_password
 from hub.store import migrate
+from hub.store.base import Store
 from hub.store.db import make_engine
-from hub.store.repositories import SqlDirectory, Store
+from hub.store.directory import SqlDirectory
 from tests.messages import envelope, header_xml
 
 HUB_BIN = Path(sys.executable).parent / "hub"

@@ -36,10 +36,13 @@ from hub.services.identity import LoginThrottle, PasswordCache
 from hub.services.ports import InboxEntry
 from hub.services.processing import Failure, Handler, ProcessingPolicy
 from hub.store import migrate
+from hub.store.audit import SqlAudit
+from hub.store.base import Store
 from hub.store.db import make_engine
+from hub.store.directory import CachedDirectory
 from hub.store.imports import SqlImportStore
+from hub.store.inbox import SqlInbox
 from hub.store.nsi import SqlNsiCatalog
-from hub.store.repositories import CachedDirectory, SqlAudit, SqlInbox, Store
 
 log = logging.getLogger(__name__)
 

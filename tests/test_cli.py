@@ -20,8 +20,9 @@ from hub.cli import app
 from hub.config import load_settings
 from hub.contract import pki, signature
 from hub.services.identity import PasswordCache
+from hub.store.base import Store
 from hub.store.db import make_engine
-from hub.store.repositories import SqlDirectory, Store
+from hub.store.directory import SqlDirectory
 from tests.messages import BASE, HM_PATH, ack_guids, body_child, export_house_body, get_state, signed
 from tests.pki_factory import expired_identity, org_identity, test_ca
 
@@ -269,7 +270,7 @@ def test_house_bind_and_unbind(data_dir: Path) -> None:
     assert manager() is None
     unknown = runner.invoke(app, ["house", "bind", "--house", str(uuid.uuid4()), "--org", second])
     assert unknown.exit_code == 2 and "INT002034" in unknown.output
-    from hub.store.repositories import SqlAudit
+    from hub.store.audit import SqlAudit
 
     actions = [e.action for e in SqlAudit(directory.store).events("house", house.fias)]
     assert actions[-2:] == ["house.bind", "house.unbind"]

@@ -14,8 +14,10 @@ from sqlalchemy import func, select
 from hub.domain.messages import RequestState
 from hub.services.ports import AuditEvent, DuplicateMessageError, NewInboxEntry
 from hub.store import migrate
+from hub.store.base import Store
 from hub.store.db import make_engine
-from hub.store.repositories import SqlDirectory, SqlInbox, Store
+from hub.store.directory import SqlDirectory
+from hub.store.inbox import SqlInbox
 from hub.store.tables import audit_log, inbox_payloads
 from tests.e2e.harness import postgres_database
 

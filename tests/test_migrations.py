@@ -106,8 +106,8 @@ def test_payloads_move_to_their_own_table_and_back(tmp_path: Path) -> None:
 
 def test_import_outcomes_move_to_chunk_rows_and_back(tmp_path: Path) -> None:
     """0007 keeps every recorded outcome, so a message caught mid-import still resumes."""
+    from hub.store.base import Store
     from hub.store.imports import SqlImportSession, SqlImportStore
-    from hub.store.repositories import Store
 
     engine = _with_message(tmp_path, "0006")
     with engine.begin() as conn:

@@ -14,8 +14,8 @@ from hub.errors import HubError
 from hub.services.nsi import resolve
 from hub.store import migrate
 from hub.store import nsi as nsi_store
+from hub.store.base import Store
 from hub.store.db import make_engine
-from hub.store.repositories import Store
 
 NSI_COMMON = "http://dom.gosuslugi.ru/schema/integration/nsi-common/"
 NSI_BASE = "http://dom.gosuslugi.ru/schema/integration/nsi-base/"

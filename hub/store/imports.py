@@ -22,7 +22,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import Connection, Insert, bindparam, insert, select
 
 from hub.domain.outcomes import ObjectError, ObjectOutcome
-from hub.store.repositories import Store, aware
+from hub.store.base import Store, aware
 from hub.store.tables import import_chunks
 
 

@@ -17,7 +17,8 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, func, insert, select, update
 
 from hub.services.ports import AuditEvent, NsiElement
-from hub.store.repositories import Store, write_audit
+from hub.store.audit import write_audit
+from hub.store.base import Store
 from hub.store.tables import nsi_books, nsi_elements
 
 #: Same namespace as migration 0003: the hub's GUID of an element is uuid5(registry:code).

@@ -17,8 +17,10 @@ from hub.contract.xmlparse import parse_xml
 from hub.errors import HubError
 from hub.services.ports import AuditEvent, InboxEntry, NewInboxEntry
 from hub.store import migrate
+from hub.store.base import Store
 from hub.store.db import make_engine
-from hub.store.repositories import SqlDirectory, SqlInbox, Store
+from hub.store.directory import SqlDirectory
+from hub.store.inbox import SqlInbox
 from tests.accounts.builders import House, add_house
 from tests.e2e.conftest import hut
 from tests.e2e.harness import postgres_database

@@ -260,7 +260,7 @@ def test_revocation_by_another_process_takes_effect_within_the_cache_ttl(hut: Hu
     import time
 
     from hub.contract import pki
-    from hub.store.repositories import CachedDirectory
+    from hub.store.directory import CachedDirectory
 
     org = hut.orgs["a"]
     identity = org_identity("ООО «Отзываемая из CLI» (тест)", "ec")

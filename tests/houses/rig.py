@@ -21,9 +21,11 @@ from hub.areas.houses.store import HouseImportSession, SqlHousingReader
 from hub.services.ports import AuditEvent, InboxEntry, NewInboxEntry, Organization
 from hub.services.processing import Handler
 from hub.store import migrate
+from hub.store.base import Store
 from hub.store.db import make_engine
+from hub.store.directory import SqlDirectory
 from hub.store.imports import SqlImportStore
-from hub.store.repositories import SqlDirectory, SqlInbox, Store
+from hub.store.inbox import SqlInbox
 from tests.fakes import FakeNsi
 
 BASE, HM = ns.BASE, ns.HOUSE_MANAGEMENT

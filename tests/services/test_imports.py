@@ -18,9 +18,12 @@ from hub.errors import E, HubError
 from hub.services.imports import ChunkConflictError, run_import
 from hub.services.ports import AuditEvent, NewInboxEntry
 from hub.store import migrate
+from hub.store.audit import write_audit
+from hub.store.base import Store
 from hub.store.db import make_engine
+from hub.store.directory import SqlDirectory
 from hub.store.imports import SqlImportSession, SqlImportStore
-from hub.store.repositories import SqlDirectory, SqlInbox, Store, write_audit
+from hub.store.inbox import SqlInbox
 from hub.store.tables import audit_log
 from tests.e2e.harness import postgres_database
 

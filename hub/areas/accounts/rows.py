@@ -23,7 +23,7 @@ from hub.areas.accounts.rules import (
     Target,
 )
 from hub.domain.nsi import NsiRef
-from hub.store.repositories import aware, utcnow
+from hub.store.base import aware, utcnow
 
 
 def _text(value: Decimal | None) -> str | None:

@@ -54,8 +54,8 @@ from hub.errors import HubError
 from hub.services.imports import ChunkConflictError
 from hub.services.ports import HousingLookup
 from hub.store import bulk, sequences
+from hub.store.base import Store
 from hub.store.imports import SqlImportSession, SqlImportStore
-from hub.store.repositories import Store
 
 _INSERT_RETURNING_ID = insert(accounts).returning(accounts.c.id)
 _UPDATE_BY_ID = update(accounts).where(accounts.c.id == bindparam("_id"))

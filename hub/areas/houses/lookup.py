@@ -19,7 +19,8 @@ from hub.areas.houses.tables import houses, living_rooms, premises
 from hub.errors import E, HubError
 from hub.services.ports import AuditEvent, HousingObject
 from hub.store import bulk
-from hub.store.repositories import Store, write_audit
+from hub.store.audit import write_audit
+from hub.store.base import Store
 from hub.store.tables import organizations
 
 

@@ -34,8 +34,9 @@ from hub.areas.houses.usecase import HouseSnapshot, StoredChild, StoredHouse
 from hub.domain.guids import new_guid
 from hub.domain.nsi import NsiRef
 from hub.services.ports import AuditEvent
+from hub.store.audit import write_audit
+from hub.store.base import Store, aware, utcnow
 from hub.store.imports import SqlImportSession
-from hub.store.repositories import Store, aware, utcnow, write_audit
 from hub.store.sequences import next_value
 
 _NSI = {"state", "life_cycle_stage", "olson_tz", "annulment_reason", "premises_characteristic", "type"}

@@ -63,7 +63,7 @@ def _create(name: str, columns: list[sa.Column[Any]], key: str) -> sa.TableClaus
 
 
 def _date_text(value: Any) -> str | None:
-    """ISO text with its offset (SQLite hands back naive UTC, as ``repositories.aware`` knows)."""
+    """ISO text with its offset (SQLite hands back naive UTC, as ``hub.store.base.aware`` knows)."""
     if value is None:
         return None
     if isinstance(value, str):

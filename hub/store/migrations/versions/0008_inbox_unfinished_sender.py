@@ -2,7 +2,7 @@
 
 Admission control (``HUB_MAX_BACKLOG``, ``HUB_MAX_BACKLOG_PER_ORG``) needs the unfinished
 entries (RequestState 1 or 2) of the whole hub and of each sender. Each process reads them a
-few times a second (``repositories.BacklogView``), by one ``GROUP BY state, sender_id``. With
+few times a second (``hub.store.backlog.BacklogView``), by one ``GROUP BY state, sender_id``. With
 this index SQLite counts off the index alone: 0.7 ms at a backlog of 4000. With only
 ``ix_inbox_unfinished`` it reads every unfinished row for its sender and sorts: 5.8 ms at 4000,
 28 ms at 20 000 (and a count for one sender walked the unique (sender_id,

@@ -1,25 +1,16 @@
-"""SQLAlchemy implementations of the service ports (``hub.services.ports``).
-
-Every state change writes its audit event in the same transaction, so the audit trail and
-the data never disagree.
-"""
+"""The inbox (``hub.services.ports.Inbox``) in SQL: accepted messages, their leases, results and responses."""
 
 from __future__ import annotations
 
 import functools
 import json
-import math
-import threading
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import (
-    Connection,
     DateTime,
-    Engine,
     Insert,
     Select,
     String,
@@ -42,50 +33,18 @@ from hub.domain.messages import RequestState
 from hub.services.ports import (
     AuditEvent,
     Backlog,
-    Certificate,
     DuplicateMessageError,
     InboxEntry,
     NewInboxEntry,
-    Organization,
     ReplayedSignatureError,
 )
-from hub.store.db import BINARY_RESULTS, writing
-from hub.store.tables import audit_log, certificates, inbox, inbox_payloads, operator_grants, organizations
+from hub.store.audit import audit_params, write_audit
+from hub.store.backlog import BacklogView
+from hub.store.base import Store, aware, utcnow
+from hub.store.db import BINARY_RESULTS
+from hub.store.tables import audit_log, inbox, inbox_payloads
 
 T = TypeVar("T")
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def aware(value: datetime | None) -> datetime | None:
-    """SQLite returns naive datetimes; everything the hub stores is UTC."""
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=UTC)
-
-
-@functools.cache
-def _insert_audit() -> Insert:
-    return insert(audit_log)  # built once; the values come as parameters
-
-
-def write_audit(conn: Connection, event: AuditEvent, at: datetime | None = None) -> None:
-    conn.execute(_insert_audit(), {"at": at or utcnow(), **_audit_params(event)})
-
-
-class Store:
-    """Holds the engine; hands out write and read connections."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-
-    def writing(self) -> Any:
-        return writing(self.engine)
-
-    def reading(self) -> Any:
-        return self.engine.connect()
 
 
 _ENTRY_COLUMNS = (
@@ -137,19 +96,6 @@ def _entry(row: Any) -> InboxEntry:
         result=row.result,
         response=row.response,
         claimed_by=row.claimed_by,
-    )
-
-
-@functools.cache
-def _backlog_by_sender() -> Select[Any]:
-    """Unfinished entries by state and sender, built once. Grouped by both, in the order of
-    ``ix_inbox_unfinished_sender``, SQLite counts straight off the index (0.7 ms at a backlog of
-    4000); grouped by sender alone it sorts in a temporary B-tree (1.2 ms)."""
-    unfinished = inbox.c.state.in_([int(RequestState.RECEIVED), int(RequestState.PROCESSING)])
-    return (
-        select(inbox.c.state, inbox.c.sender_id, func.count())
-        .where(unfinished)
-        .group_by(inbox.c.state, inbox.c.sender_id)
     )
 
 
@@ -270,58 +216,6 @@ def _pg_complete_audit() -> ReturningInsert[Any]:
     return insert(audit_log).from_select(columns, audit).add_cte(done).returning(audit_log.c.id)
 
 
-def _audit_params(event: AuditEvent) -> dict[str, Any]:
-    return {
-        "actor": event.actor,
-        "action": event.action,
-        "entity": event.entity,
-        "entity_id": event.entity_id,
-        "detail": dict(event.detail),
-    }
-
-
-class BacklogView:
-    """Unfinished inbox entries per sender, as intake's admission control reads them per request.
-
-    Counting per request (two index-only counts) cost 0.2–0.9 ms on SQLite and 0.8–1.8 ms on
-    PostgreSQL, most of it the read transaction's own round trips, beside the 1–2 ms of the
-    inbox write itself. So the counts are read at most every ``ttl`` seconds, by one GROUP BY
-    over ``ix_inbox_unfinished_sender`` (migration 0008; at a backlog of 4000, 0.7 ms on SQLite
-    and 4.6 ms on PostgreSQL), and this process's own accepts are added in between; a request
-    then pays a lock and a dict lookup (≈ 2 µs). Approximate, on purpose: another process's
-    accepts of the last ``ttl`` are not seen yet (≈ 45 messages at the 226 msg/s the security
-    review reached), and a finished message frees its place at the next read.
-    """
-
-    def __init__(self, store: Store, ttl: float) -> None:
-        self.store = store
-        self.ttl = ttl
-        self._lock = threading.Lock()
-        self._read_at = -math.inf
-        self._total = 0
-        self._senders: dict[int, int] = {}
-
-    def get(self, sender_id: int | None) -> Backlog:
-        with self._lock:
-            if time.monotonic() - self._read_at >= self.ttl:
-                self._read()
-            return Backlog(total=self._total, sender=self._senders.get(sender_id, 0) if sender_id is not None else 0)
-
-    def added(self, sender_id: int) -> None:
-        """Count an entry this process has just committed, until the next read sees it."""
-        with self._lock:
-            self._total += 1
-            self._senders[sender_id] = self._senders.get(sender_id, 0) + 1
-
-    def _read(self) -> None:
-        senders: dict[int, int] = {}
-        with self.store.reading() as conn:
-            for _state, sender_id, count in conn.execute(_backlog_by_sender()):
-                senders[sender_id] = senders.get(sender_id, 0) + count
-        self._senders, self._total = senders, sum(senders.values())
-        self._read_at = time.monotonic()
-
-
 class SqlInbox:
     """The inbox: accepted messages, their processing state and results."""
 
@@ -348,7 +242,7 @@ class SqlInbox:
             }
             with self.store.writing() as conn:
                 if conn.dialect.name == "postgresql":
-                    audit_row = {**_audit_params(audit), "detail": json.dumps(dict(audit.detail))}
+                    audit_row = {**audit_params(audit), "detail": json.dumps(dict(audit.detail))}
                     new_id = conn.execute(
                         _PG_ADD, {**row, "raw": entry.raw, "signed": entry.signed, **audit_row}
                     ).scalar_one()
@@ -445,7 +339,7 @@ class SqlInbox:
         params = {"entry_id": entry_id, "worker": worker, "new_result": result, "now": now, "new_response": response}
         with self.store.writing() as conn:
             if conn.dialect.name == "postgresql":
-                return conn.execute(_pg_complete_audit(), {**params, **_audit_params(audit)}).first() is not None
+                return conn.execute(_pg_complete_audit(), {**params, **audit_params(audit)}).first() is not None
             done = conn.execute(_complete(), params).rowcount
             if done:
                 write_audit(conn, audit, now)
@@ -483,259 +377,3 @@ class SqlInbox:
         with self.store.reading() as conn:
             rows = conn.execute(select(inbox.c.state, func.count()).group_by(inbox.c.state)).all()
         return {int(state): int(count) for state, count in rows}
-
-
-def _organization(row: Any) -> Organization:
-    return Organization(
-        id=row.id,
-        ppaguid=row.ppaguid,
-        name=row.name,
-        ogrn=row.ogrn,
-        inn=row.inn,
-        kpp=row.kpp,
-        roles=tuple(r for r in row.roles.split(",") if r),
-    )
-
-
-class SqlDirectory:
-    """Organizations, certificates and transport credentials."""
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
-    def add_organization(
-        self,
-        *,
-        ppaguid: str,
-        name: str,
-        ogrn: str,
-        inn: str,
-        kpp: str,
-        roles: Sequence[str],
-        password_hash: str | None,
-        actor: str,
-    ) -> Organization:
-        now = utcnow()
-        with self.store.writing() as conn:
-            new_id = conn.execute(
-                insert(organizations)
-                .values(
-                    ppaguid=ppaguid.lower(),
-                    name=name,
-                    ogrn=ogrn,
-                    inn=inn,
-                    kpp=kpp,
-                    roles=",".join(roles),
-                    password_hash=password_hash,
-                    created_at=now,
-                )
-                .returning(organizations.c.id)
-            ).scalar_one()
-            write_audit(conn, AuditEvent(actor, "created", "organization", ppaguid, {"name": name, "ogrn": ogrn}), now)
-        org = self.organization(new_id)
-        assert org is not None
-        return org
-
-    def set_password_hash(self, org_id: int, password_hash: str, actor: str) -> None:
-        with self.store.writing() as conn:
-            conn.execute(update(organizations).where(organizations.c.id == org_id).values(password_hash=password_hash))
-            write_audit(conn, AuditEvent(actor, "password-set", "organization", str(org_id)))
-
-    def organization(self, org_id: int) -> Organization | None:
-        with self.store.reading() as conn:
-            row = conn.execute(select(organizations).where(organizations.c.id == org_id)).first()
-        return _organization(row) if row else None
-
-    def organization_by_ppaguid(self, ppaguid: str) -> Organization | None:
-        with self.store.reading() as conn:
-            row = conn.execute(select(organizations).where(organizations.c.ppaguid == ppaguid.strip().lower())).first()
-        return _organization(row) if row else None
-
-    def organizations(self) -> list[Organization]:
-        with self.store.reading() as conn:
-            rows = conn.execute(select(organizations).order_by(organizations.c.id)).all()
-        return [_organization(r) for r in rows]
-
-    def password_hash(self, org_id: int) -> str | None:
-        with self.store.reading() as conn:
-            value = conn.execute(
-                select(organizations.c.password_hash).where(organizations.c.id == org_id)
-            ).scalar_one_or_none()
-        return str(value) if value else None
-
-    def add_certificate(
-        self,
-        *,
-        fingerprint: str,
-        organization_id: int | None,
-        is_operator: bool,
-        subject: str,
-        not_before: datetime,
-        not_after: datetime,
-        pem: str,
-        operator_for: Sequence[int],
-        actor: str,
-    ) -> Certificate:
-        now = utcnow()
-        with self.store.writing() as conn:
-            cert_id = conn.execute(
-                insert(certificates)
-                .values(
-                    fingerprint=fingerprint,
-                    organization_id=organization_id,
-                    is_operator=is_operator,
-                    subject=subject,
-                    not_before=not_before,
-                    not_after=not_after,
-                    pem=pem,
-                    created_at=now,
-                )
-                .returning(certificates.c.id)
-            ).scalar_one()
-            for org_id in operator_for:
-                conn.execute(insert(operator_grants).values(certificate_id=cert_id, organization_id=org_id))
-            write_audit(
-                conn,
-                AuditEvent(
-                    actor,
-                    "created",
-                    "certificate",
-                    fingerprint,
-                    {"subject": subject, "operator": is_operator, "organization_id": organization_id},
-                ),
-                now,
-            )
-        cert = self.certificate(fingerprint)
-        assert cert is not None
-        return cert
-
-    def revoke_certificate(self, fingerprint: str, actor: str) -> bool:
-        now = utcnow()
-        with self.store.writing() as conn:
-            changed = conn.execute(
-                update(certificates)
-                .where(certificates.c.fingerprint == fingerprint.lower(), certificates.c.revoked_at.is_(None))
-                .values(revoked_at=now)
-            ).rowcount
-            if changed:
-                write_audit(conn, AuditEvent(actor, "revoked", "certificate", fingerprint.lower()), now)
-        return bool(changed)
-
-    def certificate(self, fingerprint: str) -> Certificate | None:
-        with self.store.reading() as conn:
-            row = conn.execute(select(certificates).where(certificates.c.fingerprint == fingerprint.lower())).first()
-            if row is None:
-                return None
-            grants = conn.execute(
-                select(operator_grants.c.organization_id).where(operator_grants.c.certificate_id == row.id)
-            ).scalars()
-            operator_for = tuple(int(g) for g in grants)
-        return Certificate(
-            fingerprint=row.fingerprint,
-            organization_id=row.organization_id,
-            is_operator=row.is_operator,
-            subject=row.subject,
-            not_before=aware(row.not_before) or utcnow(),
-            not_after=aware(row.not_after) or utcnow(),
-            revoked_at=aware(row.revoked_at),
-            operator_for=operator_for,
-        )
-
-    def certificates_of(self, org_id: int) -> list[Certificate]:
-        with self.store.reading() as conn:
-            fps = conn.execute(
-                select(certificates.c.fingerprint).where(certificates.c.organization_id == org_id)
-            ).scalars()
-            fingerprints = list(fps)
-        return [c for fp in fingerprints if (c := self.certificate(fp))]
-
-
-class SqlAudit:
-    """Read access to the audit trail (writes happen inside the repositories' transactions)."""
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
-    def events(self, entity: str, entity_id: str) -> list[AuditEvent]:
-        with self.store.reading() as conn:
-            rows = conn.execute(
-                select(audit_log)
-                .where(audit_log.c.entity == entity, audit_log.c.entity_id == entity_id)
-                .order_by(audit_log.c.id)
-            ).all()
-        return [AuditEvent(r.actor, r.action, r.entity, r.entity_id, dict(r.detail)) for r in rows]
-
-
-class CachedDirectory(SqlDirectory):
-    """``SqlDirectory`` with a read-through cache for the per-request lookups.
-
-    Every signed request needs its certificate and organization: queries that cost more than
-    the signature check. Entries live ``ttl`` seconds, so a revocation or a new certificate
-    made by another process (``hub cert revoke``) takes effect within ``ttl``; changes made
-    through this object take effect at once.
-    """
-
-    def __init__(self, store: Store, *, ttl: float = 5.0) -> None:
-        super().__init__(store)
-        self.ttl = ttl
-        self._lock = threading.Lock()
-        self._entries: dict[tuple[str, object], tuple[float, object]] = {}
-
-    def _cached(self, key: tuple[str, object], load: Callable[[], T]) -> T:
-        now = time.monotonic()
-        with self._lock:
-            hit = self._entries.get(key)
-        if hit is not None and now - hit[0] < self.ttl:
-            return hit[1]  # type: ignore[return-value]
-        value = load()
-        with self._lock:
-            if len(self._entries) > 10_000:
-                self._entries.clear()
-            self._entries[key] = (now, value)
-        return value
-
-    def invalidate(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
-    def organization(self, org_id: int) -> Organization | None:
-        return self._cached(("org", org_id), lambda: super(CachedDirectory, self).organization(org_id))
-
-    def organization_by_ppaguid(self, ppaguid: str) -> Organization | None:
-        key = ppaguid.strip().lower()
-        return self._cached(("ppaguid", key), lambda: super(CachedDirectory, self).organization_by_ppaguid(key))
-
-    def certificate(self, fingerprint: str) -> Certificate | None:
-        key = fingerprint.lower()
-        return self._cached(("cert", key), lambda: super(CachedDirectory, self).certificate(key))
-
-    def password_hash(self, org_id: int) -> str | None:
-        return self._cached(("password", org_id), lambda: super(CachedDirectory, self).password_hash(org_id))
-
-    def add_organization(self, **kwargs: Any) -> Organization:
-        self.invalidate()
-        try:
-            return super().add_organization(**kwargs)
-        finally:
-            self.invalidate()
-
-    def add_certificate(self, **kwargs: Any) -> Certificate:
-        self.invalidate()
-        try:
-            return super().add_certificate(**kwargs)
-        finally:
-            self.invalidate()
-
-    def revoke_certificate(self, fingerprint: str, actor: str) -> bool:
-        self.invalidate()
-        try:
-            return super().revoke_certificate(fingerprint, actor)
-        finally:
-            self.invalidate()
-
-    def set_password_hash(self, org_id: int, password_hash: str, actor: str) -> None:
-        self.invalidate()
-        try:
-            super().set_password_hash(org_id, password_hash, actor)
-        finally:
-            self.invalidate()
