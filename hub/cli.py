@@ -19,13 +19,14 @@ import uvicorn
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from hub import __version__, demo, worker
-from hub.areas.houses import lookup as housing
+from hub import __version__, demo
 from hub.cli_client import client_app
-from hub.composition import Hub, SchemaOutdatedError, build_hub
+from hub.composition import Hub, SchemaOutdatedError, build_hub, worker_ports
 from hub.config import PROCESSES_VARIABLE, Settings, load_settings
 from hub.contract import nsi_export, pki
-from hub.errors import E, HubError
+from hub.contract.registry import registry, resolve
+from hub.errors import HubError
+from hub.queue import worker
 from hub.services.identity import generate_password, hash_password
 from hub.serving import SERVER_OPTIONS
 from hub.soap.app import create_app
@@ -42,8 +43,6 @@ app.add_typer(org_app, name="org")
 app.add_typer(cert_app, name="cert")
 nsi_app = typer.Typer(help="NSI reference books (справочники НСИ).", no_args_is_help=True)
 app.add_typer(nsi_app, name="nsi")
-house_app = typer.Typer(help="Houses: admin transfer between organizations.", no_args_is_help=True)
-app.add_typer(house_app, name="house")
 app.add_typer(client_app)  # `hub send` and `hub state`: an organization's side, for trying the hub
 
 ROLES = ("УО", "ТСЖ", "ЖСК", "РСО", "РЦ", "ОМС", "ОГВ", "РО", "ТКО")
@@ -233,46 +232,12 @@ def nsi_list() -> None:
     hub.close()
 
 
-@house_app.command("bind")
-def house_bind(
-    house: Annotated[str, typer.Option(help="FIASHouseGuid of the house")],
-    org: Annotated[str, typer.Option(help="orgPPAGUID of the organization that manages it now")],
-) -> None:
-    """Bind a house to an organization (replaces the current manager); audited."""
-    hub = _hub(_settings())
-    try:
-        target = hub.directory.organization_by_ppaguid(org)
-        if target is None:
-            raise HubError(E.AUT011002, f"orgPPAGUID {org}")
-        housing.bind_house(hub.store, house, target.id, ADMIN)
-    except HubError as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(2) from None
-    finally:
-        hub.close()
-    typer.echo(f"house {house.lower()} is managed by {target.ppaguid} ({target.name})")
-
-
-@house_app.command("unbind")
-def house_unbind(house: Annotated[str, typer.Option(help="FIASHouseGuid of the house")]) -> None:
-    """Release a house: the next import by a УО/ТСЖ/ЖСК binds it again; audited."""
-    hub = _hub(_settings())
-    try:
-        housing.unbind_house(hub.store, house, ADMIN)
-    except HubError as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(2) from None
-    finally:
-        hub.close()
-    typer.echo(f"house {house.lower()} has no manager")
-
-
 def _serve(
     hub: Hub, host: str, port: int, *, banner: list[str] | None = None, handle: worker.RunningWorker | None = None
 ) -> None:
     """One process: this hub (and, embedded, its in-process worker) behind uvicorn."""
     if handle is None and hub.settings.embedded:
-        handle = worker.start(hub)
+        handle = worker.start(worker_ports(hub))
     _print_banner(banner, host, port)
     try:
         uvicorn.run(create_app(hub=hub), host=host, port=port, **SERVER_OPTIONS)
@@ -325,7 +290,7 @@ def serve(
 def worker_command(threads: Annotated[int | None, typer.Option(help="Worker threads")] = None) -> None:
     """Process queued messages (production shape: run any number of these)."""
     logging.basicConfig(level=logging.INFO)
-    worker.run_forever(_hub(_settings()), threads=threads)
+    worker.run_forever(worker_ports(_hub(_settings()), threads=threads))
 
 
 @app.command("demo")
@@ -341,7 +306,7 @@ def demo_command(
     count = processes or settings.effective_processes
     hub = _hub(replace(settings, processes=1))  # this process alone, until it starts others
     lines = demo.prepare(hub)
-    handle = worker.start(hub)
+    handle = worker.start(worker_ports(hub))
     try:
         lines += demo.load_sample_data(hub)
     except Exception:
@@ -357,5 +322,15 @@ def demo_command(
     _serve_processes(host, port, count, banner=lines)
 
 
+def cli_app() -> typer.Typer:
+    """The command line with every area's operator commands (``Area.commands``) added, once."""
+    if not getattr(app, "_areas_added", False):
+        for area in registry().areas:
+            if area.commands:
+                app.add_typer(resolve(area.commands))
+        app._areas_added = True  # type: ignore[attr-defined]
+    return app
+
+
 def main() -> None:
-    app()
+    cli_app()()

@@ -1,7 +1,9 @@
 """The composition root: the one place that wires real technology to the services.
 
-``build_hub(settings)`` makes the engine, repositories, broker, schemas and the hub's signing
-identity, and the ``operation → handler`` map. Entry points (SOAP app, worker, CLI) call it;
+``build_hub(settings)`` makes the engine, the store's repositories, the broker, the schemas and
+the hub's signing identity, then the pipeline's services over them (intake, state query,
+processor, authenticator) and each registered operation's handler. Entry points take only the
+narrow ports they need from the result (``hub.soap.handling.SoapPorts``, :func:`worker_ports`);
 nothing is built at import time.
 """
 
@@ -11,36 +13,29 @@ import datetime as dt
 import logging
 import os
 import socket
-import threading
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import dramatiq
 from sqlalchemy import Engine
 
-from hub.areas.accounts import handlers as accounts
-from hub.areas.accounts.store import account_export_view, account_import_store
-from hub.areas.houses import handlers as houses
-from hub.areas.houses.store import HouseImportSession, SqlHousingReader
 from hub.config import Settings
-from hub.contract import pki, responses
-from hub.contract.operations import SERVICES
+from hub.contract import pki
+from hub.contract.registry import Operation, Registry, registry
 from hub.contract.results import failure_fragment
 from hub.contract.schemas import Schemas
-from hub.domain.messages import RequestState
 from hub.queue.broker import DramatiqQueue, make_broker
-from hub.services import processing
-from hub.services.identity import LoginThrottle, PasswordCache
-from hub.services.ports import InboxEntry
-from hub.services.processing import Failure, Handler, ProcessingPolicy
+from hub.queue.ports import WorkerPorts
+from hub.services.handlers import HandlerSetup, build_handlers, provided_ports
+from hub.services.identity import Authenticator, LoginThrottle, PasswordCache
+from hub.services.intake import BacklogLimits, Intake
+from hub.services.processing import Failure, ProcessingPolicy, Processor
+from hub.services.state import StateQuery
 from hub.store import migrate
 from hub.store.audit import SqlAudit
 from hub.store.base import Store
 from hub.store.db import make_engine
 from hub.store.directory import CachedDirectory
-from hub.store.imports import SqlImportStore
 from hub.store.inbox import SqlInbox
 from hub.store.nsi import SqlNsiCatalog
 
@@ -49,10 +44,13 @@ log = logging.getLogger(__name__)
 HUB_KEY_FILE = "hub-signing.key"
 HUB_CERT_FILE = "hub-signing.pem"
 
+#: re-exported for the launchers: raised by :func:`build_hub` on an outdated production schema
+SchemaOutdatedError = migrate.SchemaOutdatedError
+
 
 @dataclass
 class Hub:
-    """Everything one hub process uses, built once."""
+    """Everything one hub process built, owned here (``close`` releases it); no behaviour of its own."""
 
     settings: Settings
     engine: Engine
@@ -60,97 +58,21 @@ class Hub:
     inbox: SqlInbox
     directory: CachedDirectory
     audit: SqlAudit
+    nsi: SqlNsiCatalog
     broker: dramatiq.Broker
     queue: DramatiqQueue
     schemas: Schemas
     identity: pki.SigningIdentity
     passwords: PasswordCache
-    handlers: dict[str, Handler]
-    policy: ProcessingPolicy
-    nsi: SqlNsiCatalog
-    worker_name: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
-    #: signed getState answers for unfinished requests, by (inbox id, state): a client polling
-    #: every few ms would otherwise cost an XAdES signature per poll (see hub.soap.handling)
-    pending_responses: dict[tuple[int, int], bytes] = field(default_factory=dict)
-
-    def process(self, entry_id: int) -> bool:
-        """Process one inbox entry (what the dramatiq actor runs).
-
-        The worker also builds and signs the final getStateResult, stored together with the
-        result, so the HTTP processes only replay it (signing a 100-result answer is the costliest
-        part of getState).
-        """
-        return processing.process(
-            entry_id,
-            inbox=self.inbox,
-            handlers=self.handlers,
-            encode_failure=encode_failure,
-            worker=f"{self.worker_name}:{threading.get_ident()}",
-            policy=self.policy,
-            after_claim=_fault_injection(self.settings),
-            respond=self.final_response,
-        )
-
-    def final_response(self, entry: InboxEntry, result: bytes) -> bytes | None:
-        """The signed getStateResult (state 3) of a message about to be completed with ``result``.
-
-        None when it cannot be built: getState then signs on demand (no stored response).
-        """
-        try:
-            service = next(s for s in SERVICES if s.key == entry.service)
-            return responses.signed_state_result(
-                service_namespace=service.namespace,
-                version=service.get_state_result_version,
-                state=int(RequestState.PROCESSED),
-                message_guid=entry.message_guid,
-                result=result,
-                requester_message_guid=entry.requester_message_guid,
-                identity=self.identity,
-            )
-        except Exception:
-            log.exception("could not pre-sign the response of inbox entry %s", entry.id)
-            return None
-
-    def progress(self, entry: InboxEntry) -> Callable[[], None]:
-        """What an import handler calls after each committed chunk.
-
-        Renews the processing lease once a third of it has passed (so a long message is not
-        taken over while its worker is alive, and a short one costs no extra write) and, in tests
-        only, pauses (``HUB_FAULT_PAUSE_AFTER_CHUNK``) so a kill can land between chunks.
-        """
-        pause = float(self.settings.extra.get("fault_pause_after_chunk", "0") or 0)
-        every = self.settings.lease_seconds / 3
-        last_beat = time.monotonic()
-
-        def after_chunk() -> None:
-            nonlocal last_beat
-            if entry.claimed_by and time.monotonic() - last_beat >= every:
-                self.inbox.heartbeat(entry.id, entry.claimed_by)
-                last_beat = time.monotonic()
-            if pause > 0:
-                time.sleep(pause)
-
-        return after_chunk
+    registry: Registry
+    intake: Intake
+    states: StateQuery
+    processor: Processor
+    authenticator: Authenticator
 
     def close(self) -> None:
         self.broker.close()
         self.engine.dispose()
-
-
-def _fault_injection(settings: Settings) -> Callable[[InboxEntry], None] | None:
-    """Test hook: ``HUB_FAULT_PAUSE_AFTER_CLAIM`` seconds of sleep between claim and work.
-
-    Lets the crash-recovery test prove a SIGKILL landed mid-processing. Read from settings
-    (``extra``), so it is off unless explicitly configured.
-    """
-    pause = float(settings.extra.get("fault_pause_after_claim", "0") or 0)
-    if pause <= 0:
-        return None
-
-    def _pause(_entry: InboxEntry) -> None:
-        time.sleep(pause)
-
-    return _pause
 
 
 def hub_identity(settings: Settings) -> pki.SigningIdentity:
@@ -177,71 +99,105 @@ def hub_identity(settings: Settings) -> pki.SigningIdentity:
     return pki.SigningIdentity.from_pem_files(key_path, cert_path)
 
 
-def build_handlers(hub: Hub) -> dict[str, Handler]:
-    """The ``operation → handler`` map, over the hub's store, catalog and progress hook."""
-    return {
-        "importHouseUOData": houses.make_import_house_handler(
-            import_store=SqlImportStore(hub.store, HouseImportSession),
-            directory=hub.directory,
-            catalog=hub.nsi,
-            chunk_size=hub.settings.import_chunk,
-            progress=hub.progress,
-        ),
-        "exportHouseData": houses.make_export_house_handler(reader=SqlHousingReader(hub.store)),
-        "importAccountData": accounts.make_import_account_handler(
-            imports=account_import_store(hub.store),
-            nsi=hub.nsi,
-            chunk_size=hub.settings.import_chunk,
-            progress=hub.progress,
-        ),
-        "exportAccountData": accounts.make_export_account_handler(reading=account_export_view(hub.store)),
-    }
-
-
-class SchemaOutdatedError(RuntimeError):
-    """Raised when a production database is not at the schema this code needs."""
+def open_store(settings: Settings, *, upgrade_schema: bool | None = None) -> Store:
+    """The store at the schema this code needs: the embedded shape migrates its SQLite file on
+    start (one process owns it); production refuses an outdated schema (``hub db upgrade``)."""
+    Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.effective_database_url)
+    try:
+        migrate.ensure_schema(
+            engine, upgrade_schema=upgrade_schema if upgrade_schema is not None else settings.embedded
+        )
+    except migrate.SchemaOutdatedError:
+        engine.dispose()
+        raise
+    return Store(engine)
 
 
 def build_hub(settings: Settings, *, upgrade_schema: bool | None = None) -> Hub:
-    """Wire a hub.
-
-    The embedded shape migrates its SQLite file on start (one process owns it). Production
-    never migrates implicitly — N processes starting at once would race — and refuses to start
-    on an outdated schema: the operator runs ``hub db upgrade`` once per release.
-    """
-    Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
-    engine = make_engine(settings.effective_database_url)
-    if upgrade_schema if upgrade_schema is not None else settings.embedded:
-        migrate.upgrade(engine)
-    else:
-        current, head = migrate.current_revision(engine), migrate.head_revision()
-        if current != head:
-            engine.dispose()
-            raise SchemaOutdatedError(
-                f"database schema is at {current or 'nothing'}, this hub needs {head}: run `hub db upgrade`"
-            )
-    store = Store(engine)
+    """Wire a hub: the store, the pipeline's services and every registered operation's handler."""
+    store = open_store(settings, upgrade_schema=upgrade_schema)
     broker = make_broker(settings.broker_url)
+    queue = DramatiqQueue(broker)
+    inbox = SqlInbox(store)
+    directory = CachedDirectory(store, ttl=settings.directory_cache_seconds)
+    schemas = Schemas.load()
+    identity = hub_identity(settings)
+    found = registry()
+    states = StateQuery(inbox=inbox, identity=identity, registry=found)
+    passwords = PasswordCache(
+        throttle=LoginThrottle(max_failures=settings.login_failures, window_seconds=settings.login_window_seconds)
+    )
+    processor = Processor(
+        inbox=inbox,
+        encode_failure=encode_failure,
+        worker_name=f"{socket.gethostname()}:{os.getpid()}",
+        policy=ProcessingPolicy(lease_seconds=settings.lease_seconds),
+        respond=states.final_response,
+        pause_after_claim=float(settings.extra.get("fault_pause_after_claim", "0") or 0),
+        pause_after_chunk=float(settings.extra.get("fault_pause_after_chunk", "0") or 0),
+    )
     hub = Hub(
         settings=settings,
-        engine=engine,
+        engine=store.engine,
         store=store,
-        inbox=SqlInbox(store),
-        directory=CachedDirectory(store, ttl=settings.directory_cache_seconds),
+        inbox=inbox,
+        directory=directory,
         audit=SqlAudit(store),
-        broker=broker,
-        queue=DramatiqQueue(broker),
-        schemas=Schemas.load(),
-        identity=hub_identity(settings),
-        passwords=PasswordCache(
-            throttle=LoginThrottle(max_failures=settings.login_failures, window_seconds=settings.login_window_seconds)
-        ),
-        handlers={},
-        policy=ProcessingPolicy(lease_seconds=settings.lease_seconds),
         nsi=SqlNsiCatalog(store),
+        broker=broker,
+        queue=queue,
+        schemas=schemas,
+        identity=identity,
+        passwords=passwords,
+        registry=found,
+        intake=Intake(
+            inbox=inbox,
+            queue=queue,
+            schemas=schemas,
+            limits=BacklogLimits(whole=settings.max_backlog, per_organization=settings.effective_max_backlog_per_org),
+        ),
+        states=states,
+        processor=processor,
+        authenticator=Authenticator(
+            directory=directory,
+            passwords=passwords,
+            skew_seconds=settings.clock_skew_seconds,
+            transport_auth=settings.transport_auth,
+        ),
     )
-    hub.handlers.update(build_handlers(hub))
+    ports = {"store": store, **provided_ports(found)}
+
+    def setup(operation: Operation) -> HandlerSetup:
+        return HandlerSetup(
+            operation=operation,
+            nsi=hub.nsi,
+            directory=directory,
+            chunk_size=settings.import_chunk,
+            progress=processor.progress,
+            ports=ports,
+        )
+
+    processor.handlers.update(build_handlers(found, setup))
     return hub
+
+
+def worker_ports(hub: Hub, *, threads: int | None = None) -> WorkerPorts:
+    """What the worker, sweeper and idle poller of this process use."""
+    settings = hub.settings
+    return WorkerPorts(
+        process=hub.processor.process,
+        broker=hub.broker,
+        queue=hub.queue,
+        inbox=hub.inbox,
+        name=hub.processor.worker_name,
+        threads=threads or settings.effective_worker_threads,
+        sweep_seconds=settings.sweep_seconds,
+        lease_seconds=settings.lease_seconds,
+        # ``processes`` as set, not the default: `hub serve` sets it in each process it starts, so
+        # more than 1 means this process is one of several (a single process has nobody to help)
+        idle_polling=settings.embedded and settings.processes > 1,
+    )
 
 
 def encode_failure(failure: Failure) -> bytes:

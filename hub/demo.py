@@ -17,15 +17,15 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from lxml import etree
 
 from hub import ns
-from hub.areas.houses.lookup import SqlHousingLookup
 from hub.composition import Hub
 from hub.config import Settings, load_settings
 from hub.contract import pki, signing
-from hub.contract.operations import HOME_MANAGEMENT, SERVICES
+from hub.contract.registry import resolve
 from hub.contract.xmlparse import parse_xml
 from hub.domain.messages import RequestState
 from hub.services.identity import TransportCredentials, hash_password
 from hub.soap import handling
+from hub.soap.app import soap_ports
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO_PKI = REPO / "samples" / "demo-pki"
@@ -35,7 +35,9 @@ DEMO_OTHER_PPAGUID = "1d7a2c5e-8f4b-4c3d-9e2a-0000000d0e02"
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - the demo's published test credential
 SAMPLES = REPO / "samples" / "requests"
 #: Sample data loaded on first start, in order, through the same pipeline clients use.
-SAMPLE_IMPORTS = (("importHouseUOData", "import-house-uo.xml"), ("importAccountData", "import-account.xml"))
+#: the demo's story, in order (the accounts live in the house); each file is its operation's
+#: registered sample
+SAMPLE_IMPORTS = ("importHouseUOData", "importAccountData")
 
 ORGS = (
     (DEMO_ORG_PPAGUID, "ООО «Демо УК»", "1027700000001", "7700000001", "770001001", "demo-org.pem"),
@@ -100,7 +102,7 @@ def prepare(hub: Hub) -> list[str]:
         ids.append(org.id)
     _register_certificate(hub, DEMO_PKI / "demo-operator.pem", ids, operator=True)
     lines = ["zhkh-hub demo (embedded: SQLite + in-process worker)", f"  data: {hub.settings.data_dir}"]
-    for service in SERVICES:
+    for service in hub.registry.services:
         lines.append(f"  {service.port}: {{base}}{service.path}   WSDL: {{base}}{service.path}?wsdl")
     lines += [
         "  hub certificate: {base}/hub/certificate.pem",
@@ -136,16 +138,21 @@ def load_sample_data(hub: Hub, *, timeout: float = 60.0) -> list[str]:
     house is already in the registry.
     """
     with hub.store.reading() as conn:
-        if SqlHousingLookup(conn).find(demo_house_guid()) is not None:
+        housing = resolve(hub.registry.provided()["housing"])  # the houses area's lookup port
+        if housing(conn).find(demo_house_guid()) is not None:
             return ["  sample data: already loaded"]
     identity = pki.SigningIdentity.from_pem_files(DEMO_PKI / "demo-org.key", DEMO_PKI / "demo-org.pem")
     lines = []
-    for operation, file_name in SAMPLE_IMPORTS:
+    ports = soap_ports(hub)
+    for name in SAMPLE_IMPORTS:
+        operation = hub.registry.operation(name)
+        assert operation is not None and operation.sample is not None, name
+        file_name = operation.sample
         answer = handling.handle(
-            hub,
-            HOME_MANAGEMENT,
+            ports,
+            operation.service,
             _signed_request(SAMPLES / file_name, identity),
-            soap_action=f"urn:{operation}",
+            soap_action=operation.soap_action,
             credentials=TransportCredentials(),
         )
         if answer.status != 200:
@@ -156,5 +163,5 @@ def load_sample_data(hub: Hub, *, timeout: float = 60.0) -> list[str]:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"demo sample {file_name} was not processed in {timeout} s")
             time.sleep(0.05)
-        lines.append(f"  sample data: {operation} {file_name} processed (MessageGUID {guid})")
+        lines.append(f"  sample data: {name} {file_name} processed (MessageGUID {guid})")
     return lines

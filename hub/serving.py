@@ -4,7 +4,7 @@ One Python process cannot use two cores for the hub's work: the worker thread an
 threads take turns on the GIL (decision 0003 has the measurements). ``--processes N`` runs N
 uvicorn processes on one listening socket; in the embedded shape each has its in-process
 worker, SQLite writers queue across processes on ``hub.store.db.SqliteWriteGate``, and an idle
-process takes messages the others accepted (``hub.worker.IdlePoller``).
+process takes messages the others accepted (``hub.queue.sweeper.IdlePoller``).
 
 The parent (uvicorn's supervisor) migrates and creates the signing identity before it starts
 them, and passes ``HUB_PROCESSES`` through the environment; each process reads its settings
@@ -28,9 +28,9 @@ from typing import Any
 
 from starlette.applications import Starlette
 
-from hub import worker
-from hub.composition import Hub
+from hub.composition import Hub, worker_ports
 from hub.config import load_settings
+from hub.queue import worker
 from hub.soap.app import create_app
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ def _in_process_worker(hub: Hub) -> Iterator[None]:
     if not hub.settings.embedded:
         yield  # production: `hub worker` processes do the work
         return
-    with worker.running(hub):
+    with worker.running(worker_ports(hub)):
         yield
 
 

@@ -53,7 +53,7 @@ class FakeInbox:
         existing = self.by_requester(entry.sender_id, entry.requester_message_guid)
         if existing is not None:
             raise DuplicateMessageError(existing)
-        stored = replace(entry.received(len(self.entries) + 1, datetime.now(UTC)), payload=entry.signed)
+        stored = replace(entry.received(len(self.entries) + 1, datetime.now(UTC)), payload=entry.payload)
         self.entries[stored.id] = stored
         self.audit.append(audit)
         return stored

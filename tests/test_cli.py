@@ -16,7 +16,7 @@ import pytest
 from lxml import etree
 from typer.testing import CliRunner
 
-from hub.cli import app
+from hub.cli import cli_app
 from hub.config import load_settings
 from hub.contract import pki, signature
 from hub.services.identity import PasswordCache
@@ -25,6 +25,8 @@ from hub.store.db import make_engine
 from hub.store.directory import SqlDirectory
 from tests.messages import BASE, HM_PATH, ack_guids, body_child, export_house_body, get_state, signed
 from tests.pki_factory import expired_identity, org_identity, test_ca
+
+app = cli_app()
 
 runner = CliRunner()
 

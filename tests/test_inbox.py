@@ -107,7 +107,7 @@ def test_add_writes_the_row_its_payloads_and_one_audit_row_or_nothing(store: Sto
     inbox, entry_id = _add(store)
     with store.reading() as conn:
         raw, signed = conn.execute(
-            select(inbox_payloads.c.raw, inbox_payloads.c.signed).where(inbox_payloads.c.inbox_id == entry_id)
+            select(inbox_payloads.c.raw, inbox_payloads.c.payload).where(inbox_payloads.c.inbox_id == entry_id)
         ).one()
     assert (bytes(raw), bytes(signed)) == (b"<raw/>", bytes(range(256)) + "<signed>ю</signed>".encode())
     assert _audit(store, "received", "x") == [("t", "x", {})]

@@ -96,8 +96,16 @@ def test_payloads_move_to_their_own_table_and_back(tmp_path: Path) -> None:
     engine = _with_message(tmp_path, "0005", raw=b"<raw/>", signed=b"<signed/>")
     migrate.upgrade(engine)
     with engine.connect() as conn:
-        moved = conn.execute(text("SELECT inbox_id, raw, signed FROM inbox_payloads")).all()
-    assert [(r.inbox_id, bytes(r.raw), bytes(r.signed)) for r in moved] == [(7, b"<raw/>", b"<signed/>")]
+        moved = conn.execute(
+            text(
+                "SELECT inbox_id, raw, payload, source, authenticated_by FROM inbox_payloads"
+                " JOIN inbox ON inbox.id = inbox_id"
+            )
+        ).all()
+    # 0010 renames the column and says how the old rows arrived: all were signed SOAP messages
+    assert [(r.inbox_id, bytes(r.raw), bytes(r.payload), r.source, r.authenticated_by) for r in moved] == [
+        (7, b"<raw/>", b"<signed/>", "soap", "signature")
+    ]
     migrate.downgrade(engine, "0005")
     with engine.connect() as conn:
         back = conn.execute(text("SELECT raw, signed FROM inbox WHERE id = 7")).one()
@@ -158,4 +166,4 @@ def test_postgres_stores_xml_with_lz4_where_the_server_has_it() -> None:
             engine.dispose()
     if not has_lz4:
         pytest.skip("this PostgreSQL server has no lz4")
-    assert compressed == {"inbox_payloads.raw", "inbox_payloads.signed", "inbox.result", "inbox.response"}
+    assert compressed == {"inbox_payloads.raw", "inbox_payloads.payload", "inbox.result", "inbox.response"}

@@ -8,7 +8,7 @@ import pytest
 from lxml import etree
 from typer.testing import CliRunner
 
-from hub.cli import app
+from hub.cli import cli_app
 from hub.contract.nsi_export import read_books
 from hub.errors import HubError
 from hub.services.nsi import resolve
@@ -16,6 +16,8 @@ from hub.store import migrate
 from hub.store import nsi as nsi_store
 from hub.store.base import Store
 from hub.store.db import make_engine
+
+app = cli_app()
 
 NSI_COMMON = "http://dom.gosuslugi.ru/schema/integration/nsi-common/"
 NSI_BASE = "http://dom.gosuslugi.ru/schema/integration/nsi-base/"

@@ -41,7 +41,7 @@ from hub.client.errors import (
 )
 from hub.client.payload import body_element
 from hub.client.results import Ack, StateResult, parse_state
-from hub.contract import operations, pki, signature, signing
+from hub.contract import pki, registry, signature, signing
 from hub.contract.xmlparse import parse_xml
 from hub.errors import HubError
 
@@ -83,7 +83,7 @@ class Retries:
 class ClientConfig:
     """Everything a client needs; secure by default (results verified against the hub's certificate).
 
-    ``service`` is a key or port of ``hub.contract.operations.SERVICES`` (``home-management``
+    ``service`` is a key or port of ``hub.contract.registry`` (``home-management``
     or ``HomeManagementAsync``). ``password`` is the HTTP Basic password of the organization
     (user = ``org_ppaguid``); ``client_cert_fingerprint`` is sent in ``client_cert_header``
     instead (or as well), as a TLS-terminating proxy in front of the hub does. ``hub_certificate``
@@ -95,7 +95,7 @@ class ClientConfig:
     base_url: str = "http://127.0.0.1:8080"
     org_ppaguid: str
     identity: pki.SigningIdentity | None = None
-    service: str = operations.HOME_MANAGEMENT.key
+    service: str = registry.HOME_MANAGEMENT.key
     password: str | None = field(default=None, repr=False)
     client_cert_fingerprint: str | None = None
     client_cert_header: str = "X-Client-Cert-Fingerprint"
@@ -109,11 +109,11 @@ class ClientConfig:
     wsdl: str | None = None
 
     @property
-    def service_info(self) -> operations.Service:
-        for service in operations.SERVICES:
+    def service_info(self) -> registry.Service:
+        for service in registry.registry().services:
             if self.service in {service.key, service.port}:
                 return service
-        known = ", ".join(f"{s.key} ({s.port})" for s in operations.SERVICES)
+        known = ", ".join(f"{s.key} ({s.port})" for s in registry.registry().services)
         raise PayloadError(f"unknown service {self.service!r}; known: {known}")
 
     @property
@@ -286,8 +286,8 @@ class HubClient:
 
     # --- internals ---------------------------------------------------------------------------
 
-    def _catalogue_operation(self, info: OperationInfo) -> operations.Operation:
-        for op in operations.operations_of(self._service):
+    def _catalogue_operation(self, info: OperationInfo) -> registry.Operation:
+        for op in registry.registry().operations_of(self._service):
             if op.name == info.name:
                 return op
         raise PayloadError(f"{info.name} is in the WSDL but not in the hub's operation catalogue")

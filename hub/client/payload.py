@@ -22,9 +22,9 @@ from lxml import etree
 
 from hub import ns
 from hub.client.errors import PayloadError
-from hub.contract.signature import remove_keeping_tail
 from hub.contract.signing import DEFAULT_SIGNED_ID
 from hub.contract.xmlparse import parse_xml
+from hub.contract.xmltree import remove_keeping_tail
 from hub.errors import HubError
 
 _ENVELOPE = ns.qname(ns.SOAP_ENV, "Envelope")

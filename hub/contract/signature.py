@@ -50,14 +50,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import copy
 import datetime as dt
 import functools
 import hashlib
-import re
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
@@ -68,13 +65,12 @@ from signxml.algorithms import (
     SignatureConstructionMethod,
     SignatureMethod,
 )
-from signxml.exceptions import InvalidCertificate, SignXMLException
-from signxml.verifier import SignatureConfiguration, VerifyResult, XMLVerifier
-from signxml.xades.xades import XAdESSignatureConfiguration, XAdESVerifier
 
 from hub import ns
 from hub.contract import pki
-from hub.errors import E, ErrorSpec, HubError
+from hub.contract.xmldsig import Reference, prove_signed_is_in_tree, run_signxml, signing_time_of
+from hub.contract.xmltree import body_element
+from hub.errors import E, HubError
 
 if TYPE_CHECKING:
     from hub.contract.gost import GostClaim
@@ -99,7 +95,7 @@ _ECDSA_METHODS = frozenset({SignatureMethod.ECDSA_SHA256, SignatureMethod.ECDSA_
 _SIGNATURE_METHODS = {m.value: m for m in _RSA_METHODS | _ECDSA_METHODS}
 _DIGESTS = {d.value: d for d in (DigestAlgorithm.SHA256, DigestAlgorithm.SHA384, DigestAlgorithm.SHA512)}
 _GOST_DETAIL = "из алгоритмов ГОСТ поддерживается только ГОСТ Р 34.10-2012 с ГОСТ Р 34.11-2012"
-_FRACTION = re.compile(r"(\.\d{6})\d+")
+
 _DER = Encoding.DER
 
 
@@ -123,13 +119,6 @@ class VerifiedBody:
 
 
 @dataclass(frozen=True)
-class _Reference:
-    uri: str
-    transforms: tuple[str, ...]
-    kind: str  # "data" | "properties" | "keyinfo"
-
-
-@dataclass(frozen=True)
 class SignatureClaim:
     """What a signed envelope claims, found by cheap structural checks alone (no canonicalization,
     no digest, no public-key operation): the signed element, its signature, the certificate that
@@ -146,7 +135,7 @@ class SignatureClaim:
     fingerprint: str
     method: SignatureMethod | None  # None: a GOST signature (``gost`` says the rest)
     c14n: CanonicalizationMethod | None
-    references: tuple[_Reference, ...]
+    references: tuple[Reference, ...]
     #: SHA-256 (hex) of the decoded SignatureValue: one accepted message per signature value, so a
     #: captured message resent under a new (unsigned) MessageGUID is recognised as a replay
     signature_digest: str
@@ -243,14 +232,14 @@ def verify_claim(claim: SignatureClaim, *, now: dt.datetime | None = None) -> Ve
             signature_digest=verified.signature_digest,
         )
     assert claim.method is not None and claim.c14n is not None
-    results = _run_signxml(claim.element, claim.certificate, claim.method, claim.references, claim.c14n, now)
+    results = run_signxml(claim.element, claim.certificate, claim.method, claim.references, claim.c14n, now)
     data_index = next(i for i, ref in enumerate(claim.references) if ref.kind == "data")
-    canonical = _prove_signed_is_in_tree(claim.element, claim.signature, results[data_index])
+    canonical = prove_signed_is_in_tree(claim.element, claim.signature, results[data_index])
     return VerifiedBody(
         element=claim.element,
         certificate=claim.certificate,
         fingerprint=claim.fingerprint,
-        signing_time=_signing_time(results),
+        signing_time=signing_time_of(results),
         content_digest=hashlib.sha256(canonical).hexdigest(),
         signature_digest=claim.signature_digest,
     )
@@ -270,19 +259,6 @@ def _signature_value_digest(signature: etree._Element) -> str:
 
 def _local(element: etree._Element) -> str:
     return etree.QName(element).localname
-
-
-def body_element(envelope: etree._Element, *, spec: ErrorSpec = E.FMT900005) -> etree._Element:
-    body = envelope.find(_BODY)
-    if body is None:
-        raise HubError(E.FMT900005, "Нет элемента soapenv:Body")
-    children = [child for child in body if isinstance(child.tag, str)]
-    if len(children) != 1:
-        raise HubError(
-            spec,
-            f"В soapenv:Body {len(children)} элементов, должен быть ровно один",
-        )
-    return children[0]
 
 
 def _require_unique_id(envelope: etree._Element, value: str) -> None:
@@ -321,7 +297,7 @@ def _signature_method(uri: str) -> SignatureMethod:
 
 def _references(
     envelope: etree._Element, signature: etree._Element, signed_info: etree._Element, element_id: str
-) -> list[_Reference]:
+) -> list[Reference]:
     """Classify every reference; refuse any that points elsewhere than this element and signature."""
     key_info = signature.find("ds:KeyInfo", _NSMAP)
     key_info_id = key_info.get("Id") if key_info is not None else None
@@ -329,7 +305,7 @@ def _references(
         node.get("Id")
         for node in signature.iterfind("ds:Object/xades:QualifyingProperties/xades:SignedProperties", _NSMAP)
     }
-    result: list[_Reference] = []
+    result: list[Reference] = []
     for node in signed_info.iterfind("ds:Reference", _NSMAP):
         digest_uri = _algorithm(node, "ds:DigestMethod")
         if digest_uri not in _DIGESTS:
@@ -356,7 +332,7 @@ def _references(
         if kind != "data":
             assert target is not None
             _require_unique_id(envelope, target)
-        result.append(_Reference(uri, transforms, kind))
+        result.append(Reference(uri, transforms, kind))
     kinds = [ref.kind for ref in result]
     if kinds.count("data") != 1:
         raise HubError(
@@ -404,117 +380,3 @@ def _check_key(certificate: x509.Certificate, method: SignatureMethod) -> None:
         raise HubError(E.AUT900002, f"Ключ RSA не соответствует алгоритму подписи {method.value}")
     if kind == "ec" and method not in _ECDSA_METHODS:
         raise HubError(E.AUT900002, f"Ключ ECDSA не соответствует алгоритму подписи {method.value}")
-
-
-def _run_signxml(
-    element: etree._Element,
-    certificate: x509.Certificate,
-    method: SignatureMethod,
-    references: Sequence[_Reference],
-    c14n: CanonicalizationMethod,
-    now: dt.datetime | None,
-) -> list[VerifyResult]:
-    """signxml on the Body element alone, configured for exactly what the checks above allowed.
-
-    References without transforms (SignedProperties, KeyInfo) are digested with the SignedInfo
-    method when that is inclusive (signxml's signer does so), else with C14N 1.0 (the XML-DSig
-    default, GIS requests); signxml's own default, C14N 1.1, matches neither (DESIGN §9).
-    """
-    default_c14n = (
-        c14n
-        if c14n is not CanonicalizationMethod.EXCLUSIVE_XML_CANONICALIZATION_1_0
-        else CanonicalizationMethod.CANONICAL_XML_1_0
-    )
-    xades = any(ref.kind == "properties" for ref in references)
-    settings: dict[str, Any] = {
-        "require_x509": True,
-        "location": "./",
-        "expect_references": len(references),
-        "signature_methods": frozenset({method}),
-        "digest_algorithms": frozenset(_DIGESTS.values()),
-        "verification_time": now,
-        "default_reference_c14n_method": default_c14n,
-    }
-    try:
-        if xades:
-            results: VerifyResult | list[VerifyResult] = XAdESVerifier().verify(
-                element, x509_cert=certificate, expect_config=XAdESSignatureConfiguration(**settings)
-            )
-        else:
-            results = XMLVerifier().verify(
-                element, x509_cert=certificate, expect_config=SignatureConfiguration(**settings)
-            )
-    except InvalidCertificate as exc:
-        raise HubError(E.AUT900005, _validity_detail(certificate, now)) from exc
-    except (SignXMLException, ValueError, etree.LxmlError) as exc:
-        text = str(exc)
-        if "Ambiguous reference" in text:
-            raise HubError(E.AUT900003, text) from exc
-        raise HubError(E.AUT900002, _translate(text)) from exc
-    return results if isinstance(results, list) else [results]
-
-
-def _validity_detail(certificate: x509.Certificate, now: dt.datetime | None) -> str:
-    moment = now or dt.datetime.now(dt.UTC)
-    return (
-        f"Сертификат действителен с {certificate.not_valid_before_utc:%Y-%m-%d %H:%M} "
-        f"по {certificate.not_valid_after_utc:%Y-%m-%d %H:%M} UTC, проверка на {moment:%Y-%m-%d %H:%M}"
-    )
-
-
-def _translate(text: str) -> str:
-    if text.startswith("Digest mismatch"):
-        return f"Подписанные данные изменены после подписания ({text})"
-    if text.startswith("Signature verification failed"):
-        return "Значение подписи не соответствует SignedInfo и сертификату"
-    return f"Подпись не прошла проверку: {text}"
-
-
-def remove_keeping_tail(node: etree._Element) -> None:
-    """Remove ``node`` from its parent but keep the text after it, as the enveloped-signature
-    transform does (lxml's ``remove`` takes the tail along)."""
-    parent = node.getparent()
-    assert parent is not None
-    if node.tail:
-        previous = node.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + node.tail
-        else:
-            parent.text = (parent.text or "") + node.tail
-    parent.remove(node)
-
-
-def _without_signature(element: etree._Element, signature: etree._Element) -> etree._Element:
-    """A copy of ``element`` without its ds:Signature, its tail kept."""
-    clone = copy.deepcopy(element)
-    remove_keeping_tail(clone[list(element).index(signature)])
-    return clone
-
-
-def exc_c14n(element: etree._Element) -> bytes:
-    """Exclusive C14N without comments: what both the proof here and :mod:`hub.contract.signing` digest."""
-    return bytes(etree.tostring(element, method="c14n", exclusive=True, with_comments=False))
-
-
-def _prove_signed_is_in_tree(element: etree._Element, signature: etree._Element, result: VerifyResult) -> bytes:
-    """The in-tree element without its signature equals what was signed: its exclusive C14N."""
-    in_tree = exc_c14n(_without_signature(element, signature))
-    if result.signed_xml is None or exc_c14n(result.signed_xml) != in_tree:
-        raise HubError(E.AUT900003, "Подписанные данные не совпадают с элементом тела сообщения")
-    return in_tree
-
-
-def _signing_time(results: Sequence[VerifyResult]) -> dt.datetime | None:
-    for result in results:
-        if result.signed_xml is None:
-            continue
-        node = result.signed_xml.find(".//xades:SignedSignatureProperties/xades:SigningTime", _NSMAP)
-        if node is not None and node.text:
-            try:
-                moment = dt.datetime.fromisoformat(_FRACTION.sub(r"\1", node.text.strip()))
-            except ValueError as exc:
-                # Signed, so not forged – but a time the hub cannot read cannot be held to the
-                # clock window that refuses replays of old messages.
-                raise HubError(E.AUT900008, f"xades:SigningTime {node.text.strip()!r} не читается") from exc
-            return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
-    return None

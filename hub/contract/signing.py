@@ -35,8 +35,8 @@ from lxml import etree
 
 from hub import ns
 from hub.contract import pki
-from hub.contract.signature import body_element, exc_c14n
 from hub.contract.xmlparse import parse_xml
+from hub.contract.xmltree import body_element, exc_c14n
 
 DEFAULT_SIGNED_ID = "signed-data-container"
 

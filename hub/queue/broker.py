@@ -51,3 +51,11 @@ class DramatiqQueue:
                 options={},
             )
         )
+
+    def idle(self) -> bool | None:
+        """True when every message put on this process's in-process queue was processed; None for a
+        shared (Redis) queue, where the question has no local answer (it balances by itself)."""
+        if not isinstance(self.broker, StubBroker):
+            return None
+        pending: int = self.broker.queues[INBOX_QUEUE].unfinished_tasks  # put, not yet acknowledged
+        return pending == 0

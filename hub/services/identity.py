@@ -255,3 +255,38 @@ def authenticate_transport(
             raise HubError(E.AUT900009)
         return org
     raise HubError(E.AUT900009, "Требуется HTTP Basic (orgPPAGUID и пароль) или сертификат клиента")
+
+
+class Authenticator:
+    """The identity checks an entry point makes, over one directory and its settings."""
+
+    def __init__(
+        self, *, directory: Directory, passwords: PasswordCache, skew_seconds: int, transport_auth: bool = True
+    ) -> None:
+        self.directory = directory
+        self.passwords = passwords
+        self.skew_seconds = skew_seconds
+        #: off only when the operator switched transport authentication off (documented risk)
+        self.transport_auth = transport_auth
+
+    def signer(self, claims: SignerClaims, *, now: datetime) -> Organization:
+        """The organization whose registered certificate signed (before the cryptography runs)."""
+        return authenticate_signer(self.directory, claims, now=now, skew_seconds=self.skew_seconds)
+
+    def signing_time(self, signing_time: datetime | None, *, now: datetime) -> None:
+        check_signing_time(signing_time, now=now, skew_seconds=self.skew_seconds)
+
+    def transport(self, credentials: TransportCredentials) -> Organization | None:
+        """The organization the connection's credentials name; None when it presented none."""
+        if not credentials.present:
+            return None
+        return authenticate_transport(self.directory, credentials, self.passwords)
+
+    def state_caller(self, credentials: TransportCredentials, header_org_ppaguid: str | None) -> Organization:
+        """Who asks getState: the connection's credentials, or (transport auth off) the header."""
+        if self.transport_auth:
+            return authenticate_transport(self.directory, credentials, self.passwords)
+        org = self.directory.organization_by_ppaguid(header_org_ppaguid or "")
+        if org is None:
+            raise HubError(E.AUT011002, where="RequestHeader/orgPPAGUID")
+        return org

@@ -1,4 +1,12 @@
-"""Accepting a verified message: store it, then queue it, then acknowledge.
+"""The one intake of every source: check a submission, store it, then queue it, then acknowledge.
+
+A source (signed SOAP today; a REST JSON body or an uploaded file's row batch next) turns what
+it received into a :class:`Submission`: the operation, the canonical payload (the request element
+as the XSD defines it), the authenticated sender and the :class:`Provenance` (the bytes as
+received and how the sender was authenticated). :meth:`Intake.submit` then does, for every
+source alike: who may call the operation, the version, the per-request limits, the XSD, admission,
+dedup and replay, the inbox commit and the enqueue. A source keeps only its own work (the SOAP
+envelope, the signature, the header).
 
 The order is the guarantee: an Ack is returned only after the inbox row is committed, and the
 queue carries only the row id. If the enqueue is lost (broker down, process killed), the
@@ -19,8 +27,13 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
 
+from hub.contract.payload import Payload
+from hub.contract.registry import Operation
+from hub.contract.schemas import Schemas
 from hub.errors import E, HubError
 from hub.services.ports import (
     AuditEvent,
@@ -29,6 +42,7 @@ from hub.services.ports import (
     Inbox,
     InboxEntry,
     NewInboxEntry,
+    Organization,
     Queue,
     ReplayedSignatureError,
 )
@@ -62,6 +76,42 @@ class BacklogLimits:
         if self.per_organization > 0 and backlog.sender >= self.per_organization:
             return f"Достигнута доля необработанных сообщений вашей организации ({self.per_organization})"
         return None
+
+
+class Source(StrEnum):
+    """How a submission reached the hub (stored with the inbox entry)."""
+
+    SOAP = "soap"  # a signed SOAP message
+    REST = "rest"  # a JSON body with an API token
+    UPLOAD = "upload"  # a row batch of an uploaded file
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Provenance:
+    """Where a submission came from and what proves who sent it."""
+
+    source: Source
+    #: the bytes as received: the HTTP body, the JSON body, the uploaded file
+    raw: bytes
+    #: how the sender was authenticated: "signature", "token", "session" …
+    authenticated_by: str
+    certificate_fingerprint: str | None = None
+    #: SHA-256 of the decoded SignatureValue: a signature is accepted once (replays refused)
+    signature_digest: str | None = None
+    #: what part of ``raw`` this is, for a source that splits it (file, sheet, rows)
+    detail: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Submission:
+    """One request to accept, whatever its source."""
+
+    operation: Operation
+    payload: Payload
+    sender: Organization
+    #: the sender's own id of the message (RequestHeader/MessageGUID): a resend repeats it
+    requester_message_guid: str
+    provenance: Provenance
 
 
 def new_message_guid() -> str:
@@ -121,3 +171,83 @@ def _resent(entry: NewInboxEntry, existing: InboxEntry) -> Ack:
             where="RequestHeader/MessageGUID",
         ) from None
     return Ack(existing.message_guid, existing.requester_message_guid, duplicate=True)
+
+
+class Intake:
+    """The checks and the commit every source goes through (see the module docstring)."""
+
+    def __init__(
+        self, *, inbox: Inbox, queue: Queue, schemas: Schemas, limits: BacklogLimits = BacklogLimits()
+    ) -> None:
+        self.inbox = inbox
+        self.queue = queue
+        self.schemas = schemas
+        self.limits = limits
+
+    def admit(self, sender: Organization, requester_message_guid: str) -> None:
+        """Before a source's costly work (a signature check): refuse when the whole hub is full.
+
+        Only the whole-hub bound, which ``/health`` shows anyway: the organization's own share is
+        not told to a sender whose signature has not been verified yet.
+        """
+        admit(self.inbox, sender.id, requester_message_guid, BacklogLimits(whole=self.limits.whole))
+
+    def submit(self, submission: Submission) -> Ack:
+        """Check, commit, enqueue: the Ack, or a HubError and nothing stored."""
+        operation, payload, sender = submission.operation, submission.payload, submission.sender
+        if payload.qname != operation.request_qname:
+            raise HubError(E.FMT900006, f"{payload.qname} не является запросом {operation.name}")
+        check_caller(operation, sender)
+        version = check_version(operation, payload)
+        check_limits(operation, payload)
+        self.schemas.validate(payload.element)
+        source = submission.provenance
+        entry = NewInboxEntry(
+            message_guid=new_message_guid(),
+            requester_message_guid=submission.requester_message_guid,
+            sender_id=sender.id,
+            service=operation.service.key,
+            operation=operation.name,
+            version=version or "",
+            digest=payload.digest,
+            raw=source.raw,
+            payload=payload.serialized(),
+            certificate_fingerprint=source.certificate_fingerprint,
+            signature_digest=source.signature_digest,
+            source=str(source.source),
+            authenticated_by=source.authenticated_by,
+            provenance=dict(source.detail),
+        )
+        return accept(entry, inbox=self.inbox, queue=self.queue, actor=f"org:{sender.ppaguid}", limits=self.limits)
+
+
+def check_caller(operation: Operation, sender: Organization) -> None:
+    """AUT011003 when the operation is reserved to roles the sender has none of."""
+    if operation.callers and not operation.callers.intersection(sender.roles):
+        allowed = ", ".join(sorted(operation.callers))
+        raise HubError(E.AUT011003, f"Операция {operation.name} доступна организациям с полномочиями: {allowed}")
+
+
+def check_version(operation: Operation, payload: Payload) -> str | None:
+    """The payload's base:version when the operation accepts it; FMT001300 otherwise."""
+    version = payload.version
+    if operation.versions and version not in operation.versions:
+        raise HubError(
+            E.FMT001300,
+            f"Версия {version!r} не поддерживается; поддерживаются: {', '.join(operation.versions)}",
+            where=f"строка {payload.line}, /{operation.request_element}/@base:version",
+        )
+    return version
+
+
+def check_limits(operation: Operation, payload: Payload) -> None:
+    """FMT001300 naming the limit when the payload has more objects than one request may carry."""
+    for limit in operation.limits:
+        count = payload.count(limit.element)
+        if count > limit.maximum:
+            local = limit.element.rpartition("}")[2]
+            raise HubError(
+                E.FMT001300,
+                f"Превышено количество элементов {local} в запросе: {count}, допускается не более {limit.maximum}",
+                where=f"строка {payload.line}, /{operation.request_element}/{local}[{limit.maximum + 1}]",
+            )

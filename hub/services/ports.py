@@ -7,7 +7,7 @@ dataclasses so services never see a database row or an XML element.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -48,12 +48,17 @@ class NewInboxEntry:
     service: str
     operation: str
     version: str
-    digest: str  # SHA-256 of the canonical signed element: "same content" means same digest
-    raw: bytes  # the HTTP body exactly as received
-    signed: bytes  # the verified signed element, serialized
-    certificate_fingerprint: str | None
+    digest: str  # SHA-256 of the canonical payload element: "same content" means same digest
+    raw: bytes  # what the source received, exactly (HTTP body, JSON body, uploaded file)
+    payload: bytes  # the checked request element, serialized: what the worker processes
+    certificate_fingerprint: str | None = None
     #: SHA-256 of the decoded SignatureValue; unique among accepted messages (replay refusal)
     signature_digest: str | None = None
+    #: how it arrived ("soap", "rest", "upload") and how its sender was authenticated
+    source: str = "soap"
+    authenticated_by: str = "signature"
+    #: which part of ``raw`` this entry is, for a source that splits it (file, sheet, rows)
+    provenance: Mapping[str, str] = field(default_factory=dict)
 
     def received(self, entry_id: int, at: datetime) -> InboxEntry:
         """The entry as the inbox has just stored it: RequestState 1, not yet attempted."""

@@ -9,6 +9,8 @@ holding the claim. A handler that fails unexpectedly leaves the entry for a retr
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -78,3 +80,68 @@ def process(
     audit = AuditEvent(worker, "processed", "inbox", entry.message_guid, {"attempt": entry.attempts})
     response = respond(entry, result) if respond is not None else None
     return inbox.complete(entry.id, worker, result, audit, response)
+
+
+class Processor:
+    """What the worker runs for one inbox entry: the handlers, the final answer, the lease renewal.
+
+    ``respond`` builds and signs the final getStateResult with the result, stored by the
+    completing statement (``hub.services.state.StateQuery.final_response``), so the HTTP side only
+    replays it. The pauses are test hooks (``HUB_FAULT_PAUSE_AFTER_CLAIM``/``…_AFTER_CHUNK``), off
+    unless configured, that let a crash test land a SIGKILL mid-processing.
+    """
+
+    def __init__(
+        self,
+        *,
+        inbox: Inbox,
+        encode_failure: FailureEncoder,
+        worker_name: str,
+        policy: ProcessingPolicy = ProcessingPolicy(),
+        respond: Respond | None = None,
+        pause_after_claim: float = 0.0,
+        pause_after_chunk: float = 0.0,
+    ) -> None:
+        self.inbox = inbox
+        self.handlers: dict[str, Handler] = {}
+        self.encode_failure = encode_failure
+        self.worker_name = worker_name
+        self.policy = policy
+        self.respond = respond
+        self.pause_after_claim = pause_after_claim
+        self.pause_after_chunk = pause_after_chunk
+
+    def process(self, entry_id: int) -> bool:
+        """Process one inbox entry (what the dramatiq actor runs); True when this call completed it."""
+        return process(
+            entry_id,
+            inbox=self.inbox,
+            handlers=self.handlers,
+            encode_failure=self.encode_failure,
+            worker=f"{self.worker_name}:{threading.get_ident()}",
+            policy=self.policy,
+            after_claim=self._pause_after_claim if self.pause_after_claim > 0 else None,
+            respond=self.respond,
+        )
+
+    def _pause_after_claim(self, _entry: InboxEntry) -> None:
+        time.sleep(self.pause_after_claim)
+
+    def progress(self, entry: InboxEntry) -> Callable[[], None]:
+        """What an import handler calls after each committed chunk.
+
+        Renews the processing lease once a third of it has passed (so a long message is not taken
+        over while its worker is alive, and a short one costs no extra write).
+        """
+        every = self.policy.lease_seconds / 3
+        last_beat = time.monotonic()
+
+        def after_chunk() -> None:
+            nonlocal last_beat
+            if entry.claimed_by and time.monotonic() - last_beat >= every:
+                self.inbox.heartbeat(entry.id, entry.claimed_by)
+                last_beat = time.monotonic()
+            if self.pause_after_chunk > 0:
+                time.sleep(self.pause_after_chunk)
+
+        return after_chunk

@@ -21,7 +21,8 @@ from starlette.routing import Route
 
 from hub.composition import Hub, build_hub
 from hub.config import Settings, load_settings
-from hub.contract import operations
+from hub.contract.registry import Service, registry
+from hub.contract.xmlparse import ParseLimits
 from hub.errors import E, HubError
 from hub.services.identity import TransportCredentials
 from hub.soap import envelope, handling, wsdl
@@ -67,17 +68,29 @@ async def _read_body(request: Request, limit: int, budget: InflightBudget, held:
 
 
 def _handle_and_give_back(
-    hub: Hub,
-    service: operations.Service,
+    ports: handling.SoapPorts,
+    service: Service,
     body: bytes,
     *,
     soap_action: str | None,
     credentials: TransportCredentials,
 ) -> handling.SoapResponse:
     try:
-        return handling.handle(hub, service, body, soap_action=soap_action, credentials=credentials)
+        return handling.handle(ports, service, body, soap_action=soap_action, credentials=credentials)
     finally:
         give_back_memory(len(body))
+
+
+def soap_ports(hub: Hub) -> handling.SoapPorts:
+    """The SOAP endpoint's narrow view of the hub."""
+    return handling.SoapPorts(
+        registry=hub.registry,
+        schemas=hub.schemas,
+        authenticator=hub.authenticator,
+        intake=hub.intake,
+        states=hub.states,
+        parse_limits=ParseLimits(max_bytes=hub.settings.max_body_bytes, max_depth=hub.settings.max_xml_depth),
+    )
 
 
 def _from_trusted_proxy(request: Request, hub: Hub) -> bool:
@@ -126,7 +139,7 @@ def _base_url(request: Request, hub: Hub) -> str:
     return hub.settings.public_url or str(request.base_url).rstrip("/")
 
 
-def _service_endpoint(service: operations.Service):  # type: ignore[no-untyped-def]
+def _service_endpoint(service: Service):  # type: ignore[no-untyped-def]
     async def endpoint(request: Request) -> Response:
         hub: Hub = request.app.state.hub
         if request.method == "GET":
@@ -137,7 +150,7 @@ def _service_endpoint(service: operations.Service):  # type: ignore[no-untyped-d
             body = await _read_body(request, hub.settings.max_body_bytes, budget, held)
             answer = await run_in_threadpool(
                 _handle_and_give_back,
-                hub,
+                request.app.state.soap,
                 service,
                 body,
                 soap_action=request.headers.get("soapaction"),
@@ -161,7 +174,7 @@ def _service_endpoint(service: operations.Service):  # type: ignore[no-untyped-d
     return endpoint
 
 
-def _contract_document(request: Request, hub: Hub, service: operations.Service) -> Response:
+def _contract_document(request: Request, hub: Hub, service: Service) -> Response:
     base = _base_url(request, hub)
     if "wsdl" in {k.lower() for k in request.query_params}:
         return Response(wsdl.served_wsdl(service, base), media_type=XML)
@@ -201,9 +214,9 @@ async def _index(request: Request) -> Response:
     hub: Hub = request.app.state.hub
     base = _base_url(request, hub)
     lines = ["zhkh-hub", ""]
-    for service in operations.SERVICES:
+    for service in hub.registry.services:
         lines.append(f"{service.port}: {base}{service.path}  (WSDL: {base}{service.path}?wsdl)")
-        for op in operations.operations_of(service):
+        for op in hub.registry.operations_of(service):
             lines.append(f"  - {op.name} ({op.soap_action})")
     lines += ["", f"Hub signing certificate: {base}{CERT_PATH}"]
     return PlainTextResponse("\n".join(lines) + "\n")
@@ -228,6 +241,7 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         the_hub = hub or build_hub(settings)
         app.state.hub = the_hub
+        app.state.soap = soap_ports(the_hub)
         app.state.inflight = InflightBudget(settings.max_inflight_bytes)
         try:
             with beside(the_hub) if beside is not None else nullcontext():
@@ -238,6 +252,6 @@ def create_app(
 
     routes = [Route("/", _index), Route("/health", _health), Route(CERT_PATH, _certificate)]
     routes += [
-        Route(service.path, _service_endpoint(service), methods=["GET", "POST"]) for service in operations.SERVICES
+        Route(service.path, _service_endpoint(service), methods=["GET", "POST"]) for service in registry().services
     ]
     return Starlette(routes=routes, lifespan=lifespan)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from hub.contract.operations import Service
+from hub.contract.registry import Service
 from hub.contract.xmlparse import parse_xml
 from hub.errors import E, HubError
 

@@ -149,7 +149,7 @@ def _pg_claim_audit_payload() -> Select[Any]:
         ),
     )
     return (
-        select(claimed, inbox_payloads.c.signed)
+        select(claimed, inbox_payloads.c.payload)
         .join_from(claimed, inbox_payloads, inbox_payloads.c.inbox_id == claimed.c.id)
         .add_cte(audit.cte("claim_audit"))
         .execution_options(**{BINARY_RESULTS: True})
@@ -160,10 +160,12 @@ def _pg_claim_audit_payload() -> Select[Any]:
 #: were three round trips); a duplicate MessageGUID fails it whole with the same IntegrityError.
 _PG_ADD = text(
     "WITH new AS (INSERT INTO inbox (message_guid, requester_message_guid, sender_id, service, operation,"
-    " version, digest, certificate_fingerprint, signature_digest, state, attempts, created_at) VALUES"
-    " (:message_guid, :requester_message_guid, :sender_id, :service, :operation, :version, :digest,"
-    " :certificate_fingerprint, :signature_digest, :state, :attempts, :created_at) RETURNING id),"
-    " payload AS (INSERT INTO inbox_payloads (inbox_id, raw, signed) SELECT id, :raw, :signed FROM new),"
+    " version, digest, certificate_fingerprint, signature_digest, source, authenticated_by, state, attempts,"
+    " created_at) VALUES (:message_guid, :requester_message_guid, :sender_id, :service, :operation, :version,"
+    " :digest, :certificate_fingerprint, :signature_digest, :source, :authenticated_by, :state, :attempts,"
+    " :created_at) RETURNING id),"
+    " payload AS (INSERT INTO inbox_payloads (inbox_id, raw, payload, provenance)"
+    " SELECT id, :raw, :payload, CAST(:provenance AS json) FROM new),"
     " audit AS (INSERT INTO audit_log (at, actor, action, entity, entity_id, detail)"
     " SELECT :created_at, :actor, :action, :entity, :entity_id, CAST(:detail AS json) FROM new)"
     " SELECT id FROM new"
@@ -236,6 +238,8 @@ class SqlInbox:
                 "digest": entry.digest,
                 "certificate_fingerprint": entry.certificate_fingerprint,
                 "signature_digest": entry.signature_digest,
+                "source": entry.source,
+                "authenticated_by": entry.authenticated_by,
                 "state": int(RequestState.RECEIVED),
                 "attempts": 0,
                 "created_at": now,
@@ -244,11 +248,26 @@ class SqlInbox:
                 if conn.dialect.name == "postgresql":
                     audit_row = {**audit_params(audit), "detail": json.dumps(dict(audit.detail))}
                     new_id = conn.execute(
-                        _PG_ADD, {**row, "raw": entry.raw, "signed": entry.signed, **audit_row}
+                        _PG_ADD,
+                        {
+                            **row,
+                            "raw": entry.raw,
+                            "payload": entry.payload,
+                            "provenance": json.dumps(dict(entry.provenance)) if entry.provenance else None,
+                            **audit_row,
+                        },
                     ).scalar_one()
                 else:
                     new_id = conn.execute(_insert_inbox(), row).scalar_one()
-                    conn.execute(_insert_payloads(), {"inbox_id": new_id, "raw": entry.raw, "signed": entry.signed})
+                    conn.execute(
+                        _insert_payloads(),
+                        {
+                            "inbox_id": new_id,
+                            "raw": entry.raw,
+                            "payload": entry.payload,
+                            "provenance": dict(entry.provenance) or None,
+                        },
+                    )
                     write_audit(conn, audit, now)
         except IntegrityError:
             # The same MessageGUID first: a resend of an accepted message carries its signature
@@ -304,7 +323,7 @@ class SqlInbox:
         with self.store.writing() as conn:
             if conn.dialect.name == "postgresql":
                 row = conn.execute(_pg_claim_audit_payload(), params).first()
-                return replace(_entry(row), payload=bytes(row.signed)) if row else None
+                return replace(_entry(row), payload=bytes(row.payload)) if row else None
             row = conn.execute(_claim(), params).first()
             if row is None:
                 return None
@@ -314,7 +333,7 @@ class SqlInbox:
                 now,
             )
             payload = conn.execute(
-                select(inbox_payloads.c.signed)
+                select(inbox_payloads.c.payload)
                 .where(inbox_payloads.c.inbox_id == entry_id)
                 .execution_options(**{BINARY_RESULTS: True})
             ).scalar_one()

@@ -75,3 +75,23 @@ def current_revision(engine: Engine) -> str | None:
 
 def head_revision() -> str | None:
     return ScriptDirectory(str(MIGRATIONS)).get_current_head()
+
+
+class SchemaOutdatedError(RuntimeError):
+    """Raised when a production database is not at the schema this code needs."""
+
+
+def ensure_schema(engine: Engine, *, upgrade_schema: bool) -> None:
+    """Migrate (``upgrade_schema``: the embedded shape, one process owns its file) or refuse.
+
+    Production never migrates implicitly — N processes starting at once would race — and refuses
+    to start on an outdated schema: the operator runs ``hub db upgrade`` once per release.
+    """
+    if upgrade_schema:
+        upgrade(engine)
+        return
+    current, head = current_revision(engine), head_revision()
+    if current != head:
+        raise SchemaOutdatedError(
+            f"database schema is at {current or 'nothing'}, this hub needs {head}: run `hub db upgrade`"
+        )

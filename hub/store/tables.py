@@ -85,6 +85,9 @@ inbox = Table(
     Column("certificate_fingerprint", String(64), nullable=True),
     #: SHA-256 of the decoded SignatureValue: a signature is accepted once (replays refused)
     Column("signature_digest", String(64), nullable=True),
+    #: how it arrived ("soap", "rest", "upload") and what proved its sender ("signature", "token" …)
+    Column("source", String(16), nullable=False, server_default="soap"),
+    Column("authenticated_by", String(32), nullable=False, server_default="signature"),
     Column("state", SmallInteger, nullable=False),
     Column("attempts", Integer, nullable=False, default=0),
     Column("claimed_by", String(100), nullable=True),
@@ -100,14 +103,16 @@ inbox = Table(
     Index("ix_inbox_unfinished_sender", "state", "sender_id"),
 )
 
-#: what the client sent (``raw``, evidence) and the signed element the worker processes;
-#: written once at intake, never updated (see migration 0006)
+#: what the source received (``raw``, evidence: the HTTP body, the JSON body, the uploaded file),
+#: the checked request element the worker processes (``payload``) and which part of ``raw`` it is
+#: (``provenance``: an upload's sheet and rows); written once at intake, never updated (0006, 0010)
 inbox_payloads = Table(
     "inbox_payloads",
     metadata,
     Column("inbox_id", Id, ForeignKey("inbox.id"), primary_key=True),
     Column("raw", LargeBinary, nullable=False),
-    Column("signed", LargeBinary, nullable=False),
+    Column("payload", LargeBinary, nullable=False),
+    Column("provenance", JSON, nullable=True),
 )
 
 #: outcomes of one committed chunk of an import message, as a JSON array of

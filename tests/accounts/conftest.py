@@ -12,6 +12,7 @@ from lxml import etree
 
 from hub.areas.accounts.handlers import make_export_account_handler, make_import_account_handler
 from hub.areas.accounts.store import account_export_view, account_import_store
+from hub.areas.houses.lookup import SqlHousingLookup
 from hub.contract.results import failure_fragment
 from hub.contract.xmlparse import parse_xml
 from hub.errors import HubError
@@ -22,6 +23,7 @@ from hub.store.db import make_engine
 from hub.store.directory import SqlDirectory
 from hub.store.inbox import SqlInbox
 from tests.accounts.builders import House, add_house
+from tests.contract.instances import IMPORT_RESULT_VERSION
 from tests.e2e.conftest import hut
 from tests.e2e.harness import postgres_database
 from tests.fakes import FakeNsi
@@ -63,7 +65,11 @@ class Db:
     def run_import(self, request: etree._Element, sender: int | None = None, chunk: int = 10) -> etree._Element:
         """importAccountData through the handler: the ImportResult element."""
         handler = make_import_account_handler(
-            imports=account_import_store(self.store), nsi=self.nsi, chunk_size=chunk, chunked=self.chunked
+            imports=account_import_store(self.store, SqlHousingLookup),
+            nsi=self.nsi,
+            chunk_size=chunk,
+            chunked=self.chunked,
+            result_version=IMPORT_RESULT_VERSION,
         )
         entry = self.entry(self.org_a if sender is None else sender, "importAccountData")
         fragment = parse_xml(handler(entry, etree.tostring(request)))
@@ -71,7 +77,7 @@ class Db:
 
     def run_export(self, request: etree._Element, sender: int | None = None) -> etree._Element:
         """exportAccountData through the handler: the result container (hub:Result)."""
-        handler = make_export_account_handler(reading=account_export_view(self.store))
+        handler = make_export_account_handler(reading=account_export_view(self.store, SqlHousingLookup))
         entry = self.entry(self.org_a if sender is None else sender, "exportAccountData")
         try:
             return parse_xml(handler(entry, etree.tostring(request)))

@@ -25,15 +25,15 @@ import httpx
 import uvicorn
 from sqlalchemy import create_engine, text
 
-from hub.composition import Hub, build_hub
+from hub.composition import Hub, build_hub, worker_ports
 from hub.config import Settings, load_settings
 from hub.contract import pki
 from hub.contract.pki import SigningIdentity
+from hub.queue.worker import RunningWorker, start
 from hub.services.identity import hash_password
 from hub.soap.app import create_app
 from hub.store import migrate
 from hub.store.db import make_engine
-from hub.worker import RunningWorker, start
 from tests.conftest import require
 from tests.messages import HM_PATH, get_state
 
@@ -138,7 +138,7 @@ class HubUnderTest:
         if self.shape == "production":
             self.worker_process = spawn([str(HUB_BIN), "worker", "--threads", "2"], {**self.env, **(extra_env or {})})
         else:
-            self.in_process = start(self.hub, threads=2)
+            self.in_process = start(worker_ports(self.hub, threads=2))
 
     def stop_worker(self) -> None:
         if self.worker_process is not None:

@@ -18,6 +18,7 @@ from lxml import etree
 from hub import ns
 from hub.areas.houses.handlers import make_export_house_handler, make_import_house_handler
 from hub.areas.houses.store import HouseImportSession, SqlHousingReader
+from hub.contract.registry import registry
 from hub.services.ports import AuditEvent, InboxEntry, NewInboxEntry, Organization
 from hub.services.processing import Handler
 from hub.store import migrate
@@ -94,6 +95,7 @@ class HousingRig:
                 directory=directory,
                 catalog=FakeNsi(),
                 chunk_size=20,
+                result_version=registry().operation("importHouseUOData").result_version or "",
             ),
             make_export_house_handler(reader=SqlHousingReader(store)),
         )

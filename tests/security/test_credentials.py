@@ -72,12 +72,14 @@ def test_another_organizations_message_is_not_found_like_an_unknown_one(hut: Hub
 
 @contextmanager
 def _throttled(hut: HubUnderTest, max_failures: int) -> Iterator[None]:
-    before = hut.hub.passwords
-    hut.hub.passwords = PasswordCache(throttle=LoginThrottle(max_failures=max_failures, window_seconds=60))
+    before = hut.hub.authenticator.passwords
+    hut.hub.authenticator.passwords = PasswordCache(
+        throttle=LoginThrottle(max_failures=max_failures, window_seconds=60)
+    )
     try:
         yield
     finally:
-        hut.hub.passwords = before
+        hut.hub.authenticator.passwords = before
 
 
 def test_failed_passwords_are_bounded_without_locking_out_the_client(hut: HubUnderTest) -> None:

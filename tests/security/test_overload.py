@@ -247,7 +247,7 @@ def _entry(sender: int, requester_guid: str | None = None, digest: str = "d") ->
         version="15.10.0.0",
         digest=digest,
         raw=b"<raw/>",
-        signed=b"<signed/>",
+        payload=b"<signed/>",
         certificate_fingerprint=None,
     )
 

@@ -1,18 +1,8 @@
 """importAccountData and exportAccountData handlers (HomeManagementAsync).
 
-Factories take their dependencies explicitly — ports, not technology — so this module stays
-independent of ``hub.store`` (import-linter: handlers and store are sibling layers) and the
-composition root decides what is behind them. The store side provides them; in
-``hub.composition``, once the ``Hub`` exists::
-
-    from hub.areas.accounts import handlers as accounts
-    from hub.areas.accounts.store import account_export_view, account_import_store
-
-    hub.handlers["importAccountData"] = accounts.make_import_account_handler(
-        imports=account_import_store(hub.store), nsi=hub.nsi,
-        chunk_size=hub.settings.import_chunk, progress=hub.progress)
-    hub.handlers["exportAccountData"] = accounts.make_export_account_handler(
-        reading=account_export_view(hub.store))
+The registry (``hub.areas.accounts.registry``) names ``import_handler``/``export_handler``; they
+build the handlers over the store and the ``housing`` port the houses area provides (this area
+never imports it). The ``make_*`` factories take plain ports, so tests can hand them fakes.
 
 Import goes through ``hub.services.imports.run_import``: a chunk of accounts is applied at once
 (``hub.areas.accounts.chunks``; per account in its own savepoint when the chunk path declines
@@ -29,6 +19,7 @@ from datetime import UTC, datetime
 from hub import ns
 from hub.areas.accounts.chunks import AccountChunkImport
 from hub.areas.accounts.codec import decode_import, encode_account, import_account_extension_xml
+from hub.areas.accounts.store import account_export_view, account_import_store
 from hub.areas.accounts.usecase import (
     AccountExportView,
     AccountImport,
@@ -38,22 +29,14 @@ from hub.areas.accounts.usecase import (
 )
 from hub.contract import results
 from hub.contract.xmlparse import parse_xml
+from hub.services.handlers import HandlerSetup, Progress, no_progress
 from hub.services.imports import ImportStore, run_import
 from hub.services.ports import InboxEntry, NsiCatalog
 from hub.services.processing import Handler
 
-#: getStateResult/ImportResult/@version (fixed in the XSD)
-IMPORT_RESULT_VERSION = "10.0.1.1"
-
-Progress = Callable[[InboxEntry], Callable[[], None]]
-
 
 def _utcnow() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
-
-
-def _no_progress(_entry: InboxEntry) -> Callable[[], None]:
-    return lambda: None
 
 
 def make_import_account_handler(
@@ -61,7 +44,8 @@ def make_import_account_handler(
     imports: ImportStore[AccountImportSession],
     nsi: NsiCatalog,
     chunk_size: int = 50,
-    progress: Progress = _no_progress,
+    progress: Progress = no_progress,
+    result_version: str,
     clock: Callable[[], datetime] = _utcnow,
     region: str = "00",
     chunked: bool = True,
@@ -85,7 +69,7 @@ def make_import_account_handler(
             apply_chunk=AccountChunkImport(entry.sender_id, nsi, clock, region) if chunked else None,
         )
         return results.import_result_fragment(
-            ns.HOUSE_MANAGEMENT, IMPORT_RESULT_VERSION, outcomes, import_account_extension_xml
+            ns.HOUSE_MANAGEMENT, result_version, outcomes, import_account_extension_xml
         )
 
     return handle
@@ -117,3 +101,19 @@ def make_export_account_handler(*, reading: Callable[[], AbstractContextManager[
         return results.serialize(results.container(encode_account(account) for account in found))
 
     return handle
+
+
+def import_handler(setup: HandlerSetup) -> Handler:
+    """The registry's factory of importAccountData."""
+    return make_import_account_handler(
+        imports=account_import_store(setup.port("store"), setup.port("housing")),
+        nsi=setup.nsi,
+        chunk_size=setup.chunk_size,
+        progress=setup.progress,
+        result_version=setup.result_version,
+    )
+
+
+def export_handler(setup: HandlerSetup) -> Handler:
+    """The registry's factory of exportAccountData."""
+    return make_export_account_handler(reading=account_export_view(setup.port("store"), setup.port("housing")))

@@ -49,7 +49,6 @@ from hub.areas.accounts.rows import accommodation_values, account_from_rows, acc
 from hub.areas.accounts.rules import Account, AccountKind, Target
 from hub.areas.accounts.tables import account_accommodations, accounts
 from hub.areas.accounts.usecase import HeldShare, Selection
-from hub.areas.houses.lookup import SqlHousingLookup
 from hub.errors import HubError
 from hub.services.imports import ChunkConflictError
 from hub.services.ports import HousingLookup
@@ -311,10 +310,6 @@ class SqlAccounts:
 HousingFactory = Callable[[Connection], HousingLookup]
 
 
-def sql_housing(conn: Connection) -> HousingLookup:
-    return SqlHousingLookup(conn)
-
-
 class AccountsImportSession(SqlImportSession):
     """``AccountImportSession``: the import transaction with accounts and the housing registry."""
 
@@ -332,13 +327,13 @@ class AccountsExportView:
         self.housing = housing
 
 
-def account_import_store(store: Store, housing: HousingFactory = sql_housing) -> SqlImportStore[AccountsImportSession]:
+def account_import_store(store: Store, housing: HousingFactory) -> SqlImportStore[AccountsImportSession]:
     """What ``make_import_account_handler(imports=…)`` takes."""
     return SqlImportStore(store, lambda conn, inbox_id: AccountsImportSession(conn, inbox_id, housing(conn)))
 
 
 def account_export_view(
-    store: Store, housing: HousingFactory = sql_housing
+    store: Store, housing: HousingFactory
 ) -> Callable[[], AbstractContextManager[AccountsExportView]]:
     """What ``make_export_account_handler(reading=…)`` takes: ``with reading() as view: …``."""
 

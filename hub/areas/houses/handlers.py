@@ -17,17 +17,18 @@ from lxml import etree
 from hub import ns
 from hub.areas.houses.codec import parse_import, text
 from hub.areas.houses.export_codec import EXPORT_HOUSE_VERSIONS, encode_export
+from hub.areas.houses.store import HouseImportSession, SqlHousingReader
 from hub.areas.houses.usecase import HouseSession, HousingReader, ImportContext, Sender, export_house, make_apply
 from hub.contract import results
 from hub.contract.xmlparse import parse_xml
 from hub.errors import E, HubError
+from hub.services.handlers import HandlerSetup
 from hub.services.imports import ImportStore, run_import
 from hub.services.ports import Directory, InboxEntry, NsiCatalog
 from hub.services.processing import Handler
+from hub.store.imports import SqlImportStore
 
 HM = ns.HOUSE_MANAGEMENT
-#: getStateResult/ImportResult/@base:version is fixed in the XSD.
-IMPORT_RESULT_VERSION = "10.0.1.1"
 
 
 def _now() -> datetime:
@@ -58,6 +59,7 @@ def make_import_house_handler(
     chunk_size: int = 50,
     progress: Callable[[InboxEntry], Callable[[], None]] | None = None,
     clock: Callable[[], datetime] = _now,
+    result_version: str,
 ) -> Handler:
     """importHouseUOData: one house with its objects, one CommonResult per object."""
 
@@ -82,7 +84,7 @@ def make_import_house_handler(
             first_attempt=entry.attempts == 1,
             after_chunk=progress(entry) if progress is not None else None,
         )
-        result = results.import_result(HM, IMPORT_RESULT_VERSION, outcomes, import_house_uo_extension)
+        result = results.import_result(HM, result_version, outcomes, import_house_uo_extension)
         return results.serialize(results.container([result]))
 
     return handle
@@ -101,3 +103,20 @@ def make_export_house_handler(*, reader: HousingReader) -> Handler:
         return results.serialize(results.container([encode_export(snapshot, version)]))
 
     return handle
+
+
+def import_handler(setup: HandlerSetup) -> Handler:
+    """The registry's factory of importHouseUOData."""
+    return make_import_house_handler(
+        import_store=SqlImportStore(setup.port("store"), HouseImportSession),
+        directory=setup.directory,
+        catalog=setup.nsi,
+        chunk_size=setup.chunk_size,
+        progress=setup.progress,
+        result_version=setup.result_version,
+    )
+
+
+def export_handler(setup: HandlerSetup) -> Handler:
+    """The registry's factory of exportHouseData."""
+    return make_export_house_handler(reader=SqlHousingReader(setup.port("store")))

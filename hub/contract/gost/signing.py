@@ -37,9 +37,9 @@ from hub.contract.gost.claim import (
     SIGNED_PROPERTIES_TYPE,
 )
 from hub.contract.gost.issuing import GostIdentity
-from hub.contract.signature import body_element
 from hub.contract.signing import xades_signed_properties
 from hub.contract.xmlparse import parse_xml
+from hub.contract.xmltree import body_element
 
 Layout = Literal["client", "gis"]
 DEFAULT_SIGNED_ID = "signed-data-container"

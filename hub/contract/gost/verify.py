@@ -37,7 +37,7 @@ from hub import ns
 from hub.contract.gost import digests, gost3410
 from hub.contract.gost.certificate import GostCertificate
 from hub.contract.gost.claim import EXC_C14N, SIGNATURE_METHODS, GostClaim, GostReference, Kind, read_claim
-from hub.contract.signature import body_element, remove_keeping_tail
+from hub.contract.xmltree import body_element, remove_keeping_tail
 from hub.errors import E, HubError
 
 _NSMAP = {"ds": ns.DS, "xades": ns.XADES}

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from alembic import context
 
-import hub.areas.accounts.tables
-import hub.areas.houses.tables  # noqa: F401  - table modules register on the shared metadata
-from hub.store.tables import metadata
+from hub.store.schema import full_metadata
 
 connection = context.config.attributes["connection"]
 context.configure(
     connection=connection,
-    target_metadata=metadata,
+    target_metadata=full_metadata(),
     render_as_batch=connection.dialect.name == "sqlite",
     compare_type=True,
 )
