@@ -48,11 +48,14 @@ class FakeInbox:
     def __init__(self) -> None:
         self.entries: dict[int, InboxEntry] = {}
         self.audit: list[AuditEvent] = []
+        #: what intake handed over, as it did (source, provenance, raw bytes)
+        self.added: list[NewInboxEntry] = []
 
     def add(self, entry: NewInboxEntry, audit: AuditEvent) -> InboxEntry:
         existing = self.by_requester(entry.sender_id, entry.requester_message_guid)
         if existing is not None:
             raise DuplicateMessageError(existing)
+        self.added.append(entry)
         stored = replace(entry.received(len(self.entries) + 1, datetime.now(UTC)), payload=entry.payload)
         self.entries[stored.id] = stored
         self.audit.append(audit)

@@ -10,17 +10,14 @@ import pytest
 from lxml import etree
 
 from hub.client import ClientConfig, HubClient
+from hub.contract.registry import registry
 from tests.real_contract import assert_valid_under_real_xsd
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "samples" / "requests"
 WSDL = str(REPO / "wsdl" / "hcs-house-management-service-async.wsdl")
-OPERATIONS = {
-    "export-house.xml": "exportHouseData",
-    "import-house-uo.xml": "importHouseUOData",
-    "import-account.xml": "importAccountData",
-    "export-account.xml": "exportAccountData",
-}
+#: sample file → operation, as the registry declares them (``Operation.sample``)
+OPERATIONS = {op.sample: op.name for op in registry().operations if op.sample}
 
 
 def test_every_sample_is_there() -> None:
