@@ -125,7 +125,7 @@ class Settings:
     worker_threads: int = 0  # 0: by database, see effective_worker_threads
     public_url: str = ""
     #: 0: ``default_processes()``; set explicitly in each process ``hub serve`` starts, where
-    #: more than 1 means "one of several" (``hub.worker`` then runs the idle poller)
+    #: more than 1 means "one of several" (``hub.queue.worker`` then runs the idle poller)
     processes: int = 0
     #: unfinished messages of the whole hub (0: no bound), see ``DEFAULT_MAX_BACKLOG``
     max_backlog: int = DEFAULT_MAX_BACKLOG

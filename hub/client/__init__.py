@@ -5,7 +5,7 @@ hub verifies with), POSTs it, polls ``getState`` and verifies every result's sig
 the hub's certificate. zeep reads the served WSDL; signing and sending stay outside zeep
 (``hub.client.contract`` says why).
 
-This is a client library: the hub's server side (``hub.soap``, ``hub.worker``, services,
+This is a client library: the hub's server side (``hub.soap``, ``hub.queue.worker``, services,
 domain) never imports it; it imports only ``hub.contract``, ``hub.ns`` and ``hub.errors``.
 """
 

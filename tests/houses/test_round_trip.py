@@ -20,7 +20,7 @@ from tests.houses.rig import HousingRig, as_get_state_result, assert_fields_expo
 from tests.real_contract import assert_valid_under_real_xsd
 
 HM, BASE, NSI = ns.HOUSE_MANAGEMENT, ns.BASE, ns.NSI_BASE
-#: What exportHouseResultType has no place for (documented in hub/handlers/house_export.py).
+#: What exportHouseResultType has no place for (documented in hub/areas/houses/export_codec.py).
 HOUSE_ONLY_IMPORTED = frozenset({"MinFloorCount", "IsMunicipalProperty", "IsRegionProperty"})
 PREMISES_ONLY_IMPORTED = frozenset({"NoCadastralNumber", "ConditionalNumber", "RightOrEncumbrance"})
 
