@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
-from decimal import Decimal
 
 from lxml import etree
 
@@ -28,6 +27,7 @@ from hub.areas.accounts.rules import (
     Target,
 )
 from hub.contract import results
+from hub.contract.lexical import xs_boolean, xs_date, xs_decimal, xs_integer
 from hub.contract.xmlparse import parse_xml
 from hub.domain.nsi import NsiRef
 
@@ -46,9 +46,12 @@ def _q(namespace: str, local: str) -> str:
     return f"{{{namespace}}}{local}"
 
 
+def _flag(value: str | None) -> bool:
+    return xs_boolean(value) if value is not None else False
+
+
 def _date(value: str | None) -> date | None:
-    # xs:date may carry a timezone ("2025-12-31+03:00"); the calendar date is what counts.
-    return date.fromisoformat(value[:10]) if value else None
+    return xs_date(value) if value else None
 
 
 # --- decode ---------------------------------------------------------------------------------
@@ -162,8 +165,8 @@ def _payer(info: etree._Element | None) -> Payer:
     ind = children.get(_HM_IND)
     org = children.get(_HM_ORG)
     return Payer(
-        is_renter=_get(children, _HM_RENTER) in {"true", "1"},
-        accounts_divided=_get(children, _HM_DIVIDED) in {"true", "1"},
+        is_renter=_flag(_get(children, _HM_RENTER)),
+        accounts_divided=_flag(_get(children, _HM_DIVIDED)),
         person=_person(ind) if ind is not None else None,
         org_version_guid=_get(_children(org), _ORG_VERSION) if org is not None else None,
     )
@@ -179,7 +182,7 @@ def _accommodation(element: etree._Element) -> Accommodation:
             share = (child.text or "").strip()
     if target is None or guid is None:
         raise ValueError("Accommodation without an object")  # the XSD choice makes this unreachable
-    return Accommodation(target, guid, Decimal(share) if share else None)
+    return Accommodation(target, guid, xs_decimal(share) if share else None)
 
 
 def _kind(children: _Children) -> AccountKind:
@@ -232,10 +235,10 @@ def decode_account(account: etree._Element, where: str) -> AccountCommand:
         accommodations=tuple(places),
         closure=closure,
         number=texts.get(_ACC_NUMBER),
-        living_persons=int(persons) if persons is not None else None,
-        total_square=Decimal(total) if total is not None else None,
-        residential_square=Decimal(residential) if residential is not None else None,
-        heated_area=Decimal(heated) if heated is not None else None,
+        living_persons=xs_integer(persons) if persons is not None else None,
+        total_square=xs_decimal(total) if total is not None else None,
+        residential_square=xs_decimal(residential) if residential is not None else None,
+        heated_area=xs_decimal(heated) if heated is not None else None,
         reasons=etree.tostring(reasons, encoding="UTF-8") if reasons is not None else None,
     )
     guid = texts.get(_HM_GUID)

@@ -7,7 +7,6 @@ reader follows the content model and does not re-check it. Values are stripped: 
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 from lxml import etree
@@ -28,6 +27,7 @@ from hub.areas.houses.rules import (
     Right,
     RoomData,
 )
+from hub.contract.lexical import xs_boolean, xs_date, xs_decimal, xs_integer
 from hub.domain.nsi import NsiRef
 from hub.errors import E, HubError
 
@@ -45,17 +45,17 @@ def text(el: etree._Element, local: str, namespace: str = HM) -> str | None:
 
 def _flag(el: etree._Element, local: str) -> bool | None:
     value = text(el, local)
-    return None if value is None else value in ("true", "1")
+    return None if value is None else xs_boolean(value)
 
 
 def _int(el: etree._Element, local: str) -> int | None:
     value = text(el, local)
-    return None if value is None else int(value)
+    return None if value is None else xs_integer(value)
 
 
 def _dec(el: etree._Element, local: str) -> Decimal | None:
     value = text(el, local)
-    return None if value is None else Decimal(value)
+    return None if value is None else xs_decimal(value)
 
 
 def _nsi(el: etree._Element, local: str) -> NsiRef | None:
@@ -67,7 +67,7 @@ def _nsi(el: etree._Element, local: str) -> NsiRef | None:
 
 def _cadastre(el: etree._Element) -> Cadastre:
     rights = tuple(
-        Right(text(r, "Type") or "", text(r, "RegNumber") or "", date.fromisoformat(text(r, "RegDate") or ""))
+        Right(text(r, "Type") or "", text(r, "RegNumber") or "", xs_date(text(r, "RegDate") or ""))
         for r in el.findall(_q("RightOrEncumbrance"))
     )
     return Cadastre(
