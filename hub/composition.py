@@ -34,7 +34,7 @@ from hub.services.state import StateQuery
 from hub.store import migrate
 from hub.store.audit import SqlAudit
 from hub.store.base import Store
-from hub.store.db import make_engine
+from hub.store.db import is_transient, make_engine
 from hub.store.directory import CachedDirectory
 from hub.store.inbox import SqlInbox
 from hub.store.nsi import SqlNsiCatalog
@@ -136,6 +136,7 @@ def build_hub(settings: Settings, *, upgrade_schema: bool | None = None) -> Hub:
         respond=states.final_response,
         pause_after_claim=float(settings.extra.get("fault_pause_after_claim", "0") or 0),
         pause_after_chunk=float(settings.extra.get("fault_pause_after_chunk", "0") or 0),
+        transient=is_transient,
     )
     hub = Hub(
         settings=settings,

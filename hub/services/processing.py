@@ -2,8 +2,14 @@
 
 Idempotent by construction: the claim is a database lease (one worker at a time; a dead
 worker's lease expires and the entry is taken over), and completion is conditional on still
-holding the claim. A handler that fails unexpectedly leaves the entry for a retry; after
-``max_attempts`` the entry is completed with EXP001000 so a client never polls forever.
+holding the claim.
+
+Failures are of two kinds. A deterministic one (a decoding or rule bug: retrying cannot cure it)
+ends the message at once in state 3 with EXP001000 and one searchable log record (inbox id,
+MessageGUID, operation, the traceback in the server log, never in the response). A transient one
+(``transient(exc)``: the database connection lost, a lock timeout) leaves the entry for a retry:
+its lease expires and the sweeper enqueues it again, so the lease is the backoff; after
+``max_attempts`` it too ends with EXP001000, so a client never polls forever.
 """
 
 from __future__ import annotations
@@ -52,6 +58,7 @@ def process(
     policy: ProcessingPolicy = ProcessingPolicy(),
     after_claim: Callable[[InboxEntry], None] | None = None,
     respond: Respond | None = None,
+    transient: Callable[[BaseException], bool] = lambda _exc: False,
 ) -> bool:
     """Process the entry if it can be claimed. True when this call completed it.
 
@@ -72,10 +79,27 @@ def process(
         result = handler(entry, entry.payload)
     except HubError as exc:
         result = encode_failure(Failure(exc.code, exc.message))
-    except Exception:
-        log.exception("handler failed for inbox entry %s (attempt %s)", entry.id, entry.attempts)
-        if entry.attempts < policy.max_attempts:
+    except Exception as exc:
+        if transient(exc) and entry.attempts < policy.max_attempts:
+            log.warning(
+                "inbox entry %s (MessageGUID %s, %s): transient failure on attempt %s of %s, retried after"
+                " its lease: %s",
+                entry.id,
+                entry.message_guid,
+                entry.operation,
+                entry.attempts,
+                policy.max_attempts,
+                type(exc).__name__,
+            )
             raise
+        log.error(
+            "inbox entry %s (MessageGUID %s, %s) failed on attempt %s: ended with EXP001000",
+            entry.id,
+            entry.message_guid,
+            entry.operation,
+            entry.attempts,
+            exc_info=True,
+        )
         result = encode_failure(Failure(E.EXP001000.code, E.EXP001000.text))
     audit = AuditEvent(worker, "processed", "inbox", entry.message_guid, {"attempt": entry.attempts})
     response = respond(entry, result) if respond is not None else None
@@ -101,6 +125,7 @@ class Processor:
         respond: Respond | None = None,
         pause_after_claim: float = 0.0,
         pause_after_chunk: float = 0.0,
+        transient: Callable[[BaseException], bool] = lambda _exc: False,
     ) -> None:
         self.inbox = inbox
         self.handlers: dict[str, Handler] = {}
@@ -110,6 +135,8 @@ class Processor:
         self.respond = respond
         self.pause_after_claim = pause_after_claim
         self.pause_after_chunk = pause_after_chunk
+        #: which failures are worth a retry (``hub.store.db.is_transient``)
+        self.transient = transient
 
     def process(self, entry_id: int) -> bool:
         """Process one inbox entry (what the dramatiq actor runs); True when this call completed it."""
@@ -122,6 +149,7 @@ class Processor:
             policy=self.policy,
             after_claim=self._pause_after_claim if self.pause_after_claim > 0 else None,
             respond=self.respond,
+            transient=self.transient,
         )
 
     def _pause_after_claim(self, _entry: InboxEntry) -> None:

@@ -22,7 +22,14 @@ from typing import Any
 import psycopg
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import InvalidatePoolError
+from sqlalchemy.exc import (
+    DBAPIError,
+    DisconnectionError,
+    InterfaceError,
+    InvalidatePoolError,
+    OperationalError,
+)
+from sqlalchemy.exc import TimeoutError as SATimeoutError
 
 try:
     import fcntl
@@ -209,3 +216,19 @@ def writing(engine: Engine) -> Iterator[Any]:
 
 def is_postgres(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql"
+
+
+def is_transient(exc: BaseException) -> bool:
+    """A failure a retry may cure: the database went away, a lock or statement timed out.
+
+    Everything else a handler raises is deterministic (a decoding or rule bug) and ends its
+    message at once (``hub.services.processing``).
+    """
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    if isinstance(exc, (OperationalError, InterfaceError, DisconnectionError, SATimeoutError)):
+        return True
+    original = getattr(exc, "orig", None)
+    if isinstance(original, (psycopg.OperationalError, psycopg.errors.LockNotAvailable)):
+        return True
+    return isinstance(exc, (ConnectionError, TimeoutError))
