@@ -75,6 +75,17 @@ class Hub:
         self.engine.dispose()
 
 
+def existing_hub_identity(settings: Settings) -> pki.SigningIdentity | None:
+    """The hub's signing identity where it is configured or was created; None, creating nothing."""
+    if settings.signing_key_path and settings.signing_cert_path:
+        return pki.SigningIdentity.from_pem_files(settings.signing_key_path, settings.signing_cert_path)
+    key_path = Path(settings.data_dir) / HUB_KEY_FILE
+    cert_path = Path(settings.data_dir) / HUB_CERT_FILE
+    if key_path.exists() and cert_path.exists():
+        return pki.SigningIdentity.from_pem_files(key_path, cert_path)
+    return None
+
+
 def hub_identity(settings: Settings) -> pki.SigningIdentity:
     """The hub's own signing key and certificate.
 

@@ -109,6 +109,8 @@ def prepare(hub: Hub) -> list[str]:
         f"  demo organization: orgPPAGUID {DEMO_ORG_PPAGUID}, HTTP Basic password {DEMO_PASSWORD}",
         f"  demo signing key/cert: {DEMO_PKI}/demo-org.key, demo-org.pem (test-only)",
         "  services index: {base}/",
+        f"  admin commands on this data: hub org list --data-dir {hub.settings.data_dir}"
+        f" (or HUB_DATA_DIR={hub.settings.data_dir})",
     ]
     return lines
 

@@ -140,6 +140,12 @@ class E:
         http_status=409,
     )
 
+    # --- hub codes: administration (the operator's commands) ----------------------------------
+    INT900101 = ErrorSpec("INT900101", "Организация с такими реквизитами уже зарегистрирована", http_status=409)
+    INT900102 = ErrorSpec("INT900102", "Сертификат уже зарегистрирован", http_status=409)
+    INT900103 = ErrorSpec("INT900103", "Файл не является сертификатом X.509 (PEM или DER)")
+    INT900104 = ErrorSpec("INT900104", "Данные хаба не найдены", http_status=404)
+
 
 class HubError(Exception):
     """Raised when a request fails in a way the client must be told about.

@@ -44,8 +44,10 @@ def _directory(data_dir: Path) -> SqlDirectory:
 
 
 def _org_add(*extra: str) -> tuple[str, str]:
+    roles = () if "--role" in extra else ("--role", "УО")
+    inn = str(uuid.uuid4().int)[:10]  # the same ОГРН+ИНН+КПП twice is refused
     result = runner.invoke(
-        app, ["org", "add", "--name", "ООО «УК»", "--ogrn", "1027700000001", "--inn", "7700000001", *extra]
+        app, ["org", "add", "--name", "ООО «УК»", "--ogrn", "1027700000001", "--inn", inn, *roles, *extra]
     )
     assert result.exit_code == 0, result.output
     ppaguid = re.search(r"orgPPAGUID: (\S+)", result.output)
@@ -154,11 +156,18 @@ def test_operator_certificate_lists_its_organizations(data_dir: Path, tmp_path: 
     assert single.exit_code != 0  # a non-operator certificate belongs to exactly one organization
 
 
-def test_hub_key_is_created_once_and_persists(data_dir: Path) -> None:
+def test_hub_key_is_created_once_by_the_hub_and_only_read_by_cert_hub(data_dir: Path) -> None:
+    from hub.composition import build_hub
+
+    none_yet = runner.invoke(app, ["cert", "hub"])
+    assert none_yet.exit_code == 2 and "INT900104" in none_yet.output and "HUB_SIGNING_KEY" in none_yet.output
+    assert not (data_dir / "hub-signing.key").exists(), "a read-only command created a key"
+    hub = build_hub(load_settings(data_dir=data_dir))  # what hub serve / hub demo do at first start
+    served = hub.identity.certificate_pem.decode()
+    hub.close()
     first = runner.invoke(app, ["cert", "hub"])
     second = runner.invoke(app, ["cert", "hub"])
-    assert first.exit_code == 0 and first.output.startswith("-----BEGIN CERTIFICATE-----")
-    assert first.output == second.output
+    assert first.exit_code == 0 and first.output == served == second.output
     assert (data_dir / "hub-signing.key").stat().st_mode & 0o077 == 0
 
 
