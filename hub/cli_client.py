@@ -4,17 +4,27 @@ Kept apart from ``hub.cli`` (the administrator's tool, which builds a hub) becau
 commands build nothing but a ``hub.client.HubClient``: they talk to a hub over HTTP exactly as
 an organization's system does. ``hub.cli`` mounts ``client_app``'s commands at the top level.
 
-Exit codes, for scripts: 0 — processed (RequestState 3) without a whole-message error (objects
-may still carry their own errors: see the table), or, for ``hub state``, any state; 1 — the hub
-answered with a SOAP Fault; 2 — the result is a whole-message ErrorMessage (including INT002012
-"nothing to export"); 3 — anything else went wrong (payload refused locally, connection,
-result signature, waiting timed out). A send the hub refuses as overloaded (EXP002001) is
-retried a few times with a growing pause, one line each, before it counts as a Fault.
+Exit codes, for scripts (also in ``hub send --help`` and the README):
+
+    0  processed (RequestState 3), every object accepted; ``hub state --no-wait``: any state
+    1  the hub answered with a SOAP Fault (the request was refused, nothing stored)
+    2  usage error (a missing or wrong option: nothing was sent)
+    3  anything else went wrong: the payload refused locally, the hub not reachable, wrong
+       credentials found before sending, the result's signature, waiting timed out
+    4  processed, and the result is a whole-message ErrorMessage (INT002012 «Нет объектов для
+       экспорта» included)
+    5  processed, and some objects carry errors (the table says which)
+
+A send the hub refuses as overloaded (EXP002001) is retried a few times with a growing pause, one
+line each, before it counts as a Fault. Before sending a message it will wait for, ``hub send``
+checks the getState credentials (a wrong or missing password would otherwise surface only after
+the message was accepted).
 Passwords are read from ``--password`` or ``HUB_CLIENT_PASSWORD`` and never printed.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
@@ -39,14 +49,22 @@ from hub.contract.pki import SigningIdentity
 
 EXIT_OK = 0
 EXIT_FAULT = 1
-EXIT_ERROR_MESSAGE = 2
+EXIT_USAGE = 2  # typer's own, for a wrong or missing option
 EXIT_FAILED = 3
+EXIT_ERROR_MESSAGE = 4
+EXIT_OBJECTS_FAILED = 5
+EXIT_CODES_HELP = (
+    "Exit codes: 0 processed, every object accepted; 1 SOAP Fault; 2 usage error; 3 not sent or not"
+    " verified (payload, connection, credentials, signature, timeout); 4 whole-message ErrorMessage"
+    " (INT002012 included); 5 some objects failed."
+)
 DEFAULT_URL = "http://127.0.0.1:8080"
 PASSWORD_ENV = "HUB_CLIENT_PASSWORD"  # noqa: S105 - the variable's name, not a password
 
 client_app = typer.Typer(help="Клиент хаба / hub client: send signed requests, read their state.")
 
-_console = Console(highlight=False, soft_wrap=True)
+#: wide enough for two GUID columns when the output is piped (rich would assume 80 columns)
+_console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
 _errors = Console(stderr=True, highlight=False, soft_wrap=True)
 
 Url = Annotated[str, typer.Option("--url", help="Hub base URL")]
@@ -105,7 +123,12 @@ def send(
     xml: ShowXml = False,
     save: Save = None,
 ) -> None:
-    """Sign PAYLOAD and send it as OPERATION; print the Ack and (by default) the result."""
+    """Sign PAYLOAD and send it as OPERATION; print the Ack and (by default) the result.
+
+    Exit codes: 0 processed, every object accepted; 1 SOAP Fault; 2 usage error; 3 not sent or not
+    verified (payload, connection, credentials, signature, timeout); 4 whole-message ErrorMessage
+    (INT002012 included); 5 some objects failed.
+    """
     try:
         identity = SigningIdentity.from_pem_files(key, cert)
     except (OSError, ValueError) as exc:
@@ -197,7 +220,28 @@ def _overloaded(fault: HubFault, pause: float, next_try: int, tries: int) -> Non
     )
 
 
+def _credentials_work(client: HubClient) -> bool:
+    """getState of a message nobody sent: «not found» (INT002013) proves the credentials, before
+    a message is accepted that the client then could not ask about."""
+    config = client.config
+    if config.password is None and config.client_cert_fingerprint is None:
+        _errors.print(
+            f"Не задан пароль HTTP Basic организации: --password или {PASSWORD_ENV} (или --no-wait: только отправить)"
+        )
+        return False
+    try:
+        client.state("00000000-0000-4000-8000-000000000000")
+    except HubFault as fault:
+        if fault.code == "INT002013":
+            return True
+        _errors.print(f"Учетные данные не приняты, сообщение не отправлено: {fault.code}: {escape(fault.message)}")
+        return False
+    return True
+
+
 def _send(client: HubClient, operation: str, payload: bytes, *, wait: bool, xml: bool, save: Path | None) -> int:
+    if wait and not _credentials_work(client):
+        return EXIT_FAILED
     ack: Ack = client.send(operation, payload)
     _console.print(f"Ack: MessageGUID {ack.message_guid}")
     _console.print(f"     RequesterMessageGUID {ack.requester_message_guid}")
@@ -224,12 +268,26 @@ def _print_state(result: StateResult, *, xml: bool, save: Path | None) -> int:
         )
     if result.objects:
         _print_objects(result)
+    exported: dict[str, int] = {}
     for element in result.exports:
-        count = sum(1 for child in element if isinstance(child.tag, str))
-        _console.print(f"Выгрузка / export: {etree.QName(element).localname} ({count} элементов / elements)")
+        name = etree.QName(element).localname
+        exported[name] = exported.get(name, 0) + 1
+    for name, count in exported.items():
+        _console.print(f"Выгрузка: {name} — {count} {plural(count, 'объект', 'объекта', 'объектов')}")
     if xml:
         _console.print(escape(etree.tostring(result.element, encoding="unicode", pretty_print=True)))
-    return EXIT_ERROR_MESSAGE if result.error is not None else EXIT_OK
+    if result.error is not None:
+        return EXIT_ERROR_MESSAGE
+    return EXIT_OBJECTS_FAILED if result.failed_objects else EXIT_OK
+
+
+def plural(count: int, one: str, few: str, many: str) -> str:
+    """The Russian plural form for ``count``: 1 объект, 4 объекта, 11 объектов, 21 объект."""
+    if count % 10 == 1 and count % 100 != 11:
+        return one
+    if 2 <= count % 10 <= 4 and not 12 <= count % 100 <= 14:
+        return few
+    return many
 
 
 def _print_objects(result: StateResult) -> None:
@@ -238,7 +296,11 @@ def _print_objects(result: StateResult) -> None:
         f"Объекты / objects: {len(result.objects)}, успешно / ok: {len(result.objects) - failed}, "
         f"с ошибками / failed: {failed}"
     )
-    table = Table("#", "TransportGUID", "GUID", "UniqueNumber", "Ошибки / errors", show_lines=False)
+    table = Table("#", show_lines=False)
+    for header in ("TransportGUID", "GUID"):
+        table.add_column(header, no_wrap=True, min_width=36)  # a cut GUID is useless
+    table.add_column("UniqueNumber", no_wrap=True)
+    table.add_column("Ошибки / errors")
     for number, item in enumerate(result.objects, 1):
         errors = "; ".join(f"{e.code}: {e.description}" for e in item.errors)
         table.add_row(

@@ -26,7 +26,7 @@ from lxml import etree
 from zeep.transports import Transport
 
 from hub import ns
-from hub.client.errors import HubFault, PayloadError, ResponseError
+from hub.client.errors import HubFault, PayloadError, ResponseError, TransportError
 from hub.client.results import Ack
 
 _FAULT_DETAIL = ns.qname(ns.BASE, "Fault")
@@ -53,9 +53,10 @@ class ServiceContract:
         try:
             transport = Transport(timeout=timeout, operation_timeout=timeout)  # type: ignore[no-untyped-call]
             self._client = zeep.Client(wsdl, transport=transport, settings=settings)  # type: ignore[no-untyped-call]
-        except (OSError, zeep.exceptions.Error, etree.LxmlError) as exc:
-            raise ResponseError(f"cannot load the service contract from {wsdl}: {exc}") from exc
-        except Exception as exc:  # requests' exceptions, without importing requests for them
+        except Exception as exc:  # requests' exceptions too, without importing requests for them
+            if any(cls.__name__ == "ConnectionError" for cls in type(exc).__mro__):
+                url = wsdl.split("?", 1)[0]
+                raise TransportError(f"Хаб недоступен по адресу {url}: нет соединения") from exc
             raise ResponseError(f"cannot load the service contract from {wsdl}: {exc}") from exc
         self._binding = self._client.service._binding
         self.wsdl = wsdl

@@ -324,6 +324,10 @@ class HubClient:
                 response = self._http.request(method, url, auth=self._auth or httpx.USE_CLIENT_DEFAULT, **kwargs)
             except httpx.TransportError as exc:
                 if last_try:
+                    if isinstance(exc, httpx.ConnectError):
+                        raise TransportError(
+                            f"Хаб недоступен по адресу {self.config.base_url}: нет соединения", attempts=attempts
+                        ) from exc
                     raise TransportError(f"{method} {url}: {type(exc).__name__}: {exc}", attempts=attempts) from exc
             else:
                 if response.status_code not in TRANSIENT_STATUSES or last_try:

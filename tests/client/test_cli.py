@@ -110,7 +110,7 @@ def test_send_waits_and_prints_the_whole_message_error(demo_hub: Demo, tmp_path:
     unknown = tmp_path / "export-unknown-house.xml"
     unknown.write_bytes((SAMPLES / "export-house.xml").read_bytes().replace(b"00000000f1a5", b"0000000fffff"))
     done = demo_hub.send("exportHouseData", str(unknown))
-    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.returncode == 4, done.stdout + done.stderr
     assert "ErrorMessage INT002012" in done.stdout
 
 
@@ -158,3 +158,39 @@ def test_the_other_samples_are_accepted(demo_hub: Demo) -> None:
         done = demo_hub.send(operation, sample, "--no-wait")
         assert done.returncode == 0, (sample, done.stdout, done.stderr)
         assert "Ack: MessageGUID" in done.stdout
+
+
+def test_send_without_a_password_sends_nothing_and_says_what_to_set(demo_hub: Demo) -> None:
+    done = demo_hub.send("exportHouseData", "export-house.xml", password=None)
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert "Ack:" not in done.stdout and "HUB_CLIENT_PASSWORD" in done.stderr
+
+
+def test_send_with_a_wrong_password_sends_nothing(demo_hub: Demo) -> None:
+    secret = "wrong-" + uuid.uuid4().hex
+    done = demo_hub.send("exportHouseData", "export-house.xml", password=secret)
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert "Ack:" not in done.stdout and "AUT900009" in done.stderr and secret not in done.stdout + done.stderr
+
+
+def test_an_import_whose_objects_failed_exits_5(demo_hub: Demo) -> None:
+    """The demo imported the sample house already: every object of it again is INT004132."""
+    done = demo_hub.send("importHouseUOData", "import-house-uo.xml")
+    assert done.returncode == 5, done.stdout + done.stderr
+    assert "INT004132" in done.stdout
+
+
+def test_an_unreachable_hub_is_said_in_words() -> None:
+    done = Demo(f"http://127.0.0.1:{free_port()}").send("exportHouseData", "export-house.xml", "--no-wait")
+    assert done.returncode == 3
+    assert "Хаб недоступен по адресу" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("count", "word"),
+    [(1, "объект"), (4, "объекта"), (5, "объектов"), (11, "объектов"), (21, "объект"), (112, "объектов")],
+)
+def test_russian_plural_forms(count: int, word: str) -> None:
+    from hub.cli_client import plural
+
+    assert plural(count, "объект", "объекта", "объектов") == word
