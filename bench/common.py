@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 import httpx
 from lxml import etree
 
+from hub.composition import make_identity_files
 from hub.config import load_settings
 from hub.contract import pki, signing
 from hub.contract.pki import SigningIdentity
@@ -188,6 +189,9 @@ def hub_processes(
 
 def settings_env(data_dir: Path, database_url: str = "", broker_url: str = "") -> dict[str, str]:
     env = {"HUB_DATA_DIR": str(data_dir), "HUB_DATABASE_URL": database_url, "HUB_BROKER_URL": broker_url}
+    if database_url:  # production: every process signs with the one configured key
+        key, cert = make_identity_files(data_dir / "hub-key")
+        env.update({"HUB_SIGNING_KEY": str(key), "HUB_SIGNING_CERT": str(cert)})
     load_settings(env)  # validates
     return env
 

@@ -17,7 +17,7 @@ import uvicorn
 
 from hub import __version__, cli_admin, demo
 from hub.cli_client import client_app
-from hub.composition import Hub, SchemaOutdatedError, build_hub, worker_ports
+from hub.composition import Hub, SchemaOutdatedError, SetupError, build_hub, worker_ports
 from hub.config import PROCESSES_VARIABLE, Settings, load_settings
 from hub.contract.registry import registry, resolve
 from hub.queue import worker
@@ -41,7 +41,7 @@ def _hub(settings: Settings) -> Hub:
     """The embedded shape migrates its SQLite file itself; production requires `hub db upgrade`."""
     try:
         return build_hub(settings)
-    except SchemaOutdatedError as exc:
+    except (SchemaOutdatedError, SetupError) as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(3) from None
 

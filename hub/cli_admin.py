@@ -26,7 +26,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
-from hub.composition import existing_hub_identity, open_store
+from hub.composition import existing_hub_identity, make_identity_files, open_store
 from hub.config import Settings, load_settings
 from hub.contract import nsi_export, pki
 from hub.errors import E, HubError
@@ -255,6 +255,20 @@ def cert_hub(data_dir: DataDir = None) -> None:
             "Его создаёт первый запуск hub serve/hub demo, или задайте HUB_SIGNING_KEY и HUB_SIGNING_CERT",
         )
     typer.echo(identity.certificate_pem.decode(), nl=False)
+
+
+@cert_app.command("new-hub-key")
+def cert_new_hub_key(
+    directory: Annotated[Path, typer.Argument(file_okay=False, help="Where to write hub-signing.key/.pem")],
+) -> None:
+    """Make the hub's signing key for the production shape (once); prints the settings to use.
+
+    Every ``hub serve`` and ``hub worker`` must be given the same files. An existing key there is
+    kept. Use a certificate from your CA instead when clients must trust a chain.
+    """
+    key, cert = make_identity_files(directory)
+    typer.echo(f"HUB_SIGNING_KEY={key.resolve()}")
+    typer.echo(f"HUB_SIGNING_CERT={cert.resolve()}")
 
 
 @nsi_app.command("load")

@@ -29,6 +29,7 @@ from hub.queue.ports import WorkerPorts
 from hub.services.handlers import HandlerSetup, build_handlers, provided_ports
 from hub.services.identity import Authenticator, LoginThrottle, PasswordCache
 from hub.services.intake import BacklogLimits, Intake
+from hub.services.outages import Outage
 from hub.services.processing import Failure, ProcessingPolicy, Processor
 from hub.services.state import StateQuery
 from hub.store import migrate
@@ -46,6 +47,10 @@ HUB_CERT_FILE = "hub-signing.pem"
 
 #: re-exported for the launchers: raised by :func:`build_hub` on an outdated production schema
 SchemaOutdatedError = migrate.SchemaOutdatedError
+
+
+class SetupError(RuntimeError):
+    """Raised when the production shape lacks a setting it cannot run without."""
 
 
 @dataclass
@@ -69,6 +74,7 @@ class Hub:
     states: StateQuery
     processor: Processor
     authenticator: Authenticator
+    database_outage: Outage
 
     def close(self) -> None:
         self.broker.close()
@@ -95,9 +101,16 @@ def hub_identity(settings: Settings) -> pki.SigningIdentity:
     """
     if settings.signing_key_path and settings.signing_cert_path:
         return pki.SigningIdentity.from_pem_files(settings.signing_key_path, settings.signing_cert_path)
-    key_path = Path(settings.data_dir) / HUB_KEY_FILE
-    cert_path = Path(settings.data_dir) / HUB_CERT_FILE
+    key_path, cert_path = make_identity_files(Path(settings.data_dir))
+    return pki.SigningIdentity.from_pem_files(key_path, cert_path)
+
+
+def make_identity_files(directory: Path) -> tuple[Path, Path]:
+    """``hub-signing.key``/``hub-signing.pem`` in ``directory``, made once (a key valid ten years,
+    its certificate issued by a throw-away CA); the paths. ``hub cert new-hub-key`` for production."""
+    key_path, cert_path = directory / HUB_KEY_FILE, directory / HUB_CERT_FILE
     if not (key_path.exists() and cert_path.exists()):
+        directory.mkdir(parents=True, exist_ok=True)
         ca = pki.create_ca("zhkh-hub embedded CA", validity=dt.timedelta(days=3650))
         identity = pki.issue_certificate(
             ca, common_name="zhkh-hub", organization="zhkh-hub", validity=dt.timedelta(days=3650)
@@ -106,15 +119,14 @@ def hub_identity(settings: Settings) -> pki.SigningIdentity:
         pki.write_pem_files(identity, tmp_key, tmp_cert)
         tmp_key.replace(key_path)
         tmp_cert.replace(cert_path)
-        log.info("created the hub signing identity in %s", settings.data_dir)
-    return pki.SigningIdentity.from_pem_files(key_path, cert_path)
+        log.info("created the hub signing identity in %s", directory)
+    return key_path, cert_path
 
 
 def open_store(settings: Settings, *, upgrade_schema: bool | None = None) -> Store:
     """The store at the schema this code needs: the embedded shape migrates its SQLite file on
     start (one process owns it); production refuses an outdated schema (``hub db upgrade``)."""
-    Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
-    engine = make_engine(settings.effective_database_url)
+    engine = make_engine(settings.effective_database_url)  # SQLite: makes its file's directory
     try:
         migrate.ensure_schema(
             engine, upgrade_schema=upgrade_schema if upgrade_schema is not None else settings.embedded
@@ -125,8 +137,22 @@ def open_store(settings: Settings, *, upgrade_schema: bool | None = None) -> Sto
     return Store(engine)
 
 
+def check_setup(settings: Settings) -> None:
+    """Production needs the hub's signing identity configured: a key made by each process in its
+    own working directory would sign results with keys the clients do not trust."""
+    if not settings.embedded and not (settings.signing_key_path and settings.signing_cert_path):
+        raise SetupError(
+            "HUB_DATABASE_URL is set (production) but HUB_SIGNING_KEY/HUB_SIGNING_CERT are not: every"
+            " hub serve and hub worker must sign with the one key clients trust; set both to its PEM files"
+        )
+
+
 def build_hub(settings: Settings, *, upgrade_schema: bool | None = None) -> Hub:
-    """Wire a hub: the store, the pipeline's services and every registered operation's handler."""
+    """Wire a hub: the store, the pipeline's services and every registered operation's handler.
+
+    Refuses what :func:`check_setup` refuses.
+    """
+    check_setup(settings)
     store = open_store(settings, upgrade_schema=upgrade_schema)
     broker = make_broker(settings.broker_url)
     queue = DramatiqQueue(broker)
@@ -177,6 +203,7 @@ def build_hub(settings: Settings, *, upgrade_schema: bool | None = None) -> Hub:
             skew_seconds=settings.clock_skew_seconds,
             transport_auth=settings.transport_auth,
         ),
+        database_outage=Outage("database"),
     )
     ports = {"store": store, **provided_ports(found)}
 

@@ -28,7 +28,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 
-from hub.composition import Hub, worker_ports
+from hub.composition import Hub, SetupError, check_setup, worker_ports
 from hub.config import load_settings
 from hub.queue import worker
 from hub.soap.app import create_app
@@ -71,4 +71,10 @@ def app() -> Starlette:
     """uvicorn's factory (``hub.serving:app``), called once in each process it starts."""
     die_with_parent()
     logging.basicConfig(level=logging.INFO)
-    return create_app(load_settings(), beside=_in_process_worker)
+    settings = load_settings()
+    try:
+        check_setup(settings)  # refuse to start on a setup error in one line, not a traceback
+    except SetupError as exc:
+        log.error("%s", exc)
+        sys.exit(3)
+    return create_app(settings, beside=_in_process_worker)

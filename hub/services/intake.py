@@ -35,6 +35,7 @@ from hub.contract.payload import Payload
 from hub.contract.registry import Operation
 from hub.contract.schemas import Schemas
 from hub.errors import E, HubError
+from hub.services.outages import Outage
 from hub.services.ports import (
     AuditEvent,
     Backlog,
@@ -133,8 +134,18 @@ def admit(inbox: Inbox, sender_id: int, requester_guid: str, limits: BacklogLimi
     return existing
 
 
+#: the queue's outage log of this process, when the caller keeps none of its own
+_QUEUE_OUTAGE = Outage("queue (the sweeper enqueues accepted messages once it is back)")
+
+
 def accept(
-    entry: NewInboxEntry, *, inbox: Inbox, queue: Queue, actor: str, limits: BacklogLimits = BacklogLimits()
+    entry: NewInboxEntry,
+    *,
+    inbox: Inbox,
+    queue: Queue,
+    actor: str,
+    limits: BacklogLimits = BacklogLimits(),
+    queue_outage: Outage | None = None,
 ) -> Ack:
     existing = admit(inbox, entry.sender_id, entry.requester_message_guid, limits)
     if existing is not None:
@@ -156,8 +167,11 @@ def accept(
     # Committed: from here on nothing is lost even if the enqueue fails (the sweeper retries).
     try:
         queue.enqueue(stored.id)
-    except Exception:
-        log.warning("enqueue of inbox entry %s failed; the sweeper will retry", stored.id, exc_info=True)
+    except Exception as exc:
+        # One line per outage, not a traceback per message: the sweeper enqueues it later.
+        (queue_outage or _QUEUE_OUTAGE).failed(exc)
+    else:
+        (queue_outage or _QUEUE_OUTAGE).ok()
     return Ack(stored.message_guid, stored.requester_message_guid)
 
 

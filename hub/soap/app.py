@@ -27,6 +27,7 @@ from hub.errors import E, HubError
 from hub.services.identity import TransportCredentials
 from hub.soap import envelope, handling, wsdl
 from hub.soap.inflight import InflightBudget, give_back_memory
+from hub.store.db import is_transient
 
 log = logging.getLogger(__name__)
 XML = "text/xml; charset=utf-8"
@@ -90,6 +91,8 @@ def soap_ports(hub: Hub) -> handling.SoapPorts:
         intake=hub.intake,
         states=hub.states,
         parse_limits=ParseLimits(max_bytes=hub.settings.max_body_bytes, max_depth=hub.settings.max_xml_depth),
+        transient=is_transient,
+        database=hub.database_outage,
     )
 
 

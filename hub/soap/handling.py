@@ -13,7 +13,8 @@ check has passed.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from hub import ns
@@ -25,6 +26,7 @@ from hub.contract.xmlparse import ParseLimits, parse_xml
 from hub.errors import E, HubError
 from hub.services.identity import Authenticator, SignerClaims, TransportCredentials
 from hub.services.intake import Intake, Provenance, Source, Submission
+from hub.services.outages import Outage
 from hub.services.state import StateQuery
 from hub.soap import envelope
 
@@ -41,6 +43,9 @@ class SoapPorts:
     intake: Intake
     states: StateQuery
     parse_limits: ParseLimits
+    #: which failures mean "the store is away for now" (``hub.store.db.is_transient``)
+    transient: Callable[[BaseException], bool] = lambda _exc: False
+    database: Outage = field(default_factory=lambda: Outage("database"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,15 +68,21 @@ def handle(
 ) -> SoapResponse:
     """Answer one POST; never raises."""
     try:
-        return _handle(ports, service, body, soap_action=soap_action, credentials=credentials)
+        response = _handle(ports, service, body, soap_action=soap_action, credentials=credentials)
     except HubError as exc:
         if exc.spec is E.FMT900007:
             return _fault(exc, "MustUnderstand")
         log.info("refused: %s", exc.code)
         return _fault(exc)
-    except Exception:
+    except Exception as exc:
+        if ports.transient(exc):
+            # One line per outage (hub.services.outages), none per request; the client retries.
+            ports.database.failed(exc)
+            return _fault(HubError(E.EXP002001, "Хранилище хаба временно недоступно, повторите запрос позже"))
         log.exception("unexpected failure handling a SOAP request")
         return _fault(HubError(E.EXP001000))
+    ports.database.ok()
+    return response
 
 
 def _handle(

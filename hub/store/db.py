@@ -101,6 +101,7 @@ def make_engine(url: str) -> Engine:
             connect_args={"timeout": 30, "check_same_thread": False},
             pool_size=8,
             max_overflow=8,
+            hide_parameters=True,  # statement parameters are payloads and personal data: never logged
         )
 
         @event.listens_for(engine, "connect")
@@ -125,7 +126,7 @@ def make_engine(url: str) -> Engine:
                 conn.exec_driver_sql("BEGIN")
 
         return engine
-    engine = create_engine(url, pool_size=10, max_overflow=20)
+    engine = create_engine(url, pool_size=10, max_overflow=20, hide_parameters=True)
     _ping_when_idle(engine)
     if parsed.get_driver_name() == "psycopg":
         event.listen(engine, "before_cursor_execute", _binary_results)

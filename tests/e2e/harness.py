@@ -25,7 +25,7 @@ import httpx
 import uvicorn
 from sqlalchemy import create_engine, text
 
-from hub.composition import Hub, build_hub, worker_ports
+from hub.composition import Hub, build_hub, make_identity_files, worker_ports
 from hub.config import Settings, load_settings
 from hub.contract import pki
 from hub.contract.pki import SigningIdentity
@@ -230,6 +230,9 @@ def running_hub(shape: str, tmp: Path, *, start_worker: bool = True, **overrides
             "HUB_SWEEP_SECONDS": "0.5",
             "HUB_LEASE_SECONDS": "3",
         }
+        if shape == "production":  # every process signs with the one configured key
+            key, cert = make_identity_files(tmp / "hub-key")
+            env.update({"HUB_SIGNING_KEY": str(key), "HUB_SIGNING_CERT": str(cert)})
         settings = load_settings(env, **overrides)
         engine = make_engine(settings.effective_database_url)
         migrate.upgrade(engine)
