@@ -134,6 +134,9 @@ def demo_command(
     port: Annotated[int, typer.Option()] = 8080,
     data_dir: Annotated[Path, typer.Option(help="Where the demo keeps its data")] = Path("hub-data/demo"),
     processes: Annotated[int | None, typer.Option(min=1, help=_PROCESSES_HELP)] = None,
+    sample_data: Annotated[
+        bool, typer.Option("--sample-data/--no-sample-data", help="Import the sample house and accounts on first start")
+    ] = True,
 ) -> None:
     """Start the embedded hub with the demo organizations, certificates and sample data."""
     logging.basicConfig(level=logging.WARNING)
@@ -143,7 +146,10 @@ def demo_command(
     lines = demo.prepare(hub)
     handle = worker.start(worker_ports(hub))
     try:
-        lines += demo.load_sample_data(hub)
+        if sample_data:
+            lines += demo.load_sample_data(hub)
+        else:
+            lines.append("  sample data: not loaded (--no-sample-data): send the samples yourself")
     except Exception:
         handle.stop()
         hub.close()

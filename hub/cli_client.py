@@ -67,7 +67,7 @@ client_app = typer.Typer(help="Клиент хаба / hub client: send signed r
 _console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
 _errors = Console(stderr=True, highlight=False, soft_wrap=True)
 
-Url = Annotated[str, typer.Option("--url", help="Hub base URL")]
+Url = Annotated[str, typer.Option("--url", envvar="HUB_URL", show_envvar=True, help="Hub base URL")]
 Org = Annotated[str, typer.Option("--org", help="orgPPAGUID of the organization (also the HTTP Basic user)")]
 Password = Annotated[
     str | None,

@@ -13,7 +13,8 @@ Exception tree::
     └── (no subclasses: the spec says what happened; ``where`` says where)
 
 Code raises ``HubError(E.FMT001300, "detail", where="line 3, /a/b")``; entry points turn it into
-a SOAP Fault, an ``ErrorMessage``/``CommonResult/Error`` or an RFC 7807 problem. A traceback never
+a SOAP Fault, an ``ErrorMessage``/``CommonResult/Error`` or an operator command's one line (the
+planned REST API: an RFC 7807 problem with ``http_status``). A traceback never
 reaches a client: unexpected exceptions become ``EXP001000`` at the boundary.
 """
 
