@@ -40,6 +40,7 @@ from typing import ClassVar, Protocol, cast
 from lxml import etree
 
 import hub
+from hub.contract.libxml_ru import validation_message
 from hub.errors import E, HubError
 
 _XS = "http://www.w3.org/2001/XMLSchema"
@@ -206,13 +207,14 @@ class Schemas:
             if violation is None:
                 return
             bad, detail = violation
+            detail = validation_message(detail)
             where = f"строка {bad.sourceline or 0}, {bad.getroottree().getpath(bad)}"
             raise HubError(E.FMT001300, detail, where=where)
         errors = _errors(schema)
         if not errors:  # pragma: no cover - libxml2 always logs the reason
             raise HubError(E.FMT001300, "Документ не соответствует схеме")
         first = errors[0]
-        detail = str(first.message).strip()
+        detail = validation_message(str(first.message))
         if len(errors) > 1:
             detail += _more_errors(len(errors) - 1)
         raise HubError(E.FMT001300, detail, where=f"строка {first.line}, {first.path}")

@@ -45,6 +45,7 @@ from typing import Any
 
 from lxml import etree
 
+from hub.contract.libxml_ru import parse_message
 from hub.errors import E, HubError
 
 #: libxml2 (without XML_PARSE_HUGE, which the hub never sets) refuses documents deeper than this
@@ -248,7 +249,7 @@ def _build_tree(data: bytes, limits: ParseLimits) -> etree._Element:
             raise HubError(E.FMT900002) from None
         line = exc.lineno or 0
         column = exc.offset or 0
-        raise HubError(E.FMT900001, text, where=f"строка {line}, позиция {column}") from exc
+        raise HubError(E.FMT900001, parse_message(text), where=f"строка {line}, позиция {column}") from exc
 
 
 def parse_xml(data: bytes, *, limits: ParseLimits = DEFAULT_LIMITS) -> etree._Element:
