@@ -260,13 +260,16 @@ def cert_hub(data_dir: DataDir = None) -> None:
 @cert_app.command("new-hub-key")
 def cert_new_hub_key(
     directory: Annotated[Path, typer.Argument(file_okay=False, help="Where to write hub-signing.key/.pem")],
+    gost: Annotated[
+        bool, typer.Option("--gost", help="A GOST R 34.10-2012 key: responses signed as GIS signs")
+    ] = False,
 ) -> None:
     """Make the hub's signing key for the production shape (once); prints the settings to use.
 
     Every ``hub serve`` and ``hub worker`` must be given the same files. An existing key there is
     kept. Use a certificate from your CA instead when clients must trust a chain.
     """
-    key, cert = make_identity_files(directory)
+    key, cert = make_identity_files(directory, gost=gost)
     typer.echo(f"HUB_SIGNING_KEY={key.resolve()}")
     typer.echo(f"HUB_SIGNING_CERT={cert.resolve()}")
 

@@ -45,7 +45,8 @@ from hub.client import (
     RequestState,
     StateResult,
 )
-from hub.contract.pki import SigningIdentity
+from hub.contract.gost.keyfile import is_gost_key, read_identity_files
+from hub.contract.pki import AnyIdentity, SigningIdentity
 
 EXIT_OK = 0
 EXIT_FAULT = 1
@@ -108,7 +109,12 @@ def send(
         Path, typer.Argument(exists=True, dir_okay=False, help="Body element (or whole envelope) XML file")
     ],
     cert: Annotated[Path, typer.Option("--cert", exists=True, dir_okay=False, help="Signing certificate, PEM")],
-    key: Annotated[Path, typer.Option("--key", exists=True, dir_okay=False, help="Private key, PEM")],
+    key: Annotated[
+        Path,
+        typer.Option(
+            "--key", exists=True, dir_okay=False, help="Private key, PEM (RSA, ECDSA or the hub's GOST key format)"
+        ),
+    ],
     org: Org,
     url: Url = DEFAULT_URL,
     password: Password = None,
@@ -130,7 +136,11 @@ def send(
     (INT002012 included); 5 some objects failed.
     """
     try:
-        identity = SigningIdentity.from_pem_files(key, cert)
+        identity: AnyIdentity
+        if is_gost_key(key.read_bytes()):
+            identity = read_identity_files(key, cert)
+        else:
+            identity = SigningIdentity.from_pem_files(key, cert)
     except (OSError, ValueError) as exc:
         _errors.print(f"[red]Ключ/сертификат / key or certificate:[/] {escape(str(exc))}")
         raise typer.Exit(EXIT_FAILED) from exc
@@ -184,7 +194,7 @@ def _config(
     fingerprint: str | None,
     timeout: float,
     *,
-    identity: SigningIdentity | None = None,
+    identity: AnyIdentity | None = None,
     operator: bool = False,
 ) -> ClientConfig:
     return ClientConfig(

@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 
 from hub.config import Settings
 from hub.contract import pki
+from hub.contract.gost import keyfile as gost_keyfile
 from hub.contract.registry import Operation, Registry, registry
 from hub.contract.results import failure_fragment
 from hub.contract.schemas import Schemas
@@ -67,7 +68,7 @@ class Hub:
     broker: dramatiq.Broker
     queue: DramatiqQueue
     schemas: Schemas
-    identity: pki.SigningIdentity
+    identity: pki.AnyIdentity
     passwords: PasswordCache
     registry: Registry
     intake: Intake
@@ -81,18 +82,25 @@ class Hub:
         self.engine.dispose()
 
 
-def existing_hub_identity(settings: Settings) -> pki.SigningIdentity | None:
+def load_identity(key_path: Path, cert_path: Path) -> pki.AnyIdentity:
+    """An RSA/ECDSA identity from PEM files, or a GOST one (``hub.contract.gost.keyfile`` format)."""
+    if gost_keyfile.is_gost_key(key_path.read_bytes()):
+        return gost_keyfile.read_identity_files(key_path, cert_path)
+    return pki.SigningIdentity.from_pem_files(key_path, cert_path)
+
+
+def existing_hub_identity(settings: Settings) -> pki.AnyIdentity | None:
     """The hub's signing identity where it is configured or was created; None, creating nothing."""
     if settings.signing_key_path and settings.signing_cert_path:
-        return pki.SigningIdentity.from_pem_files(settings.signing_key_path, settings.signing_cert_path)
+        return load_identity(settings.signing_key_path, settings.signing_cert_path)
     key_path = Path(settings.data_dir) / HUB_KEY_FILE
     cert_path = Path(settings.data_dir) / HUB_CERT_FILE
     if key_path.exists() and cert_path.exists():
-        return pki.SigningIdentity.from_pem_files(key_path, cert_path)
+        return load_identity(key_path, cert_path)
     return None
 
 
-def hub_identity(settings: Settings) -> pki.SigningIdentity:
+def hub_identity(settings: Settings) -> pki.AnyIdentity:
     """The hub's own signing key and certificate.
 
     Production: PEM files named by the operator (``HUB_SIGNING_KEY``/``HUB_SIGNING_CERT``).
@@ -100,23 +108,32 @@ def hub_identity(settings: Settings) -> pki.SigningIdentity:
     that pinned the published certificate keep verifying responses.
     """
     if settings.signing_key_path and settings.signing_cert_path:
-        return pki.SigningIdentity.from_pem_files(settings.signing_key_path, settings.signing_cert_path)
+        return load_identity(settings.signing_key_path, settings.signing_cert_path)
     key_path, cert_path = make_identity_files(Path(settings.data_dir))
-    return pki.SigningIdentity.from_pem_files(key_path, cert_path)
+    return load_identity(key_path, cert_path)
 
 
-def make_identity_files(directory: Path) -> tuple[Path, Path]:
+def make_identity_files(directory: Path, *, gost: bool = False) -> tuple[Path, Path]:
     """``hub-signing.key``/``hub-signing.pem`` in ``directory``, made once (a key valid ten years,
-    its certificate issued by a throw-away CA); the paths. ``hub cert new-hub-key`` for production."""
+    its certificate issued by a throw-away CA; ``gost``: GOST R 34.10-2012, the CryptoPro-A
+    curve); the paths. ``hub cert new-hub-key`` for production."""
     key_path, cert_path = directory / HUB_KEY_FILE, directory / HUB_CERT_FILE
     if not (key_path.exists() and cert_path.exists()):
         directory.mkdir(parents=True, exist_ok=True)
-        ca = pki.create_ca("zhkh-hub embedded CA", validity=dt.timedelta(days=3650))
-        identity = pki.issue_certificate(
-            ca, common_name="zhkh-hub", organization="zhkh-hub", validity=dt.timedelta(days=3650)
-        )
         tmp_key, tmp_cert = key_path.with_suffix(".tmp-key"), cert_path.with_suffix(".tmp-pem")
-        pki.write_pem_files(identity, tmp_key, tmp_cert)
+        ten_years = dt.timedelta(days=3650)
+        if gost:
+            from hub.contract.gost import issuing
+
+            gost_ca = issuing.create_ca("zhkh-hub embedded CA", validity=ten_years)
+            gost_identity = issuing.issue_certificate(
+                gost_ca, common_name="zhkh-hub", organization="zhkh-hub", validity=ten_years
+            )
+            gost_keyfile.write_identity_files(gost_identity, tmp_key, tmp_cert)
+        else:
+            ca = pki.create_ca("zhkh-hub embedded CA", validity=ten_years)
+            identity = pki.issue_certificate(ca, common_name="zhkh-hub", organization="zhkh-hub", validity=ten_years)
+            pki.write_pem_files(identity, tmp_key, tmp_cert)
         tmp_key.replace(key_path)
         tmp_cert.replace(cert_path)
         log.info("created the hub signing identity in %s", directory)

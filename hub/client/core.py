@@ -94,7 +94,8 @@ class ClientConfig:
 
     base_url: str = "http://127.0.0.1:8080"
     org_ppaguid: str
-    identity: pki.SigningIdentity | None = None
+    #: RSA/ECDSA, or GOST R 34.10-2012 (signed in the CryptoPro client layout real GIS clients use)
+    identity: pki.AnyIdentity | None = None
     service: str = registry.HOME_MANAGEMENT.key
     password: str | None = field(default=None, repr=False)
     client_cert_fingerprint: str | None = None
@@ -220,7 +221,12 @@ class HubClient:
         message_guid = str(uuid.uuid4())
         envelope = self._envelope(info, message_guid, element)
         try:
-            body = signing.sign_envelope(envelope, identity)
+            if isinstance(identity, pki.SigningIdentity):
+                body = signing.sign_envelope(envelope, identity)
+            else:
+                from hub.contract.gost.signing import sign_envelope_gost
+
+                body = sign_envelope_gost(envelope, identity, layout="client")
         except (HubError, ValueError) as exc:
             raise PayloadError(f"cannot sign the request: {exc}") from exc
         return PreparedRequest(info, message_guid, body)

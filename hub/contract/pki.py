@@ -24,7 +24,7 @@ import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
@@ -40,6 +40,14 @@ DEFAULT_VALIDITY = dt.timedelta(days=365)
 #: Leeway before "now" for ``not_before`` so a freshly issued certificate is valid on a clock
 #: that is slightly behind.
 _BACKDATE = dt.timedelta(minutes=5)
+
+
+if TYPE_CHECKING:
+    from hub.contract.gost.issuing import GostIdentity
+
+#: an identity that signs: RSA/ECDSA (:class:`SigningIdentity`) or GOST R 34.10-2012
+#: (``hub.contract.gost``; the hub's responses with ``HUB_SIGNING_KEY``, ``hub send --key``)
+AnyIdentity: TypeAlias = "SigningIdentity | GostIdentity"
 
 
 @dataclass(frozen=True)

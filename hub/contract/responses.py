@@ -13,7 +13,7 @@ from lxml import etree
 
 from hub import ns
 from hub.contract import signing
-from hub.contract.pki import SigningIdentity
+from hub.contract.pki import AnyIdentity, SigningIdentity
 from hub.contract.results import escape
 from hub.contract.xmlparse import parse_xml
 
@@ -119,10 +119,18 @@ def signed_state_result(
     message_guid: str,
     result: bytes | None,
     requester_message_guid: str,
-    identity: SigningIdentity,
+    identity: AnyIdentity,
 ) -> bytes:
-    """A whole response envelope with a signed getStateResult (ResultHeader unsigned, as in GIS)."""
+    """A whole response envelope with a signed getStateResult (ResultHeader unsigned, as in GIS).
+
+    A GOST identity signs as GIS signs its own responses (exclusive C14N, Streebog throughout).
+    """
     element = get_state_result(
         service_namespace=service_namespace, version=version, state=state, message_guid=message_guid, result=result
     )
-    return signing.sign_envelope_tree(_wrapped(element, requester_message_guid), identity)
+    envelope = _wrapped(element, requester_message_guid)
+    if isinstance(identity, SigningIdentity):
+        return signing.sign_envelope_tree(envelope, identity)
+    from hub.contract.gost.signing import sign_envelope_gost  # the GOST code only where it signs
+
+    return sign_envelope_gost(etree.tostring(envelope), identity, layout="gis")

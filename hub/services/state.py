@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 
 from hub.contract import responses
-from hub.contract.pki import SigningIdentity
+from hub.contract.pki import AnyIdentity
 from hub.contract.registry import Registry, Service
 from hub.domain.messages import RequestState
 from hub.errors import E, HubError
@@ -38,7 +38,7 @@ def lookup(inbox: Inbox, caller: Organization, message_guid: str, service: str) 
 class StateQuery:
     """The signed getStateResult of a request, for the SOAP endpoint and the worker."""
 
-    def __init__(self, *, inbox: Inbox, identity: SigningIdentity, registry: Registry) -> None:
+    def __init__(self, *, inbox: Inbox, identity: AnyIdentity, registry: Registry) -> None:
         self.inbox = inbox
         self.identity = identity
         self.registry = registry

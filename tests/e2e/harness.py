@@ -221,7 +221,10 @@ def redis_url() -> str:
 
 
 @contextmanager
-def running_hub(shape: str, tmp: Path, *, start_worker: bool = True, **overrides: object) -> Iterator[HubUnderTest]:
+def running_hub(
+    shape: str, tmp: Path, *, start_worker: bool = True, gost_hub_key: bool = False, **overrides: object
+) -> Iterator[HubUnderTest]:
+    """A hub of ``shape`` on loopback; ``gost_hub_key``: it signs its responses with GOST R 34.10-2012."""
     with _storage(shape) as (database_url, broker_url):
         env = {
             "HUB_DATA_DIR": str(tmp / "data"),
@@ -230,8 +233,8 @@ def running_hub(shape: str, tmp: Path, *, start_worker: bool = True, **overrides
             "HUB_SWEEP_SECONDS": "0.5",
             "HUB_LEASE_SECONDS": "3",
         }
-        if shape == "production":  # every process signs with the one configured key
-            key, cert = make_identity_files(tmp / "hub-key")
+        if shape == "production" or gost_hub_key:  # every process signs with the one configured key
+            key, cert = make_identity_files(tmp / "hub-key", gost=gost_hub_key)
             env.update({"HUB_SIGNING_KEY": str(key), "HUB_SIGNING_CERT": str(cert)})
         settings = load_settings(env, **overrides)
         engine = make_engine(settings.effective_database_url)
@@ -299,9 +302,10 @@ def register_orgs(hut: HubUnderTest) -> None:
 
 
 def register_certificate(
-    hut: HubUnderTest, identity: SigningIdentity, org_id: int | None, *, operator_for: list[int] | None = None
+    hut: HubUnderTest, identity: pki.AnyIdentity, org_id: int | None, *, operator_for: list[int] | None = None
 ) -> None:
-    cert = identity.certificate
+    """What ``hub cert add`` does, for an RSA/ECDSA or a GOST identity (idempotent)."""
+    cert = identity.certificate if isinstance(identity, SigningIdentity) else identity.certificate.certificate
     if hut.hub.directory.certificate(pki.fingerprint(cert)) is not None:
         return
     hut.hub.directory.add_certificate(

@@ -10,35 +10,19 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from cryptography.hazmat.primitives.serialization import Encoding
 from lxml import etree
 
 from hub.contract.gost.issuing import GostIdentity, create_ca, issue_certificate
 from hub.contract.gost.signing import sign_envelope_gost
 from tests.accounts.builders import Acc, add_house, import_request
 from tests.accounts.results import HM, commons
-from tests.e2e.harness import HubUnderTest
+from tests.e2e.harness import HubUnderTest, register_certificate
 from tests.messages import BASE, ack_guids, body_child, envelope, export_house_body, header_xml
 
 
 @pytest.fixture(scope="module")
 def gost_ca() -> GostIdentity:
     return create_ca("Тестовый УЦ ГОСТ")
-
-
-def _registered(hut: HubUnderTest, identity: GostIdentity, org_id: int) -> None:
-    cert = identity.certificate.certificate
-    hut.hub.directory.add_certificate(
-        fingerprint=identity.fingerprint,
-        organization_id=org_id,
-        is_operator=False,
-        subject=cert.subject.rfc4514_string(),
-        not_before=cert.not_valid_before_utc,
-        not_after=cert.not_valid_after_utc,
-        pem=cert.public_bytes(Encoding.PEM).decode(),
-        operator_for=[],
-        actor="test",
-    )
 
 
 def _gost_signed(body: str, identity: GostIdentity, ppaguid: str) -> bytes:
@@ -48,7 +32,7 @@ def _gost_signed(body: str, identity: GostIdentity, ppaguid: str) -> bytes:
 def test_a_gost_signed_account_import_is_processed_end_to_end(hut: HubUnderTest, gost_ca: GostIdentity) -> None:
     org = hut.orgs["a"]
     identity = issue_certificate(gost_ca, common_name="Бухгалтерия УК", organization="ООО «Демо УК»")
-    _registered(hut, identity, org.id)
+    register_certificate(hut, identity, org.id)
     with hut.hub.store.writing() as conn:
         house = add_house(conn, org.id, premises_count=3, rooms=0)
     tag = uuid.uuid4().hex[:6]
@@ -80,7 +64,7 @@ def test_gost_tampered_and_unregistered_are_refused_with_the_rsa_codes(
     hut.refused(_gost_signed(export_house_body(), stranger, org.ppaguid), "AUT900004")
 
     identity = issue_certificate(gost_ca, common_name="Зарегистрирован")
-    _registered(hut, identity, org.id)
+    register_certificate(hut, identity, org.id)
     genuine = _gost_signed(export_house_body(), identity, org.ppaguid)
     fias = etree.fromstring(genuine).find(f".//{{{HM}}}FIASHouseGuid")
     assert fias is not None and fias.text

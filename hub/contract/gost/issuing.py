@@ -20,6 +20,7 @@ import secrets
 from dataclasses import dataclass
 
 from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
 
 from hub.contract.gost import der, digests, gost3410
@@ -52,6 +53,11 @@ class GostIdentity:
     @property
     def fingerprint(self) -> str:
         return self.certificate.fingerprint
+
+    @property
+    def certificate_pem(self) -> bytes:
+        """The certificate as PEM (what ``/hub/certificate.pem`` publishes)."""
+        return self.certificate.certificate.public_bytes(Encoding.PEM)
 
 
 def create_ca(
