@@ -25,6 +25,7 @@ from hub.contract.gost import keyfile as gost_keyfile
 from hub.contract.registry import Operation, Registry, registry
 from hub.contract.results import failure_fragment
 from hub.contract.schemas import Schemas
+from hub.metrics import Metrics
 from hub.queue.broker import DramatiqQueue, make_broker
 from hub.queue.ports import WorkerPorts
 from hub.services.handlers import HandlerSetup, build_handlers, provided_ports
@@ -76,6 +77,7 @@ class Hub:
     processor: Processor
     authenticator: Authenticator
     database_outage: Outage
+    metrics: Metrics
 
     def close(self) -> None:
         self.broker.close()
@@ -182,6 +184,7 @@ def build_hub(settings: Settings, *, upgrade_schema: bool | None = None) -> Hub:
     passwords = PasswordCache(
         throttle=LoginThrottle(max_failures=settings.login_failures, window_seconds=settings.login_window_seconds)
     )
+    metrics = Metrics(message_counts=inbox.counts)
     processor = Processor(
         inbox=inbox,
         encode_failure=encode_failure,
@@ -191,6 +194,7 @@ def build_hub(settings: Settings, *, upgrade_schema: bool | None = None) -> Hub:
         pause_after_claim=float(settings.extra.get("fault_pause_after_claim", "0") or 0),
         pause_after_chunk=float(settings.extra.get("fault_pause_after_chunk", "0") or 0),
         transient=is_transient,
+        observe=metrics.processed,
     )
     hub = Hub(
         settings=settings,
@@ -221,6 +225,7 @@ def build_hub(settings: Settings, *, upgrade_schema: bool | None = None) -> Hub:
             transport_auth=settings.transport_auth,
         ),
         database_outage=Outage("database"),
+        metrics=metrics,
     )
     ports = {"store": store, **provided_ports(found)}
 
@@ -236,6 +241,19 @@ def build_hub(settings: Settings, *, upgrade_schema: bool | None = None) -> Hub:
 
     processor.handlers.update(build_handlers(found, setup))
     return hub
+
+
+def readiness(hub: Hub) -> dict[str, str]:
+    """``{"database": "ok"|reason, "queue": "ok"|reason}``: what ``/readyz`` reports."""
+    checks: dict[str, str] = {}
+    try:
+        with hub.store.reading() as conn:
+            conn.exec_driver_sql("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as exc:  # any failure is "not ready"; the type says which
+        checks["database"] = type(exc).__name__
+    checks["queue"] = hub.queue.reachable()
+    return checks
 
 
 def worker_ports(hub: Hub, *, threads: int | None = None) -> WorkerPorts:

@@ -52,6 +52,17 @@ class DramatiqQueue:
             )
         )
 
+    def reachable(self) -> str:
+        """``ok``, or why the broker does not answer (``/readyz``)."""
+        client = getattr(self.broker, "client", None)  # the Redis broker's connection
+        if client is None:
+            return "ok"  # in-process: always there
+        try:
+            client.ping()
+        except Exception as exc:
+            return type(exc).__name__
+        return "ok"
+
     def idle(self) -> bool | None:
         """True when every message put on this process's in-process queue was processed; None for a
         shared (Redis) queue, where the question has no local answer (it balances by itself)."""

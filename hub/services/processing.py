@@ -126,8 +126,11 @@ class Processor:
         pause_after_claim: float = 0.0,
         pause_after_chunk: float = 0.0,
         transient: Callable[[BaseException], bool] = lambda _exc: False,
+        observe: Callable[[str, float], None] | None = None,
     ) -> None:
         self.inbox = inbox
+        #: (operation, seconds from claim to completion) of each message this process completed
+        self.observe = observe
         self.handlers: dict[str, Handler] = {}
         self.encode_failure = encode_failure
         self.worker_name = worker_name
@@ -140,20 +143,27 @@ class Processor:
 
     def process(self, entry_id: int) -> bool:
         """Process one inbox entry (what the dramatiq actor runs); True when this call completed it."""
-        return process(
+        started = time.monotonic()
+        operations: list[str] = []
+        done = process(
             entry_id,
             inbox=self.inbox,
             handlers=self.handlers,
             encode_failure=self.encode_failure,
             worker=f"{self.worker_name}:{threading.get_ident()}",
             policy=self.policy,
-            after_claim=self._pause_after_claim if self.pause_after_claim > 0 else None,
+            after_claim=lambda entry: self._claimed(entry, operations),
             respond=self.respond,
             transient=self.transient,
         )
+        if done and self.observe is not None and operations:
+            self.observe(operations[0], time.monotonic() - started)
+        return done
 
-    def _pause_after_claim(self, _entry: InboxEntry) -> None:
-        time.sleep(self.pause_after_claim)
+    def _claimed(self, entry: InboxEntry, operations: list[str]) -> None:
+        operations.append(entry.operation)
+        if self.pause_after_claim > 0:
+            time.sleep(self.pause_after_claim)
 
     def progress(self, entry: InboxEntry) -> Callable[[], None]:
         """What an import handler calls after each committed chunk.

@@ -19,7 +19,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from hub.composition import Hub, build_hub
+from hub.composition import Hub, build_hub, readiness
 from hub.config import Settings, load_settings
 from hub.contract.registry import Service, registry
 from hub.contract.xmlparse import ParseLimits
@@ -77,9 +77,12 @@ def _handle_and_give_back(
     credentials: TransportCredentials,
 ) -> handling.SoapResponse:
     try:
-        return handling.handle(ports, service, body, soap_action=soap_action, credentials=credentials)
+        answer = handling.handle(ports, service, body, soap_action=soap_action, credentials=credentials)
     finally:
         give_back_memory(len(body))
+    if ports.metrics is not None:
+        ports.metrics.answered(service.key, answer.operation or "-", answer.code)
+    return answer
 
 
 def soap_ports(hub: Hub) -> handling.SoapPorts:
@@ -93,6 +96,7 @@ def soap_ports(hub: Hub) -> handling.SoapPorts:
         parse_limits=ParseLimits(max_bytes=hub.settings.max_body_bytes, max_depth=hub.settings.max_xml_depth),
         transient=is_transient,
         database=hub.database_outage,
+        metrics=hub.metrics,
     )
 
 
@@ -197,6 +201,20 @@ async def _certificate(request: Request) -> Response:
     return Response(hub.identity.certificate_pem, media_type="application/x-pem-file")
 
 
+async def _ready(request: Request) -> Response:
+    """200 when the database and the queue answer; 503 naming what does not (load balancers)."""
+    hub: Hub = request.app.state.hub
+    checks = await run_in_threadpool(readiness, hub)
+    status = 200 if all(v == "ok" for v in checks.values()) else 503
+    return JSONResponse({"status": "ok" if status == 200 else "unavailable", **checks}, status_code=status)
+
+
+async def _metrics(request: Request) -> Response:
+    hub: Hub = request.app.state.hub
+    body = await run_in_threadpool(hub.metrics.render)
+    return Response(body, media_type="text/plain; version=0.0.4; charset=utf-8")
+
+
 async def _health(request: Request) -> Response:
     """Liveness, and the backlog intake's admission control compares with its bounds (0 = off)."""
     hub: Hub = request.app.state.hub
@@ -253,7 +271,14 @@ def create_app(
             if hub is None:
                 the_hub.close()
 
-    routes = [Route("/", _index), Route("/health", _health), Route(CERT_PATH, _certificate)]
+    routes = [
+        Route("/", _index),
+        Route("/health", _health),
+        Route("/healthz", _health),
+        Route("/readyz", _ready),
+        Route("/metrics", _metrics),
+        Route(CERT_PATH, _certificate),
+    ]
     routes += [
         Route(service.path, _service_endpoint(service), methods=["GET", "POST"]) for service in registry().services
     ]

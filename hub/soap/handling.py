@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from hub import ns
@@ -24,6 +24,7 @@ from hub.contract.registry import Operation, Registry, Service
 from hub.contract.schemas import Schemas
 from hub.contract.xmlparse import ParseLimits, parse_xml
 from hub.errors import E, HubError
+from hub.metrics import Metrics
 from hub.services.identity import Authenticator, SignerClaims, TransportCredentials
 from hub.services.intake import Intake, Provenance, Source, Submission
 from hub.services.outages import Outage
@@ -46,16 +47,20 @@ class SoapPorts:
     #: which failures mean "the store is away for now" (``hub.store.db.is_transient``)
     transient: Callable[[BaseException], bool] = lambda _exc: False
     database: Outage = field(default_factory=lambda: Outage("database"))
+    metrics: Metrics | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class SoapResponse:
     status: int
     body: bytes
+    #: for the metrics: the operation dispatched to ("" before dispatch) and OK or the Fault's code
+    operation: str = ""
+    code: str = "OK"
 
 
-def _fault(error: HubError, faultcode: str = "Server") -> SoapResponse:
-    return SoapResponse(500, envelope.fault(error, faultcode=faultcode))
+def _fault(error: HubError, operation: str, faultcode: str = "Server") -> SoapResponse:
+    return SoapResponse(500, envelope.fault(error, faultcode=faultcode), operation, error.code)
 
 
 def handle(
@@ -67,22 +72,26 @@ def handle(
     credentials: TransportCredentials,
 ) -> SoapResponse:
     """Answer one POST; never raises."""
+    dispatched: list[str] = []
     try:
-        response = _handle(ports, service, body, soap_action=soap_action, credentials=credentials)
+        response = _handle(ports, service, body, soap_action=soap_action, credentials=credentials, seen=dispatched)
     except HubError as exc:
+        operation = dispatched[0] if dispatched else ""
         if exc.spec is E.FMT900007:
-            return _fault(exc, "MustUnderstand")
+            return _fault(exc, operation, "MustUnderstand")
         log.info("refused: %s", exc.code)
-        return _fault(exc)
+        return _fault(exc, operation)
     except Exception as exc:
+        operation = dispatched[0] if dispatched else ""
         if ports.transient(exc):
             # One line per outage (hub.services.outages), none per request; the client retries.
             ports.database.failed(exc)
-            return _fault(HubError(E.EXP002001, "Хранилище хаба временно недоступно, повторите запрос позже"))
+            error = HubError(E.EXP002001, "Хранилище хаба временно недоступно, повторите запрос позже")
+            return _fault(error, operation)
         log.exception("unexpected failure handling a SOAP request")
-        return _fault(HubError(E.EXP001000))
+        return _fault(HubError(E.EXP001000), operation)
     ports.database.ok()
-    return response
+    return replace(response, operation=dispatched[0] if dispatched else "")
 
 
 def _handle(
@@ -92,12 +101,14 @@ def _handle(
     *,
     soap_action: str | None,
     credentials: TransportCredentials,
+    seen: list[str],
 ) -> SoapResponse:
     root = parse_xml(body, limits=ports.parse_limits)
     request = envelope.read_envelope(root)
     operation = ports.registry.operation_for(service, request.body_child.tag)
     if operation is None:
         raise HubError(E.FMT900006, f"{request.body_child.tag} на {service.path}")
+    seen.append(operation.name)
     for action in (soap_action, request.wcf_action):
         if action and action.strip('"') != operation.soap_action:
             raise HubError(E.FMT900006, f"SOAPAction {action} не соответствует {operation.soap_action}")
