@@ -22,13 +22,14 @@ from hub.config import PROCESSES_VARIABLE, Settings, load_settings
 from hub.contract.registry import registry, resolve
 from hub.queue import worker
 from hub.serving import SERVER_OPTIONS
-from hub.soap.app import create_app
+from hub.web import create_app
 
 app = typer.Typer(help="zhkh-hub: интеграционный хаб ГИС ЖКХ", no_args_is_help=True, add_completion=False)
 app.add_typer(cli_admin.db_app, name="db")
 app.add_typer(cli_admin.org_app, name="org")
 app.add_typer(cli_admin.cert_app, name="cert")
 app.add_typer(cli_admin.nsi_app, name="nsi")
+app.add_typer(cli_admin.token_app, name="token")
 app.command("where")(cli_admin.where)
 app.add_typer(client_app)  # `hub send` and `hub state`: an organization's side, for trying the hub
 

@@ -30,12 +30,14 @@ from hub.composition import existing_hub_identity, make_identity_files, open_sto
 from hub.config import Settings, load_settings
 from hub.contract import nsi_export, pki
 from hub.errors import E, HubError
+from hub.services import tokens
 from hub.services.identity import generate_password, hash_password
 from hub.store import migrate
 from hub.store import nsi as nsi_store
 from hub.store.base import Store
 from hub.store.db import make_engine
 from hub.store.directory import SqlDirectory
+from hub.store.tokens import SqlTokens
 
 ROLES = ("УО", "ТСЖ", "ЖСК", "РСО", "РЦ", "ОМС", "ОГВ", "РО", "ТКО")
 ADMIN = "cli"
@@ -46,6 +48,7 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 org_app = typer.Typer(help="Organizations.", no_args_is_help=True)
 cert_app = typer.Typer(help="Signing certificates.", no_args_is_help=True)
 nsi_app = typer.Typer(help="NSI reference books (справочники НСИ).", no_args_is_help=True)
+token_app = typer.Typer(help="API tokens for the REST API (/api/v1).", no_args_is_help=True)
 
 
 def settings_for(data_dir: Path | None) -> Settings:
@@ -309,3 +312,47 @@ def where(data_dir: DataDir = None) -> None:
     typer.echo(describe(settings))
     exists = not settings.embedded or (settings.data_dir / "hub.sqlite3").exists()
     typer.echo("hub data: present" if exists else "hub data: none yet (hub demo, hub serve or hub db upgrade make it)")
+
+
+@token_app.command("create")
+def token_create(
+    org: Annotated[str | None, typer.Option(help="orgPPAGUID the token speaks for")] = None,
+    operator: Annotated[bool, typer.Option("--operator", help="An operator token: sees every organization")] = False,
+    name: Annotated[str, typer.Option(help="What the token is for (shown in hub token list)")] = "",
+    data_dir: DataDir = None,
+) -> None:
+    """Make an API token; the secret is printed once and stored only as its SHA-256."""
+    if (org is None) == (not operator):
+        raise typer.BadParameter("give --org PPAGUID or --operator")
+    with admin(data_dir, create=True) as ctx:
+        org_id = None
+        if org is not None:
+            found = ctx.directory.organization_by_ppaguid(org)
+            if found is None:
+                raise fail(HubError(E.AUT011002, f"orgPPAGUID {org}"), "Зарегистрируйте её: hub org add")
+            org_id = found.id
+        token, secret = tokens.issue(SqlTokens(ctx.store, actor=ADMIN), org_id, name or (org or "operator"))
+    typer.echo(f"token id: {token.id}")
+    typer.echo(f"API token (shown once): {secret}")
+    typer.echo("use: Authorization: Bearer <token>")
+
+
+@token_app.command("list")
+def token_list(data_dir: DataDir = None) -> None:
+    """List API tokens (never their secrets): id, organization, name, last use, revoked."""
+    with admin(data_dir, create=False) as ctx:
+        names = {o.id: o.ppaguid for o in ctx.directory.organizations()}
+        for token in SqlTokens(ctx.store).list():
+            owner = "operator" if token.organization_id is None else names.get(token.organization_id, "?")
+            used = f"{token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else "never"
+            state = "revoked" if token.revoked_at else "active"
+            typer.echo(f"{token.id:<5} {owner:36}  {state:7}  last used {used}  {token.name}")
+
+
+@token_app.command("revoke")
+def token_revoke(token_id: int, data_dir: DataDir = None) -> None:
+    """Revoke an API token: it is refused (AUT900013) from now on."""
+    with admin(data_dir, create=False) as ctx:
+        if not SqlTokens(ctx.store, actor=ADMIN).revoke(token_id):
+            raise typer.BadParameter("no such active token")
+    typer.echo("revoked")

@@ -31,7 +31,7 @@ from starlette.applications import Starlette
 from hub.composition import Hub, SetupError, check_setup, worker_ports
 from hub.config import load_settings
 from hub.queue import worker
-from hub.soap.app import create_app
+from hub.web import create_app
 
 log = logging.getLogger(__name__)
 

@@ -90,3 +90,19 @@ def test_a_certificate_is_registered_once_and_a_key_is_not_a_certificate(data_di
 def test_version_option() -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and result.output.strip() == __version__
+
+
+def test_api_tokens_are_shown_once_listed_without_secrets_and_revoked(data_dir: Path) -> None:
+    added = runner.invoke(app, ["org", "add", *ORG, "--role", "УО"])
+    ppaguid = re.search(r"orgPPAGUID: (\S+)", added.output)
+    assert ppaguid is not None
+    made = runner.invoke(app, ["token", "create", "--org", ppaguid.group(1), "--name", "1С"])
+    assert made.exit_code == 0, made.output
+    secret = re.search(r"API token \(shown once\): (\S+)", made.output)
+    token_id = re.search(r"token id: (\d+)", made.output)
+    assert secret and token_id and secret.group(1).startswith("zhkh_")
+    listed = runner.invoke(app, ["token", "list"])
+    assert ppaguid.group(1) in listed.output and "active" in listed.output and secret.group(1) not in listed.output
+    assert runner.invoke(app, ["token", "revoke", token_id.group(1)]).exit_code == 0
+    assert "revoked" in runner.invoke(app, ["token", "list"]).output
+    assert runner.invoke(app, ["token", "create"]).exit_code == 2  # neither --org nor --operator

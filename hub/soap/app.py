@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractContextManager, asynccontextmanager, nullcontext
 from ipaddress import ip_address
 
@@ -17,7 +17,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from hub.composition import Hub, build_hub, readiness
 from hub.config import Settings, load_settings
@@ -248,6 +248,7 @@ def create_app(
     *,
     hub: Hub | None = None,
     beside: Callable[[Hub], AbstractContextManager[object]] | None = None,
+    mounts: Sequence[BaseRoute] = (),
 ) -> Starlette:
     """The ASGI app over ``hub`` (or one built from ``settings`` at startup).
 
@@ -271,7 +272,7 @@ def create_app(
             if hub is None:
                 the_hub.close()
 
-    routes = [
+    routes: list[BaseRoute] = [
         Route("/", _index),
         Route("/health", _health),
         Route("/healthz", _health),
@@ -282,4 +283,5 @@ def create_app(
     routes += [
         Route(service.path, _service_endpoint(service), methods=["GET", "POST"]) for service in registry().services
     ]
+    routes += mounts
     return Starlette(routes=routes, lifespan=lifespan)

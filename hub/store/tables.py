@@ -168,3 +168,16 @@ audit_log = Table(
     Column("detail", JSON, nullable=False),
     Index("ix_audit_entity", "entity", "entity_id"),
 )
+
+#: API tokens (migration 0011): the secret's SHA-256 only; organization NULL = an operator token
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("organization_id", Id, ForeignKey("organizations.id"), nullable=True),
+    Column("name", String(200), nullable=False),
+    Column("secret_hash", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_used_at", DateTime(timezone=True), nullable=True),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+)

@@ -31,9 +31,9 @@ from hub.contract import pki
 from hub.contract.pki import SigningIdentity
 from hub.queue.worker import RunningWorker, start
 from hub.services.identity import hash_password
-from hub.soap.app import create_app
 from hub.store import migrate
 from hub.store.db import make_engine
+from hub.web import create_app
 from tests.conftest import require
 from tests.messages import HM_PATH, get_state
 
