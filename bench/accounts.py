@@ -43,8 +43,9 @@ from hub.contract.schemas import Schemas
 from hub.contract.xmlparse import parse_xml
 from hub.store import migrate
 from hub.store.db import make_engine
-from tests.accounts.builders import Acc, add_house, import_request
-from tests.messages import HM_PATH, get_state
+from testkit.accounts import Acc, import_request
+from testkit.messages import HM_PATH, get_state
+from testkit.seeds import add_house
 
 BASE = ns.BASE
 #: getState polling interval of the bench clients: far below GIS's 10 s minimum, yet not so

@@ -29,7 +29,7 @@ from hub.services.identity import hash_password
 from hub.store import migrate
 from hub.store.db import make_engine
 from hub.store.repositories import SqlDirectory, Store
-from tests.messages import envelope, header_xml
+from testkit.messages import envelope, header_xml
 
 HUB_BIN = Path(sys.executable).parent / "hub"
 PASSWORD = "bench-password"

@@ -19,7 +19,7 @@ from hub.services.ports import AuditEvent, InboxEntry, NewInboxEntry
 from hub.store import migrate
 from hub.store.db import make_engine
 from hub.store.repositories import SqlDirectory, SqlInbox, Store
-from tests.accounts.builders import House, add_house
+from testkit.seeds import House, add_house
 from tests.e2e.conftest import hut
 from tests.e2e.harness import postgres_database
 from tests.fakes import FakeNsi

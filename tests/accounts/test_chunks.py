@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from hub.areas.accounts.store import SqlAccounts
 from hub.areas.accounts.tables import accounts
 from hub.services.imports import ChunkConflictError
-from tests.accounts.builders import Acc, import_request, on_premises
+from testkit.accounts import Acc, import_request, on_premises
 from tests.accounts.conftest import Db
 from tests.accounts.results import Common, commons
 

@@ -10,7 +10,7 @@ import threading
 
 import pytest
 
-from tests.accounts.builders import Acc, import_request
+from testkit.accounts import Acc, import_request
 from tests.accounts.conftest import Db
 from tests.accounts.results import commons
 

@@ -9,7 +9,8 @@ from lxml import etree
 from sqlalchemy import update
 
 from hub.areas.houses.tables import houses
-from tests.accounts.builders import Acc, House, export_request, import_request
+from testkit.accounts import Acc, export_request, import_request
+from testkit.seeds import House
 from tests.accounts.conftest import Db
 from tests.accounts.results import ACC, HM, IND, Common, assert_real, commons, error_code, exported
 

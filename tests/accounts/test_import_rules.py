@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import update
 
 from hub.areas.houses.tables import houses
-from tests.accounts.builders import Acc, import_request, on_premises
+from testkit.accounts import Acc, import_request, on_premises
 from tests.accounts.conftest import Db
 from tests.accounts.results import Common, assert_real, commons
 

@@ -34,8 +34,8 @@ from hub.soap.app import create_app
 from hub.store import migrate
 from hub.store.db import make_engine
 from hub.worker import RunningWorker, start
+from testkit.messages import HM_PATH, get_state
 from tests.conftest import require
-from tests.messages import HM_PATH, get_state
 
 PASSWORD = "test-password"
 HUB_BIN = Path(sys.executable).parent / "hub"
@@ -95,7 +95,7 @@ class HubUnderTest:
 
     def poll(self, message_guid: str, org: Org, *, timeout: float = 30.0) -> bytes:
         """getState until RequestState 3 (bounded); returns the last response body."""
-        from tests.messages import body_child
+        from testkit.answers import body_child
 
         deadline = time.monotonic() + timeout
         while True:
@@ -110,7 +110,7 @@ class HubUnderTest:
 
     def refused(self, body: bytes, code: str, **post_kw: object) -> str:
         """Post ``body``; assert a Fault with ``code`` and that nothing was stored; its message."""
-        from tests.messages import fault_code, fault_message
+        from testkit.answers import fault_code, fault_message
 
         before = self.inbox_count()
         response = self.post(body, **post_kw)  # type: ignore[arg-type]
@@ -275,7 +275,7 @@ def _storage(shape: str) -> Iterator[tuple[str, str]]:
 
 
 def register_orgs(hut: HubUnderTest) -> None:
-    from tests.pki_factory import DEMO_ORG, OTHER_ORG, org_identity
+    from testkit.pki import DEMO_ORG, OTHER_ORG, org_identity
 
     for key, name in (("a", DEMO_ORG), ("b", OTHER_ORG)):
         identity = org_identity(name)

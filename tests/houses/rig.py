@@ -139,7 +139,7 @@ class HousingRig:
         return parse_results(self.submit_raw(request, org))
 
     def export(self, fias: str, version: str = "15.10.0.0", org: str = "a") -> etree._Element:
-        from tests.contract.instances import export_house
+        from testkit.houses import export_house
 
         request = export_house(version=version, fias_house_guid=fias)
         payload = etree.tostring(request)

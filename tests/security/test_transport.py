@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from hub.soap.inflight import InflightBudget
+from testkit.messages import HM_PATH, export_house_body, signed
 from tests.e2e.harness import HubUnderTest, running_hub, wait_for
-from tests.messages import HM_PATH, export_house_body, signed
 
 MIB = 1024 * 1024
 
