@@ -41,7 +41,6 @@ from hub import ns
 from hub.contract import signature
 from hub.contract.schemas import Schemas
 from hub.contract.xmlparse import parse_xml
-from hub.store import migrate
 from hub.store.db import make_engine
 from testkit.accounts import Acc, import_request
 from testkit.messages import HM_PATH, get_state
@@ -150,9 +149,8 @@ def run(
         data_dir = Path(tmp) / "data"
         env = settings_env(data_dir, db_url, broker_url)
         url = db_url or f"sqlite:///{data_dir / 'hub.sqlite3'}"
-        orgs = register_orgs(url, clients)
+        orgs = register_orgs(url, clients)  # migrates the embedded shape's file
         engine = make_engine(url)
-        migrate.upgrade(engine)
         houses = []
         with engine.begin() as conn:
             for org in orgs:

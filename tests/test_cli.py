@@ -277,9 +277,9 @@ def test_house_bind_and_unbind(data_dir: Path) -> None:
 
 
 def test_production_refuses_an_outdated_schema_and_db_upgrade_fixes_it(tmp_path: Path) -> None:
-    from tests.e2e.harness import postgres_database
+    from tests.servers import postgres_database
 
-    with postgres_database() as url:
+    with postgres_database(migrated=False) as url:
         env = {
             **{k: v for k, v in os.environ.items() if not k.startswith("HUB_")},
             "HUB_DATA_DIR": str(tmp_path / "data"),

@@ -19,7 +19,7 @@ from hub.client.core import Polling, Retries
 from hub.contract import pki
 from testkit.houses import export_house
 from testkit.pki import org_identity
-from tests.client.conftest import ClientFactory
+from tests.client.clients import ClientFactory
 from tests.e2e.harness import HubUnderTest
 
 

@@ -36,7 +36,7 @@ from hub.contract.signing import DEFAULT_SIGNED_ID, sign_envelope
 from hub.contract.xmlparse import parse_xml
 from hub.errors import HubError
 from testkit.pki import OTHER_ORG, expired_identity, org_identity
-from tests.conftest import require
+from tests.servers import require
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = Path(os.environ.get("HUB_SHARED_DIR", REPO.parent / "shared"))

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import copy
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -20,8 +18,6 @@ from hub.areas.houses.handlers import make_export_house_handler, make_import_hou
 from hub.areas.houses.store import HouseImportSession, SqlHousingReader
 from hub.services.ports import AuditEvent, InboxEntry, NewInboxEntry, Organization
 from hub.services.processing import Handler
-from hub.store import migrate
-from hub.store.db import make_engine
 from hub.store.imports import SqlImportStore
 from hub.store.repositories import SqlDirectory, SqlInbox, Store
 from tests.fakes import FakeNsi
@@ -77,11 +73,8 @@ class HousingRig:
     orgs: dict[str, Organization] = field(default_factory=dict)
 
     @classmethod
-    @contextmanager
-    def open(cls, url: str) -> Iterator[HousingRig]:
-        engine = make_engine(url)
-        migrate.upgrade(engine)
-        store = Store(engine)
+    def on(cls, store: Store) -> HousingRig:
+        """The handlers wired on ``store`` (migrated, empty) and three organizations registered."""
         directory = SqlDirectory(store)
         rig = cls(
             store,
@@ -106,10 +99,7 @@ class HousingRig:
                 password_hash=None,
                 actor="test",
             )
-        try:
-            yield rig
-        finally:
-            engine.dispose()
+        return rig
 
     def entry(self, operation: str, payload: bytes, org: str, version: str) -> InboxEntry:
         sender = self.orgs[org].id

@@ -29,9 +29,8 @@ from hub.store.tables import audit_log, inbox
 from testkit.answers import ack_guids, fault_code, fault_message
 from testkit.houses import export_house
 from testkit.messages import export_house_body, signed
-from tests.e2e.harness import PASSWORD, HubUnderTest, Org, running_hub, wait_for
+from tests.e2e.harness import PASSWORD, SHAPES, HubUnderTest, Org, running_hub, wait_for
 from tests.fakes import FakeInbox, FakeQueue
-from tests.security.conftest import SHAPES
 
 LIMIT, SHARE = 5, 3  # the whole hub's bound, one organization's share of it
 OVERLOADED = "EXP002001"
