@@ -41,10 +41,10 @@ from hub import ns
 from hub.contract import signature
 from hub.contract.schemas import Schemas
 from hub.contract.xmlparse import parse_xml
-from hub.store import migrate
 from hub.store.db import make_engine
-from tests.accounts.builders import Acc, add_house, import_request
-from tests.messages import HM_PATH, get_state
+from testkit.accounts import Acc, import_request
+from testkit.messages import HM_PATH, get_state
+from testkit.seeds import add_house
 
 BASE = ns.BASE
 #: getState polling interval of the bench clients: far below GIS's 10 s minimum, yet not so
@@ -149,9 +149,8 @@ def run(
         data_dir = Path(tmp) / "data"
         env = settings_env(data_dir, db_url, broker_url)
         url = db_url or f"sqlite:///{data_dir / 'hub.sqlite3'}"
-        orgs = register_orgs(url, clients)
+        orgs = register_orgs(url, clients)  # migrates the embedded shape's file
         engine = make_engine(url)
-        migrate.upgrade(engine)
         houses = []
         with engine.begin() as conn:
             for org in orgs:

@@ -24,8 +24,8 @@ from lxml import etree
 
 from bench.common import PASSWORD, BenchOrg, Loopback, hub_processes, machine, register_orgs, settings_env
 from hub.config import default_processes
-from hub.contract import pki, signing
-from tests.messages import HM_PATH, envelope, export_house_body, get_state, header_xml
+from hub.contract import pki
+from testkit.messages import HM_PATH, export_house_body, get_state, signed
 
 MIB = 1024 * 1024
 
@@ -36,10 +36,6 @@ def _padded_export(size: int) -> str:
     return export_house_body().replace(
         "</hm:exportHouseRequest>", chunk * (size // len(chunk)) + "</hm:exportHouseRequest>"
     )
-
-
-def _signed(body: str, identity: pki.SigningIdentity, ppaguid: str) -> bytes:
-    return signing.sign_envelope(envelope(body, header_xml(ppaguid)), identity)
 
 
 def _server_pids(base: str) -> list[int]:
@@ -102,8 +98,8 @@ def run(size_mb: int, concurrent: int, guesses: int) -> None:
         (org,) = register_orgs(f"sqlite:///{data / 'hub.sqlite3'}", 1)
         stranger = pki.issue_certificate(pki.create_ca("Attacker CA"), common_name="Attacker")
         body = _padded_export(size_mb * MIB)
-        unknown = _signed(body, stranger, org.ppaguid)
-        known = _signed(body, org.identity, org.ppaguid)
+        unknown = signed(body, stranger, org.ppaguid)
+        known = signed(body, org.identity, org.ppaguid)
         with hub_processes(env, processes=default_processes()) as base:
             pids = _server_pids(base)
             deadline = time.monotonic() + 60

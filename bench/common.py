@@ -24,14 +24,15 @@ from lxml import etree
 
 from hub.composition import make_identity_files
 from hub.config import load_settings
-from hub.contract import pki, signing
+from hub.contract import pki
 from hub.contract.pki import SigningIdentity
 from hub.services.identity import hash_password
 from hub.store import migrate
 from hub.store.base import Store
 from hub.store.db import make_engine
 from hub.store.directory import SqlDirectory
-from tests.messages import envelope, header_xml
+from testkit import databases
+from testkit.messages import signed
 
 HUB_BIN = Path(sys.executable).parent / "hub"
 PASSWORD = "bench-password"
@@ -67,7 +68,7 @@ class BenchOrg:
 
 def signed_request(org: BenchOrg, body: etree._Element) -> bytes:
     """A fresh envelope (new MessageGUID and Date) around ``body``, signed by ``org``."""
-    return signing.sign_envelope(envelope(etree.tostring(body).decode(), header_xml(org.ppaguid)), org.identity)
+    return signed(body, org.identity, org.ppaguid)
 
 
 def register_orgs(database_url: str, count: int) -> list[BenchOrg]:
@@ -198,7 +199,8 @@ def settings_env(data_dir: Path, database_url: str = "", broker_url: str = "") -
 
 @contextmanager
 def storage(shape: str) -> Iterator[tuple[str, str]]:
-    """("", "") for embedded; a fresh PostgreSQL database and a flushed Redis db for production."""
+    """("", "") for embedded; a fresh migrated PostgreSQL database (``testkit.databases``) and a flushed
+    Redis db for production."""
     if shape == "embedded":
         yield "", ""
         return
@@ -207,16 +209,7 @@ def storage(shape: str) -> Iterator[tuple[str, str]]:
     if not (admin_url and redis_url):
         raise RuntimeError("production shape needs HUB_BENCH_POSTGRES_URL and HUB_BENCH_REDIS_URL")
     import redis
-    from sqlalchemy import create_engine, text
 
     redis.Redis.from_url(redis_url).flushdb()
-    name = f"hub_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.rsplit("/", 1)[0] + "/" + name, redis_url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with databases.postgres_database(admin_url, prefix="hub_bench") as url:
+        yield url, redis_url

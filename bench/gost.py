@@ -8,7 +8,7 @@ on the parsed tree (parsing is the same for both and is reported apart).
   :func:`hub.contract.gost.verify.verify_gost_signature` – with the digests on the backend this
   machine has (OpenSSL's gost provider when installed) and with the pure-Python backend forced;
 * RSA: :func:`hub.contract.signing.sign_envelope` with an RSA-2048 identity from the test PKI
-  (tests/pki_factory.py), verified by :func:`hub.contract.signature.verify_envelope`.
+  (testkit/pki.py), verified by :func:`hub.contract.signature.verify_envelope`.
 
 Also measured: how much a second thread gets done while a 1 MB GOST verification runs (the GIL).
 """
@@ -22,17 +22,15 @@ import time
 from collections.abc import Callable
 from unittest import mock
 
-from lxml import etree
-
 from bench.common import machine, save_report
 from hub.contract import signature, signing
 from hub.contract.gost import digests, issuing
 from hub.contract.gost.signing import sign_envelope_gost
 from hub.contract.gost.verify import verify_gost_signature
 from hub.contract.xmlparse import parse_xml
-from tests.contract import instances
-from tests.messages import envelope, header_xml
-from tests.pki_factory import org_identity
+from testkit.accounts import import_account
+from testkit.messages import unsigned
+from testkit.pki import org_identity
 
 ORG = "6d3e7b1a-8c2f-4e5d-9a0b-1c2d3e4f5a6b"
 SIZES = {"15 KB": 15_000, "1 MB": 1_000_000}
@@ -42,8 +40,7 @@ def _request(target: int) -> bytes:
     """An unsigned importAccountData envelope of about ``target`` bytes."""
     count = 1
     while True:
-        body = etree.tostring(instances.import_account(count=count, seed="bench-gost")).decode()
-        data = envelope(body, header_xml(ORG))
+        data = unsigned(import_account(count=count, seed="bench-gost"), ORG)
         if len(data) >= target * 0.9:
             return data
         count = max(count + 1, int(count * target / len(data)))

@@ -29,15 +29,16 @@ from hub.contract import signature
 from hub.contract.schemas import Schemas
 from hub.contract.xmlparse import parse_xml
 from hub.store.db import make_engine
-from tests.contract import instances
-from tests.messages import HM_PATH
+from testkit.accounts import import_account
+from testkit.houses import export_house
+from testkit.messages import HM_PATH
 
 Builder = Callable[[int], etree._Element]
 
 KINDS: dict[str, Builder] = {
-    "exportHouseData (1 house)": lambda i: instances.export_house(),
-    "importAccountData (10 accounts)": lambda i: instances.import_account(count=10, seed=f"b{i}-{uuid.uuid4()}"),
-    "importAccountData (100 accounts)": lambda i: instances.import_account(count=100, seed=f"b{i}-{uuid.uuid4()}"),
+    "exportHouseData (1 house)": lambda i: export_house(),
+    "importAccountData (10 accounts)": lambda i: import_account(count=10, seed=f"b{i}-{uuid.uuid4()}"),
+    "importAccountData (100 accounts)": lambda i: import_account(count=100, seed=f"b{i}-{uuid.uuid4()}"),
 }
 ACTIONS = {"exportHouseData": "urn:exportHouseData", "importAccountData": "urn:importAccountData"}
 

@@ -35,8 +35,9 @@ from hub.config import default_processes
 from hub.contract.xmlparse import parse_xml
 from hub.errors import HubError
 from hub.store.db import make_engine
-from tests.accounts.builders import Acc, add_house, import_request
-from tests.messages import HM_PATH, get_state
+from testkit.accounts import Acc, import_request
+from testkit.messages import HM_PATH, get_state
+from testkit.seeds import add_house
 
 BASE = ns.BASE
 OVERLOADED = "EXP002001"

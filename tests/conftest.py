@@ -3,29 +3,47 @@
 ``shared_dir``: the real GIS contract and samples beside the repository (../shared). Absent in
 a user's clone: tests that need it skip with the reason; with ``CI=true`` they fail instead.
 
-Servers: PostgreSQL and Redis come from ``HUB_TEST_POSTGRES_URL`` / ``HUB_TEST_REDIS_URL``
-(``.ci/run`` starts them). Same rule: skip locally when missing, fail in CI.
+``hut``: a running hub per test module and deployment shape (``tests.e2e.harness``), for every
+package that talks to the hub over HTTP.
+
+``backend``: a migrated, empty database on each backend — the cases ``sqlite`` and
+``postgres`` — as a :class:`tests.servers.Backend` (``.name``, ``.url``, ``.engine``). SQLite is a copy of a
+file migrated once per process, PostgreSQL a ``CREATE DATABASE … TEMPLATE`` of a database
+migrated once per server and schema (``testkit.databases``); either is dropped at teardown.
+PostgreSQL comes from ``HUB_TEST_POSTGRES_URL`` (``.ci/run`` starts it): its case skips when
+that is unset, and fails in CI (``tests.servers.require``).
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from hub.store.db import make_engine
+from tests.e2e.harness import SHAPES, HubUnderTest, running_hub
+from tests.servers import BACKENDS, Backend, backend_database, require
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("HUB_SHARED_DIR", REPO.parent / "shared"))
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
-def require(condition: bool, reason: str) -> None:
-    """Skip with ``reason`` when ``condition`` fails, or fail in CI where everything must exist."""
-    if condition:
-        return
-    if IN_CI:
-        pytest.fail(f"CI=true and {reason}")
-    pytest.skip(reason)
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
+    with backend_database(request.param, tmp_path) as url:
+        engine = make_engine(url)
+        try:
+            yield Backend(request.param, url, engine)
+        finally:
+            engine.dispose()
+
+
+@pytest.fixture(scope="module", params=SHAPES)
+def hut(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubUnderTest]:
+    with running_hub(request.param, tmp_path_factory.mktemp(request.param)) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

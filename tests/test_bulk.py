@@ -28,7 +28,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from hub.store import bulk
 from hub.store.db import make_engine
-from tests.e2e.harness import postgres_database
+from tests.servers import postgres_database
 
 meta = MetaData()
 sample = Table(
@@ -84,7 +84,7 @@ ROWS = [
 
 @pytest.fixture(scope="module")
 def engine() -> Iterator[Engine]:
-    with postgres_database() as url:
+    with postgres_database(migrated=False) as url:
         engine = make_engine(url)
         meta.create_all(engine)
         try:

@@ -23,8 +23,9 @@ from hub.services.identity import PasswordCache
 from hub.store.base import Store
 from hub.store.db import make_engine
 from hub.store.directory import SqlDirectory
-from tests.messages import BASE, HM_PATH, ack_guids, body_child, export_house_body, get_state, signed
-from tests.pki_factory import expired_identity, org_identity, test_ca
+from testkit.answers import ack_guids, body_child
+from testkit.messages import BASE, HM_PATH, export_house_body, get_state, signed
+from testkit.pki import expired_identity, org_identity, session_ca
 
 app = cli_app()
 
@@ -108,10 +109,10 @@ def test_cert_add_and_revoke(data_dir: Path, tmp_path: Path) -> None:
 def test_cert_add_refuses_keys_and_dates_no_signature_could_pass(data_dir: Path, tmp_path: Path) -> None:
     ppaguid, _ = _org_add("--password", "p")
     now = dt.datetime.now(dt.UTC)
-    weak = pki.issue_certificate(test_ca(), common_name="RSA-1024", rsa_key_size=1024)
+    weak = pki.issue_certificate(session_ca(), common_name="RSA-1024", rsa_key_size=1024)
     expired = expired_identity()
     future = pki.issue_certificate(
-        test_ca(), common_name="later", not_before=now + dt.timedelta(days=2), not_after=now + dt.timedelta(days=30)
+        session_ca(), common_name="later", not_before=now + dt.timedelta(days=2), not_after=now + dt.timedelta(days=30)
     )
     outputs = {}
     for name, identity in (("weak", weak), ("expired", expired), ("future", future)):
@@ -259,7 +260,7 @@ def test_house_bind_and_unbind(data_dir: Path) -> None:
     from sqlalchemy import select
 
     from hub.areas.houses.tables import houses
-    from tests.accounts.builders import add_house
+    from testkit.seeds import add_house
 
     first, _ = _org_add()
     second, _ = _org_add()
@@ -288,9 +289,9 @@ def test_house_bind_and_unbind(data_dir: Path) -> None:
 
 
 def test_production_refuses_an_outdated_schema_and_db_upgrade_fixes_it(tmp_path: Path) -> None:
-    from tests.e2e.harness import postgres_database
+    from tests.servers import postgres_database
 
-    with postgres_database() as url:
+    with postgres_database(migrated=False) as url:
         env = {
             **{k: v for k, v in os.environ.items() if not k.startswith("HUB_")},
             "HUB_DATA_DIR": str(tmp_path / "data"),

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from hub import __version__
 from hub.cli import cli_app
-from tests.pki_factory import org_identity
+from testkit.pki import org_identity
 
 runner = CliRunner()
 app = cli_app()

@@ -4,8 +4,6 @@ leaves one audit row — the same on SQLite and on PostgreSQL (one CTE statement
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,30 +11,16 @@ from sqlalchemy import func, select
 
 from hub.domain.messages import RequestState
 from hub.services.ports import AuditEvent, DuplicateMessageError, NewInboxEntry
-from hub.store import migrate
 from hub.store.base import Store
-from hub.store.db import make_engine
 from hub.store.directory import SqlDirectory
 from hub.store.inbox import SqlInbox
 from hub.store.tables import audit_log, inbox_payloads
-from tests.e2e.harness import postgres_database
+from tests.servers import Backend
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    def with_url(url: str) -> Iterator[Store]:
-        engine = make_engine(url)
-        migrate.upgrade(engine)
-        try:
-            yield Store(engine)
-        finally:
-            engine.dispose()
-
-    if request.param == "sqlite":
-        yield from with_url(f"sqlite:///{tmp_path / 'hub.sqlite3'}")
-    else:
-        with postgres_database() as url:
-            yield from with_url(url)
+@pytest.fixture
+def store(backend: Backend) -> Store:
+    return Store(backend.engine)
 
 
 def _add(store: Store) -> tuple[SqlInbox, int]:

@@ -16,6 +16,7 @@ from hub.store import migrate
 from hub.store import nsi as nsi_store
 from hub.store.base import Store
 from hub.store.db import make_engine
+from tests.servers import Backend
 
 app = cli_app()
 
@@ -55,10 +56,8 @@ def export_nsi_item(registry: int, elements: list[tuple[str, str]]) -> etree._El
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    engine = make_engine(f"sqlite:///{tmp_path / 'hub.sqlite3'}")
-    migrate.upgrade(engine)
-    return Store(engine)
+def store(backend: Backend) -> Store:
+    return Store(backend.engine)
 
 
 def test_seeded_complete_book_refuses_unknown_code(store: Store) -> None:
@@ -79,11 +78,16 @@ def test_partial_book_resolves_known_codes_and_keeps_others(store: Store) -> Non
     assert resolve(catalog, 95, "1") is None  # a book the hub does not have
 
 
-def test_hub_guids_are_stable_across_installs(store: Store, tmp_path: Path) -> None:
+def test_hub_guids_are_stable_across_installs(backend: Backend, tmp_path: Path) -> None:
+    """Another install's own migration seeds the same GUIDs. It runs the migrations itself: a
+    second copy of the test template would share the first one's GUIDs whatever they were."""
     other = make_engine(f"sqlite:///{tmp_path / 'other.sqlite3'}")
-    migrate.upgrade(other)
-    first = nsi_store.SqlNsiCatalog(store).element(24, "1")
-    second = nsi_store.SqlNsiCatalog(Store(other)).element(24, "1")
+    try:
+        migrate.upgrade(other)
+        first = nsi_store.SqlNsiCatalog(Store(backend.engine)).element(24, "1")
+        second = nsi_store.SqlNsiCatalog(Store(other)).element(24, "1")
+    finally:
+        other.dispose()
     assert first is not None and second is not None and first.guid == second.guid
 
 

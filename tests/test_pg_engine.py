@@ -11,7 +11,7 @@ from sqlalchemy import Column, Engine, Integer, LargeBinary, MetaData, Table, ev
 
 from hub.store import db
 from hub.store.db import BINARY_RESULTS, make_engine
-from tests.e2e.harness import postgres_database
+from tests.servers import postgres_database
 
 meta = MetaData()
 blobs = Table("binary_sample", meta, Column("id", Integer, primary_key=True), Column("data", LargeBinary))
@@ -20,7 +20,7 @@ EVERY_BYTE = bytes(range(256)) * 512  # 128 KiB, every byte value, the size of a
 
 @pytest.fixture(scope="module")
 def engine() -> Iterator[Engine]:
-    with postgres_database() as url:
+    with postgres_database(migrated=False) as url:
         engine = make_engine(url)
         meta.create_all(engine)
         with engine.begin() as conn:

@@ -7,7 +7,9 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,9 +17,9 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, make_url, text
 
-from tests.conftest import require
+from testkit.pki import org_identity
 from tests.e2e.harness import free_port, terminate, wait_for
-from tests.pki_factory import org_identity
+from tests.servers import require
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples" / "requests"
@@ -46,16 +48,27 @@ def servers() -> Iterator[dict[str, str]]:
             conn.execute(text("DROP DATABASE IF EXISTS hub WITH (FORCE)"))
             conn.execute(text("DROP ROLE IF EXISTS hub"))
 
+    redis_port = str(make_url(redis).port)
+    # the walkthrough turns Redis's append-only file on: keep it in a temporary directory and
+    # turn it off again, so the test server (and the clone it runs in) stay as they were
+    redis_dir = tempfile.mkdtemp(prefix="hub-walkthrough-redis-")
+    before = subprocess.run(
+        ["redis-cli", "-p", redis_port, "CONFIG", "GET", "dir"], capture_output=True, text=True, check=True
+    ).stdout.split()[-1]
+    subprocess.run(["redis-cli", "-p", redis_port, "CONFIG", "SET", "dir", redis_dir], capture_output=True, check=True)
     clean()
     try:
         yield {
             "PGHOST": url.host or "127.0.0.1",
             "PGPORT": str(url.port or 5432),
-            "REDIS_PORT": str(make_url(redis).port),
+            "REDIS_PORT": redis_port,
         }
     finally:
         clean()
         admin.dispose()
+        for setting in (["appendonly", "no"], ["dir", before]):
+            subprocess.run(["redis-cli", "-p", redis_port, "CONFIG", "SET", *setting], capture_output=True, check=False)
+        shutil.rmtree(redis_dir, ignore_errors=True)
 
 
 def test_the_production_walkthrough_runs_as_written(servers: dict[str, str], tmp_path: Path) -> None:

@@ -1,119 +1,15 @@
-"""A migrated store per test module on SQLite and (when configured) PostgreSQL, and a driver
-that runs the real handlers against it the way the worker does."""
+"""The ``db`` fixture: the accounts handlers on a migrated, empty store per test, on SQLite and
+PostgreSQL (the ``backend`` fixture's cases)."""
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
-
 import pytest
-from lxml import etree
 
-from hub.areas.accounts.handlers import make_export_account_handler, make_import_account_handler
-from hub.areas.accounts.store import account_export_view, account_import_store
-from hub.areas.houses.lookup import SqlHousingLookup
-from hub.contract.results import failure_fragment
-from hub.contract.xmlparse import parse_xml
-from hub.errors import HubError
-from hub.services.ports import AuditEvent, InboxEntry, NewInboxEntry
-from hub.store import migrate
 from hub.store.base import Store
-from hub.store.db import make_engine
-from hub.store.directory import SqlDirectory
-from hub.store.inbox import SqlInbox
-from tests.accounts.builders import House, add_house
-from tests.contract.instances import IMPORT_RESULT_VERSION
-from tests.e2e.conftest import hut
-from tests.e2e.harness import postgres_database
-from tests.fakes import FakeNsi
-
-__all__ = ["hut"]
+from tests.accounts.rig import Db, open_db
+from tests.servers import Backend
 
 
-@dataclass
-class Db:
-    store: Store
-    inbox: SqlInbox
-    org_a: int
-    org_b: int
-    nsi: FakeNsi
-    #: False: imports take the per-object path only (no chunk fast path)
-    chunked: bool = True
-
-    def house(self, manager: int | None = None, **kw: object) -> House:
-        with self.store.writing() as conn:
-            return add_house(conn, self.org_a if manager is None else manager, **kw)  # type: ignore[arg-type]
-
-    def entry(self, sender: int, operation: str) -> InboxEntry:
-        return self.inbox.add(
-            NewInboxEntry(
-                str(uuid.uuid4()),
-                str(uuid.uuid4()),
-                sender,
-                "home-management",
-                operation,
-                "10.0.1.1",
-                uuid.uuid4().hex,
-                b"",
-                b"",
-                None,
-            ),
-            AuditEvent("test", "received", "inbox", "x"),
-        )
-
-    def run_import(self, request: etree._Element, sender: int | None = None, chunk: int = 10) -> etree._Element:
-        """importAccountData through the handler: the ImportResult element."""
-        handler = make_import_account_handler(
-            imports=account_import_store(self.store, SqlHousingLookup),
-            nsi=self.nsi,
-            chunk_size=chunk,
-            chunked=self.chunked,
-            result_version=IMPORT_RESULT_VERSION,
-        )
-        entry = self.entry(self.org_a if sender is None else sender, "importAccountData")
-        fragment = parse_xml(handler(entry, etree.tostring(request)))
-        return fragment[0]
-
-    def run_export(self, request: etree._Element, sender: int | None = None) -> etree._Element:
-        """exportAccountData through the handler: the result container (hub:Result)."""
-        handler = make_export_account_handler(reading=account_export_view(self.store, SqlHousingLookup))
-        entry = self.entry(self.org_a if sender is None else sender, "exportAccountData")
-        try:
-            return parse_xml(handler(entry, etree.tostring(request)))
-        except HubError as exc:  # what hub.services.processing does with it
-            return parse_xml(failure_fragment(exc.code, exc.message))
-
-
-def _org(directory: SqlDirectory, name: str) -> int:
-    return directory.add_organization(
-        ppaguid=str(uuid.uuid4()),
-        name=name,
-        ogrn="1027700000001",
-        inn="7700000001",
-        kpp="770001001",
-        roles=["УО"],
-        password_hash=None,
-        actor="test",
-    ).id
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgres"])
-def db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Db]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('accounts') / 'hub.sqlite3'}"
-        yield from _db(url)
-    else:
-        with postgres_database() as url:
-            yield from _db(url)
-
-
-def _db(url: str) -> Iterator[Db]:
-    engine = make_engine(url)
-    migrate.upgrade(engine)
-    store = Store(engine)
-    directory = SqlDirectory(store)
-    try:
-        yield Db(store, SqlInbox(store), _org(directory, "УК А"), _org(directory, "УК Б"), FakeNsi())
-    finally:
-        engine.dispose()
+@pytest.fixture
+def db(backend: Backend) -> Db:
+    return open_db(Store(backend.engine))

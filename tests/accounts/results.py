@@ -10,7 +10,7 @@ from pathlib import Path
 from lxml import etree
 
 from hub import ns
-from tests.contract.instances import GET_STATE_RESULT_VERSION, SIGNED_ID, root, sub
+from testkit.elements import GET_STATE_RESULT_VERSION, SIGNED_ID, root, sub
 from tests.real_contract import assert_valid_under_real_xsd
 
 HM = ns.HOUSE_MANAGEMENT

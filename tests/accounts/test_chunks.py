@@ -17,9 +17,9 @@ from sqlalchemy import func, select
 from hub.areas.accounts.store import SqlAccounts
 from hub.areas.accounts.tables import accounts
 from hub.services.imports import ChunkConflictError
-from tests.accounts.builders import Acc, import_request, on_premises
-from tests.accounts.conftest import Db
+from testkit.accounts import Acc, import_request, on_premises
 from tests.accounts.results import Common, commons
+from tests.accounts.rig import Db
 
 
 def run(db: Db, accs: list[Acc], *, chunked: bool = True) -> list[Common]:

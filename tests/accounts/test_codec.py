@@ -20,8 +20,8 @@ from hub.contract import results as fragments
 from hub.contract.xmlparse import parse_xml
 from hub.domain.outcomes import ObjectOutcome
 from hub.errors import E, HubError
+from testkit.accounts import ACCOUNT_KINDS, import_account
 from tests.accounts.results import HM, assert_real
-from tests.contract.instances import ACCOUNT_KINDS, import_account
 
 NOW = datetime(2026, 1, 1, 12, tzinfo=UTC)
 

@@ -10,9 +10,9 @@ import threading
 
 import pytest
 
-from tests.accounts.builders import Acc, import_request
-from tests.accounts.conftest import Db
+from testkit.accounts import Acc, import_request
 from tests.accounts.results import commons
+from tests.accounts.rig import Db
 
 
 def test_concurrent_imports_share_the_100_percent(db: Db) -> None:

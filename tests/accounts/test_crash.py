@@ -19,10 +19,12 @@ from sqlalchemy import func, select
 from hub.areas.accounts.tables import accounts
 from hub.domain.messages import RequestState
 from hub.store.imports import SqlImportSession, SqlImportStore
-from tests.accounts.builders import Acc, add_house, import_request
+from testkit.accounts import Acc, import_request
+from testkit.answers import ack_guids, body_child
+from testkit.messages import signed
+from testkit.seeds import add_house
 from tests.accounts.results import HM, commons
 from tests.e2e.harness import HUB_BIN, free_port, running_hub, spawn, terminate, wait_for
-from tests.messages import ack_guids, body_child, signed
 
 LAUNCHER = [str(HUB_BIN)]
 

@@ -9,10 +9,12 @@ from lxml import etree
 from sqlalchemy import func, select
 
 from hub.areas.accounts.tables import accounts
-from tests.accounts.builders import Acc, House, add_house, export_request, import_request
+from testkit.accounts import Acc, export_request, import_request
+from testkit.answers import ack_guids, body_child
+from testkit.messages import BASE, signed
+from testkit.seeds import House, add_house
 from tests.accounts.results import HM, commons, error_code, exported
 from tests.e2e.harness import HubUnderTest, Org
-from tests.messages import BASE, ack_guids, body_child, signed
 from tests.real_contract import assert_valid_under_real_xsd
 
 

@@ -9,9 +9,10 @@ from lxml import etree
 from sqlalchemy import update
 
 from hub.areas.houses.tables import houses
-from tests.accounts.builders import Acc, House, export_request, import_request
-from tests.accounts.conftest import Db
+from testkit.accounts import Acc, export_request, import_request
+from testkit.seeds import House
 from tests.accounts.results import ACC, HM, IND, Common, assert_real, commons, error_code, exported
+from tests.accounts.rig import Db
 
 NSI = "http://dom.gosuslugi.ru/schema/integration/nsi-base/"
 

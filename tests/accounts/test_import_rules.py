@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import update
 
 from hub.areas.houses.tables import houses
-from tests.accounts.builders import Acc, import_request, on_premises
-from tests.accounts.conftest import Db
+from testkit.accounts import Acc, import_request, on_premises
 from tests.accounts.results import Common, assert_real, commons
+from tests.accounts.rig import Db
 
 ELS = re.compile(r"^\d{2}[А-Я]{2}\d{6}$")
 

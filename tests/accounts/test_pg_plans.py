@@ -14,9 +14,8 @@ import pytest
 from sqlalchemy import Connection, text
 
 from hub.areas.accounts.store import _PG_NUMBER_OWNERS, _PG_OPEN_SHARES
-from hub.store import migrate
 from hub.store.db import make_engine
-from tests.e2e.harness import postgres_database
+from tests.servers import postgres_database
 
 ROWS = 4000
 
@@ -25,7 +24,6 @@ ROWS = 4000
 def conn() -> Iterator[Connection]:
     with postgres_database() as url:
         engine = make_engine(url)
-        migrate.upgrade(engine)
         with engine.begin() as setup:
             setup.execute(
                 text(

@@ -13,13 +13,12 @@ from pathlib import Path
 from sqlalchemy import text
 
 from hub.areas.accounts.store import _SQLITE_OPEN_SHARES
-from hub.store import migrate
 from hub.store.db import make_engine
+from testkit.databases import sqlite_database
 
 
 def _plan(tmp_path: Path, statement: str, params: dict[str, object]) -> list[str]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'plans.sqlite3'}")
-    migrate.upgrade(engine)
+    engine = make_engine(sqlite_database(tmp_path / "plans.sqlite3"))
     try:
         with engine.connect() as conn:
             return [row[-1] for row in conn.execute(text("EXPLAIN QUERY PLAN " + statement), params)]

@@ -17,15 +17,15 @@ from hub.client import (
 )
 from hub.client.core import Polling, Retries
 from hub.contract import pki
-from tests.client.conftest import ClientFactory
-from tests.contract import instances
+from testkit.houses import export_house
+from testkit.pki import org_identity
+from tests.client.clients import ClientFactory
 from tests.e2e.harness import HubUnderTest
-from tests.pki_factory import org_identity
 
 
 def test_send_wait_gives_int002012_for_an_unknown_house(make_client: ClientFactory) -> None:
     client = make_client()
-    ack = client.send("exportHouseData", instances.export_house(fias_house_guid=str(uuid.uuid4())))
+    ack = client.send("exportHouseData", export_house(fias_house_guid=str(uuid.uuid4())))
     assert uuid.UUID(ack.message_guid) and ack.message_guid != ack.requester_message_guid
     seen: list[RequestState] = []
     result = client.wait(ack.message_guid, on_state=lambda s: seen.append(s.request_state))
@@ -55,7 +55,7 @@ def test_wrong_transport_password_is_a_fault(make_client: ClientFactory) -> None
 def test_a_signer_not_registered_for_the_organization_is_a_fault(make_client: ClientFactory, hut: HubUnderTest) -> None:
     stranger = org_identity("ООО «Незнакомая»")
     with pytest.raises(HubFault) as caught:
-        make_client(identity=stranger, password=None).send("exportHouseData", instances.export_house())
+        make_client(identity=stranger, password=None).send("exportHouseData", export_house())
     assert caught.value.code.startswith("AUT")
 
 
@@ -64,7 +64,7 @@ def test_client_certificate_header_authenticates_get_state_behind_a_trusted_prox
 ) -> None:
     org = hut.orgs["a"]
     client = make_client(password=None, client_cert_fingerprint=org.identity.fingerprint)
-    ack = client.send("exportHouseData", instances.export_house(fias_house_guid=str(uuid.uuid4())))
+    ack = client.send("exportHouseData", export_house(fias_house_guid=str(uuid.uuid4())))
     with pytest.raises(HubFault) as caught:  # from any client the header is ignored
         client.wait(ack.message_guid)
     assert caught.value.code == "AUT900009"
@@ -89,7 +89,7 @@ class _Tamper(httpx.BaseTransport):
 
 def test_a_tampered_get_state_result_is_rejected(make_client: ClientFactory) -> None:
     sender = make_client()
-    ack = sender.send("exportHouseData", instances.export_house(fias_house_guid=str(uuid.uuid4())))
+    ack = sender.send("exportHouseData", export_house(fias_house_guid=str(uuid.uuid4())))
     assert sender.wait(ack.message_guid).error is not None  # genuine answer verifies
 
     forged = httpx.Client(transport=_Tamper(lambda b: b.replace(b"INT002012", b"INT002000")))
@@ -110,7 +110,7 @@ def test_a_result_signed_by_another_certificate_than_the_pinned_one_is_rejected(
     make_client: ClientFactory,
 ) -> None:
     client = make_client(hub_certificate=org_identity("ООО «Не хаб»").certificate_pem)
-    ack = client.send("exportHouseData", instances.export_house(fias_house_guid=str(uuid.uuid4())))
+    ack = client.send("exportHouseData", export_house(fias_house_guid=str(uuid.uuid4())))
     with pytest.raises(ResponseSignatureError, match="not by the hub's"):
         client.state(ack.message_guid)
 
@@ -140,7 +140,7 @@ def test_transient_failures_are_retried_with_the_same_bytes(make_client: ClientF
     pauses: list[float] = []
     with httpx.Client(transport=flaky) as http:
         client = make_client(http=http, sleep=pauses.append, retries=Retries(attempts=3, backoff=(0.1, 0.2)))
-        ack = client.send("exportHouseData", instances.export_house(fias_house_guid=str(uuid.uuid4())))
+        ack = client.send("exportHouseData", export_house(fias_house_guid=str(uuid.uuid4())))
     assert flaky.posts == 3 and pauses == [0.1, 0.2]
     assert ack.message_guid
 
@@ -150,13 +150,13 @@ def test_retries_are_bounded(make_client: ClientFactory) -> None:
     with httpx.Client(transport=flaky) as http:
         client = make_client(http=http, sleep=lambda _: None, retries=Retries(attempts=2, backoff=(0.0,)))
         with pytest.raises(TransportError) as caught:
-            client.send("exportHouseData", instances.export_house())
+            client.send("exportHouseData", export_house())
     assert flaky.posts == 2 and caught.value.status == 503
 
 
 def test_resending_after_a_lost_answer_gives_the_original_ack(make_client: ClientFactory, hut: HubUnderTest) -> None:
     client = make_client()
-    request = client.prepare("exportHouseData", instances.export_house(fias_house_guid=str(uuid.uuid4())))
+    request = client.prepare("exportHouseData", export_house(fias_house_guid=str(uuid.uuid4())))
     first = client.send_prepared(request)
     before = hut.inbox_count()
     assert client.send_prepared(request) == first
@@ -167,7 +167,7 @@ def test_wait_gives_up_after_its_timeout(make_client: ClientFactory, hut: HubUnd
     hut.stop_worker()
     try:
         client = make_client(polling=Polling(delays=(0.05,), timeout=0.3))
-        ack = client.send("exportHouseData", instances.export_house())
+        ack = client.send("exportHouseData", export_house())
         with pytest.raises(WaitTimeoutError) as caught:
             client.wait(ack.message_guid)
         assert caught.value.last is not None

@@ -16,9 +16,10 @@ from hub import ns
 from hub.client import ClientConfig, HubClient, PayloadError, PreparedRequest
 from hub.client.core import GIS_SCHEDULE, Polling
 from hub.contract import signature
-from tests.contract import instances
-from tests.messages import envelope, header_xml, signed
-from tests.pki_factory import org_identity
+from testkit.accounts import export_account, import_account
+from testkit.houses import export_house, import_house_uo_apartment
+from testkit.messages import envelope, header_xml, signed
+from testkit.pki import org_identity
 from tests.real_contract import assert_valid_under_real_xsd
 
 REPO = Path(__file__).resolve().parents[2]
@@ -42,10 +43,10 @@ def _parts(request: PreparedRequest) -> tuple[etree._Element, etree._Element, et
 
 
 PAYLOADS = {
-    "importHouseUOData": lambda: instances.import_house_uo_apartment(signed_id=None),
-    "exportHouseData": lambda: instances.export_house(signed_id=None),
-    "importAccountData": lambda: instances.import_account(signed_id=None),
-    "exportAccountData": lambda: instances.export_account(signed_id=None),
+    "importHouseUOData": lambda: import_house_uo_apartment(signed_id=None),
+    "exportHouseData": lambda: export_house(signed_id=None),
+    "importAccountData": lambda: import_account(signed_id=None),
+    "exportAccountData": lambda: export_account(signed_id=None),
 }
 
 
@@ -69,7 +70,7 @@ def test_every_request_is_signed_and_valid_under_the_real_xsd(
 
 def test_header_elements_follow_the_xsd_order_with_operator_flag(real_contract: Path) -> None:
     operator = HubClient(ClientConfig(org_ppaguid=ORG, identity=org_identity(), wsdl=WSDL, is_operator_signature=True))
-    _, header, _ = _parts(operator.prepare("exportHouseData", instances.export_house(signed_id=None)))
+    _, header, _ = _parts(operator.prepare("exportHouseData", export_house(signed_id=None)))
     assert [etree.QName(c).localname for c in header] == [
         "Date",
         "MessageGUID",
@@ -114,19 +115,19 @@ def test_a_whole_envelope_gives_its_body_and_a_fresh_header(client: HubClient) -
 
 
 def test_an_element_with_its_own_id_keeps_it(client: HubClient) -> None:
-    payload = instances.export_house(signed_id="my-id")
+    payload = export_house(signed_id="my-id")
     _, _, element = _parts(client.prepare("exportHouseData", payload))
     assert element.get("Id") == "my-id"
 
 
 def test_the_payload_must_be_the_operations_input_element(client: HubClient) -> None:
     with pytest.raises(PayloadError, match="exportHouseData takes hm:exportHouseRequest"):
-        client.prepare("exportHouseData", instances.export_account(signed_id=None))
+        client.prepare("exportHouseData", export_account(signed_id=None))
 
 
 def test_an_unknown_operation_lists_the_served_ones(client: HubClient) -> None:
     with pytest.raises(PayloadError, match="importHouseUOData, exportHouseData"):
-        client.prepare("importSomething", instances.export_house())
+        client.prepare("importSomething", export_house())
 
 
 def test_get_state_is_not_sent_as_a_signed_request(client: HubClient) -> None:
@@ -143,7 +144,7 @@ def test_malformed_payload_is_a_payload_error(client: HubClient) -> None:
 def test_sending_needs_a_signing_identity() -> None:
     anonymous = HubClient(ClientConfig(org_ppaguid=ORG, wsdl=WSDL))
     with pytest.raises(PayloadError, match="signing identity"):
-        anonymous.prepare("exportHouseData", instances.export_house())
+        anonymous.prepare("exportHouseData", export_house())
 
 
 def test_polling_schedule_is_capped_at_its_last_delay() -> None:

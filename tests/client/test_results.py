@@ -6,6 +6,7 @@ from lxml import etree
 
 from hub import ns
 from hub.client.results import RequestState, parse_state
+from testkit.elements import guid
 from tests.contract import instances
 
 
@@ -22,8 +23,8 @@ def test_import_result_objects_carry_guids_or_errors() -> None:
     assert result.ok
     assert len(result.objects) == 3
     first = result.objects[0]
-    assert first.guid == instances.guid("object:0")
-    assert first.transport_guid == instances.guid("transport:0")
+    assert first.guid == guid("object:0")
+    assert first.transport_guid == guid("transport:0")
     assert first.unique_number == "yXE0001900000"
     assert first.update_date is not None and first.ok
     assert [etree.QName(e).localname for e in first.extension] == ["ImportAccount"]

@@ -11,6 +11,7 @@ from lxml import etree
 
 from hub.client import ClientConfig, HubClient
 from hub.contract.registry import registry
+from testkit.elements import BASE, HM, guid, sub
 from tests.real_contract import assert_valid_under_real_xsd
 
 REPO = Path(__file__).resolve().parents[2]
@@ -56,18 +57,18 @@ def test_accounts_can_be_placed_by_premises_guids_from_a_house_result(tmp_path: 
     from tests.contract import instances
 
     result = instances.get_state_import_result(successes=0, failures=0)
-    import_result = result.find(f"{{{instances.HM}}}ImportResult")
+    import_result = result.find(f"{{{HM}}}ImportResult")
     assert import_result is not None
     for number in range(1, make_samples.APARTMENTS + 1):
-        common = instances.sub(import_result, instances.HM, "CommonResult")
-        instances.sub(common, instances.BASE, "GUID", instances.guid(f"premises-guid:{number}"))
-        instances.sub(common, instances.BASE, "TransportGUID", make_samples.premises_transport_guid(number))
-        instances.sub(common, instances.BASE, "UniqueNumber", f"N{number}")
-        instances.sub(common, instances.BASE, "UpdateDate", "2026-11-22T12:00:00.000+03:00")
+        common = sub(import_result, HM, "CommonResult")
+        sub(common, BASE, "GUID", guid(f"premises-guid:{number}"))
+        sub(common, BASE, "TransportGUID", make_samples.premises_transport_guid(number))
+        sub(common, BASE, "UniqueNumber", f"N{number}")
+        sub(common, BASE, "UpdateDate", "2026-11-22T12:00:00.000+03:00")
     saved = tmp_path / "house-result.xml"
     saved.write_bytes(etree.tostring(result))
     assert make_samples.main(["--out", str(tmp_path), "--premises-from", str(saved)]) == 0
     accounts = etree.parse(str(tmp_path / "import-account.xml")).getroot()
     assert_valid_under_real_xsd(accounts, real_contract)
-    guids = [e.text for e in accounts.iter(f"{{{instances.HM}}}PremisesGUID")]
-    assert guids == [instances.guid(f"premises-guid:{n}") for n in (1, 2, 3)]
+    guids = [e.text for e in accounts.iter(f"{{{HM}}}PremisesGUID")]
+    assert guids == [guid(f"premises-guid:{n}") for n in (1, 2, 3)]

@@ -7,7 +7,7 @@ from functools import partial
 
 from lxml import etree
 
-from tests.contract.instances import SIGNED_ID, guid, sub
+from testkit.elements import SIGNED_ID, guid, sub
 from tests.contract.service_instances import (
     ACC,
     BASE,

@@ -13,7 +13,8 @@ from functools import partial
 
 from lxml import etree
 
-from tests.contract.instances import SIGNED_ID, common_result, guid, sub
+from testkit.elements import SIGNED_ID, guid, sub
+from tests.contract.instances import common_result
 from tests.contract.service_instances import (
     BASE,
     BILLS,

@@ -17,7 +17,7 @@ from functools import partial
 from lxml import etree
 
 from hub import ns
-from tests.contract.instances import SIGNED_ID, guid, sub
+from testkit.elements import SIGNED_ID, guid, sub
 
 _GIS = "http://dom.gosuslugi.ru/schema/integration/"
 BASE = ns.BASE

@@ -29,6 +29,9 @@ from xmlschema.validators import XsdGroup
 from hub import ns
 from hub.contract.schemas import Schemas, default_xsd_dir
 from hub.errors import HubError
+from testkit.accounts import export_account, import_account
+from testkit.elements import guid, sub
+from testkit.houses import export_house, import_house_uo_apartment, import_house_uo_living
 from tests.contract import instances as inst
 from tests.contract.comparer import Comparer, branch_label, globals_in, load_xs, occurs
 from tests.real_contract import errors_under_real_xsd, load_real_schema
@@ -315,7 +318,7 @@ def _find(element: etree._Element, local: str, namespace: str = HM, index: int =
 
 
 def _wrong_order() -> etree._Element:
-    doc = inst.import_house_uo_apartment()
+    doc = import_house_uo_apartment()
     basic = _find(doc, "BasicCharacteristicts")
     state = _find(basic, "State")
     basic.remove(state)
@@ -324,97 +327,97 @@ def _wrong_order() -> etree._Element:
 
 
 def _bad_guid() -> etree._Element:
-    doc = inst.export_house()
+    doc = export_house()
     _find(doc, "FIASHouseGuid").text = "not-a-guid"
     return doc
 
 
 def _too_long() -> etree._Element:
-    doc = inst.import_account(count=1)
+    doc = import_account(count=1)
     _find(doc, "AccountNumber", ns.ACCOUNT_BASE).text = "1" * 31
     return doc
 
 
 def _accounts_101() -> etree._Element:
-    return inst.import_account(count=101, accommodations=1, closed=())
+    return import_account(count=101, accommodations=1, closed=())
 
 
 def _export_1001_guids() -> etree._Element:
-    return inst.export_account(by="AccountGUID", count=1001)
+    return export_account(by="AccountGUID", count=1001)
 
 
 def _missing_required() -> etree._Element:
-    doc = inst.import_house_uo_apartment()
+    doc = import_house_uo_apartment()
     basic = _find(doc, "BasicCharacteristicts")
     basic.remove(_find(basic, "OlsonTZ"))
     return doc
 
 
 def _duplicate_transport_guid() -> etree._Element:
-    doc = inst.import_house_uo_apartment()
+    doc = import_house_uo_apartment()
     guids = list(doc.iter(f"{{{BASE}}}TransportGUID"))
     guids[1].text = guids[0].text
     return doc
 
 
 def _duplicate_account_guid() -> etree._Element:
-    doc = inst.import_account(count=4)
+    doc = import_account(count=4)
     guids = list(doc.iter(f"{{{HM}}}AccountGUID"))
     guids[1].text = guids[0].text
     return doc
 
 
 def _bad_fixed_version() -> etree._Element:
-    doc = inst.import_account(count=1)
+    doc = import_account(count=1)
     doc.set(f"{{{BASE}}}version", "10.0.1.2")
     return doc
 
 
 def _unknown_element() -> etree._Element:
-    doc = inst.export_house()
-    inst.sub(doc, HM, "Extra", "x")
+    doc = export_house()
+    sub(doc, HM, "Extra", "x")
     return doc
 
 
 def _bad_enumeration() -> etree._Element:
-    doc = inst.import_account(count=1)
+    doc = import_account(count=1)
     _find(doc, "Sex").text = "X"
     return doc
 
 
 def _bad_date() -> etree._Element:
-    doc = inst.import_account(count=2, closed=(1,))
+    doc = import_account(count=2, closed=(1,))
     _find(doc, "CloseDate").text = "2025-02-30"
     return doc
 
 
 def _empty_required_string() -> etree._Element:
-    doc = inst.import_house_uo_apartment()
+    doc = import_house_uo_apartment()
     _find(doc, "PremisesNum").text = ""
     return doc
 
 
 def _missing_version() -> etree._Element:
-    doc = inst.export_house()
+    doc = export_house()
     del doc.attrib[f"{{{BASE}}}version"]
     return doc
 
 
 def _version_on_get_state_request() -> etree._Element:
     req = etree.Element(f"{{{BASE}}}getStateRequest", nsmap={"base": BASE})
-    inst.sub(req, BASE, "MessageGUID", inst.guid("m"))
+    sub(req, BASE, "MessageGUID", guid("m"))
     req.set(f"{{{BASE}}}version", "10.0.1.1")
     return req
 
 
 def _bad_fixed_boolean() -> etree._Element:
-    doc = inst.import_account(count=1)
+    doc = import_account(count=1)
     _find(doc, "isUOAccount").text = "false"
     return doc
 
 
 def _two_account_kinds() -> etree._Element:
-    doc = inst.import_account(count=1)
+    doc = import_account(count=1)
     kind = _find(doc, "isUOAccount")
     kind.addnext(etree.Element(f"{{{HM}}}isRSOAccount"))
     kind.getnext().text = "true"  # type: ignore[union-attr]
@@ -422,13 +425,13 @@ def _two_account_kinds() -> etree._Element:
 
 
 def _share_percent_over_100() -> etree._Element:
-    doc = inst.import_account(count=1)
+    doc = import_account(count=1)
     _find(doc, "SharePercent").text = "100.01"
     return doc
 
 
 def _too_many_fraction_digits() -> etree._Element:
-    doc = inst.import_house_uo_apartment()
+    doc = import_house_uo_apartment()
     _find(doc, "TotalSquare").text = "12.34567"
     return doc
 
@@ -453,7 +456,7 @@ def _common_result_without_update_date() -> etree._Element:
 
 
 def _two_houses() -> etree._Element:
-    doc = inst.import_house_uo_living()
+    doc = import_house_uo_living()
     doc.append(copy.deepcopy(_find(doc, "LivingHouse")))
     return doc
 

@@ -26,9 +26,9 @@ import pytest
 from lxml import etree
 
 from hub.contract.schemas import Schemas, default_xsd_dir
+from testkit.elements import guid, sub
 from tests.contract import bills_instances, registry_instances, service_instances
 from tests.contract.comparer import load_xs
-from tests.contract.instances import guid, sub
 from tests.contract.service_instances import (
     BASE,
     BILLS,

@@ -25,7 +25,7 @@ from hub.contract.gost.signing import Layout, sign_envelope_gost
 from hub.contract.gost.verify import verify_gost, verify_gost_signature
 from hub.contract.xmlparse import parse_xml
 from hub.errors import HubError
-from tests.messages import envelope, export_house_body, header_xml
+from testkit.messages import envelope, export_house_body, header_xml
 
 REQUEST_2 = "hcsclientapi_debt-requests_importDSRResponses_request_signed_2.xml"
 REQUEST_V13 = "hcsclientapi_debt-requests_importDSRResponses_request_signed_v13.1.1.6.xml"

@@ -10,7 +10,7 @@ from hub import ns
 from hub.contract import responses
 from hub.contract.signature import verify_envelope
 from hub.contract.xmlparse import parse_xml
-from tests.pki_factory import org_identity
+from testkit.pki import org_identity
 
 BASE = ns.BASE
 HM = ns.HOUSE_MANAGEMENT

@@ -12,6 +12,9 @@ from hub import ns
 from hub.contract.schemas import Schemas, default_xsd_dir
 from hub.contract.xmlparse import parse_xml
 from hub.errors import HubError
+from testkit.accounts import import_account
+from testkit.elements import sub
+from testkit.houses import export_house, import_house_uo_apartment
 from tests.contract import instances as inst
 
 
@@ -49,12 +52,12 @@ def test_valid_instance_passes(name: str, schemas: Schemas) -> None:
 
 
 def test_valid_body_child_of_a_parsed_envelope_passes_in_place(schemas: Schemas) -> None:
-    envelope = parse_xml(inst.envelope(inst.import_account(count=3)))
+    envelope = parse_xml(inst.envelope(import_account(count=3)))
     schemas.validate(_body_child(envelope))
 
 
 def test_error_points_at_the_original_line_and_xpath_in_the_envelope(schemas: Schemas) -> None:
-    request = inst.import_account(count=3)
+    request = import_account(count=3)
     numbers = list(request.iter(f"{{{ns.ACCOUNT_BASE}}}AccountNumber"))
     numbers[1].text = "X" * 31  # maxLength 30
     data = inst.envelope(request)
@@ -74,7 +77,7 @@ def test_error_points_at_the_original_line_and_xpath_in_the_envelope(schemas: Sc
 
 
 def test_several_errors_are_counted_in_the_detail(schemas: Schemas) -> None:
-    request = inst.import_account(count=3)
+    request = import_account(count=3)
     for number in request.iter(f"{{{ns.ACCOUNT_BASE}}}AccountNumber"):
         number.text = "X" * 31
     with pytest.raises(HubError) as caught:
@@ -84,7 +87,7 @@ def test_several_errors_are_counted_in_the_detail(schemas: Schemas) -> None:
 
 
 def test_fixed_base_version_is_enforced_although_libxml2_ignores_it(schemas: Schemas) -> None:
-    request = inst.import_account(count=1)
+    request = import_account(count=1)
     request.set(f"{{{ns.BASE}}}version", "10.0.1.2")
     data = inst.envelope(request)
     with pytest.raises(HubError) as caught:
@@ -102,19 +105,19 @@ def test_fixed_version_of_a_nested_import_result_is_enforced(schemas: Schemas) -
 
 
 def test_headers_and_faults_validate_too(schemas: Schemas) -> None:
-    envelope = parse_xml(inst.envelope(inst.export_house()))
+    envelope = parse_xml(inst.envelope(export_house()))
     header = envelope.find(f"{{{ns.SOAP_ENV}}}Header/{{{ns.BASE}}}RequestHeader")
     assert header is not None
     schemas.validate(header)
     fault = etree.Element(f"{{{ns.BASE}}}Fault")
-    inst.sub(fault, ns.BASE, "ErrorCode", "FMT001300")
-    inst.sub(fault, ns.BASE, "ErrorMessage", "Некорректный XML")
+    sub(fault, ns.BASE, "ErrorCode", "FMT001300")
+    sub(fault, ns.BASE, "ErrorMessage", "Некорректный XML")
     schemas.validate(fault)
 
 
 def test_validation_from_four_threads_reports_each_threads_own_errors(schemas: Schemas) -> None:
-    good = parse_xml(inst.envelope(inst.import_house_uo_apartment()))
-    bad_request = inst.import_account(count=2)
+    good = parse_xml(inst.envelope(import_house_uo_apartment()))
+    bad_request = import_account(count=2)
     bad_request.find(f".//{{{ns.ACCOUNT_BASE}}}AccountNumber").text = "X" * 31  # type: ignore[union-attr]
     bad_data = inst.envelope(bad_request)
     failures: list[str] = []
@@ -123,7 +126,7 @@ def test_validation_from_four_threads_reports_each_threads_own_errors(schemas: S
         try:
             for _ in range(30):
                 if index % 2:
-                    schemas.validate(_body_child(parse_xml(inst.envelope(inst.import_house_uo_apartment()))))
+                    schemas.validate(_body_child(parse_xml(inst.envelope(import_house_uo_apartment()))))
                 else:
                     try:
                         schemas.validate(_body_child(parse_xml(bad_data)))

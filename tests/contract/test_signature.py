@@ -35,8 +35,8 @@ from hub.contract.signature import verify_envelope
 from hub.contract.signing import DEFAULT_SIGNED_ID, sign_envelope
 from hub.contract.xmlparse import parse_xml
 from hub.errors import HubError
-from tests.conftest import require
-from tests.pki_factory import OTHER_ORG, expired_identity, org_identity
+from testkit.pki import OTHER_ORG, expired_identity, org_identity
+from tests.servers import require
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = Path(os.environ.get("HUB_SHARED_DIR", REPO.parent / "shared"))

@@ -23,7 +23,6 @@ from pathlib import Path
 
 import httpx
 import uvicorn
-from sqlalchemy import create_engine, text
 
 from hub.composition import Hub, build_hub, make_identity_files, worker_ports
 from hub.config import Settings, load_settings
@@ -31,12 +30,13 @@ from hub.contract import pki
 from hub.contract.pki import SigningIdentity
 from hub.queue.worker import RunningWorker, start
 from hub.services.identity import hash_password
-from hub.store import migrate
-from hub.store.db import make_engine
 from hub.web import create_app
-from tests.conftest import require
-from tests.messages import HM_PATH, get_state
+from testkit import databases
+from testkit.messages import HM_PATH, get_state
+from tests.servers import postgres_database, redis_url
 
+#: The deployment shapes every end-to-end case runs in (the ids of the ``hut`` fixture's cases).
+SHAPES = ("embedded", "production")
 PASSWORD = "test-password"
 HUB_BIN = Path(sys.executable).parent / "hub"
 
@@ -95,7 +95,7 @@ class HubUnderTest:
 
     def poll(self, message_guid: str, org: Org, *, timeout: float = 30.0) -> bytes:
         """getState until RequestState 3 (bounded); returns the last response body."""
-        from tests.messages import body_child
+        from testkit.answers import body_child
 
         deadline = time.monotonic() + timeout
         while True:
@@ -110,7 +110,7 @@ class HubUnderTest:
 
     def refused(self, body: bytes, code: str, **post_kw: object) -> str:
         """Post ``body``; assert a Fault with ``code`` and that nothing was stored; its message."""
-        from tests.messages import fault_code, fault_message
+        from testkit.answers import fault_code, fault_message
 
         before = self.inbox_count()
         response = self.post(body, **post_kw)  # type: ignore[arg-type]
@@ -186,46 +186,12 @@ def server_processes(pid: int) -> list[int]:
     return found
 
 
-def _xdist_index() -> int:
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-    return int(worker.removeprefix("gw") or 0)
-
-
-@contextmanager
-def postgres_database() -> Iterator[str]:
-    admin_url = os.environ.get("HUB_TEST_POSTGRES_URL", "")
-    require(bool(admin_url), "HUB_TEST_POSTGRES_URL is not set (PostgreSQL is started by .ci/run)")
-    name = f"hub_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = admin_url.rsplit("/", 1)[0] + "/" + name
-    try:
-        yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-def redis_url() -> str:
-    url = os.environ.get("HUB_TEST_REDIS_URL", "")
-    require(bool(url), "HUB_TEST_REDIS_URL is not set (Redis is started by .ci/run)")
-    # One Redis database per xdist worker: parallel sessions never share a queue.
-    base = url.rsplit("/", 1)[0]
-    db_url = f"{base}/{1 + _xdist_index()}"
-    import redis
-
-    redis.Redis.from_url(db_url).flushdb()
-    return db_url
-
-
 @contextmanager
 def running_hub(
     shape: str, tmp: Path, *, start_worker: bool = True, gost_hub_key: bool = False, **overrides: object
 ) -> Iterator[HubUnderTest]:
     """A hub of ``shape`` on loopback; ``gost_hub_key``: it signs its responses with GOST R 34.10-2012."""
-    with _storage(shape) as (database_url, broker_url):
+    with _storage(shape, tmp) as (database_url, broker_url):
         env = {
             "HUB_DATA_DIR": str(tmp / "data"),
             "HUB_DATABASE_URL": database_url,
@@ -237,9 +203,6 @@ def running_hub(
             key, cert = make_identity_files(tmp / "hub-key", gost=gost_hub_key)
             env.update({"HUB_SIGNING_KEY": str(key), "HUB_SIGNING_CERT": str(cert)})
         settings = load_settings(env, **overrides)
-        engine = make_engine(settings.effective_database_url)
-        migrate.upgrade(engine)
-        engine.dispose()
         hub = build_hub(settings)
         port = free_port()
         server = uvicorn.Server(
@@ -271,8 +234,12 @@ def running_hub(
 
 
 @contextmanager
-def _storage(shape: str) -> Iterator[tuple[str, str]]:
+def _storage(shape: str, tmp: Path) -> Iterator[tuple[str, str]]:
+    """(database URL, broker URL) of a fresh migrated database: embedded, the SQLite file at the
+    data directory's default place ("" for both, as a user's embedded hub has them); production,
+    a PostgreSQL database and this worker's flushed Redis database."""
     if shape == "embedded":
+        databases.sqlite_database(tmp / "data" / "hub.sqlite3")
         yield "", ""
         return
     broker = redis_url()
@@ -281,7 +248,7 @@ def _storage(shape: str) -> Iterator[tuple[str, str]]:
 
 
 def register_orgs(hut: HubUnderTest) -> None:
-    from tests.pki_factory import DEMO_ORG, OTHER_ORG, org_identity
+    from testkit.pki import DEMO_ORG, OTHER_ORG, org_identity
 
     for key, name in (("a", DEMO_ORG), ("b", OTHER_ORG)):
         identity = org_identity(name)

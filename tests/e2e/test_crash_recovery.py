@@ -19,8 +19,9 @@ from sqlalchemy import select
 
 from hub.domain.messages import RequestState
 from hub.store.tables import inbox
+from testkit.answers import ack_guids, body_child
+from testkit.messages import BASE, export_house_body, signed
 from tests.e2e.harness import HUB_BIN, free_port, running_hub, spawn, terminate, wait_for
-from tests.messages import BASE, ack_guids, body_child, export_house_body, signed
 
 
 def _processor(shape: str, processes: str | None) -> list[str]:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from hub.contract.registry import HeaderKind, registry
+from testkit.messages import envelope, export_house_body, header_xml, signed
 from tests.e2e.harness import HubUnderTest
-from tests.messages import envelope, export_house_body, header_xml, signed
 
 
 def test_an_information_system_header_on_an_organization_operation_is_refused(hut: HubUnderTest) -> None:

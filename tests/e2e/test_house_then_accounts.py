@@ -12,7 +12,7 @@ import uuid
 from pathlib import Path
 
 from hub import ns
-from tests.accounts.builders import Acc, export_request, import_request
+from testkit.accounts import Acc, export_request, import_request
 from tests.e2e.harness import HubUnderTest
 from tests.houses.test_e2e import FIAS, big_house, export, import_house, send
 

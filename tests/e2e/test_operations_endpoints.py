@@ -6,9 +6,10 @@ import re
 
 import httpx
 
+from testkit.answers import ack_guids, fault_code
+from testkit.messages import export_house_body, signed
 from tests.e2e.harness import HubUnderTest
 from tests.e2e.test_outage import database_away
-from tests.messages import ack_guids, export_house_body, fault_code, signed
 
 
 def _metric(text: str, name: str, **labels: str) -> float:

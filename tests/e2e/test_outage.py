@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, make_url, text
 
+from testkit.answers import ack_guids, body_child, fault_code
+from testkit.messages import export_house_body, signed
 from tests.e2e.harness import HubUnderTest, running_hub
-from tests.messages import ack_guids, body_child, export_house_body, fault_code, signed
 
 
 @contextmanager

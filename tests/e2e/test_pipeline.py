@@ -9,8 +9,9 @@ import httpx
 from lxml import etree
 
 from hub.contract import pki, signature
+from testkit.answers import ack_guids, body_child, fault_code, fault_message
+from testkit.messages import BASE, export_house_body, get_state, signed
 from tests.e2e.harness import HubUnderTest
-from tests.messages import BASE, ack_guids, body_child, export_house_body, fault_code, fault_message, get_state, signed
 
 
 def _assert_real_xsd(element: etree._Element, real_contract: Path | None) -> None:

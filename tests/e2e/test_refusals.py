@@ -10,19 +10,10 @@ from lxml import etree
 
 from hub import ns
 from hub.contract import signing
+from testkit.answers import fault_code
+from testkit.messages import BASE, HM, SOAP, envelope, export_house_body, header_xml, now_text, signed
+from testkit.pki import DEMO_ORG, expired_identity, org_identity
 from tests.e2e.harness import HubUnderTest, register_certificate
-from tests.messages import (
-    BASE,
-    HM,
-    SOAP,
-    envelope,
-    export_house_body,
-    fault_code,
-    header_xml,
-    now_text,
-    signed,
-)
-from tests.pki_factory import DEMO_ORG, expired_identity, org_identity
 
 
 def _refused(hut: HubUnderTest, body: bytes, code: str, **post_kw: object) -> str:
@@ -95,8 +86,7 @@ def test_wcf_action_header_is_tolerated(hut: HubUnderTest) -> None:
         '<Action soapenv:mustUnderstand="1" '
         'xmlns="http://schemas.microsoft.com/ws/2005/05/addressing/none">urn:exportHouseData</Action>'
     )
-    raw = envelope(export_house_body(), header_xml(org.ppaguid), extra_header=extra)
-    assert hut.post(signing.sign_envelope(raw, org.identity)).status_code == 200
+    assert hut.post(signed(export_house_body(), org.identity, org.ppaguid, extra_header=extra)).status_code == 200
 
 
 def test_xsd_violation_names_the_clients_line_and_xpath(hut: HubUnderTest) -> None:

@@ -7,8 +7,9 @@ import pytest
 
 from hub.services import tokens
 from hub.store.tokens import SqlTokens
+from testkit.answers import ack_guids
+from testkit.messages import export_house_body, signed
 from tests.e2e.harness import HubUnderTest
-from tests.messages import ack_guids, export_house_body, signed
 
 API = "/api/v1"
 

@@ -19,6 +19,8 @@ from sqlalchemy import select
 
 from hub.domain.messages import RequestState
 from hub.store.tables import inbox
+from testkit.answers import ack_guids, body_child
+from testkit.messages import BASE, export_house_body, signed
 from tests.e2e.harness import (
     HUB_BIN,
     HubUnderTest,
@@ -30,7 +32,6 @@ from tests.e2e.harness import (
     terminate,
     wait_for,
 )
-from tests.messages import BASE, ack_guids, body_child, export_house_body, signed
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; dies-with-parent is Linux")
 

@@ -1,32 +1,15 @@
-"""Fixtures of the housing tests: a migrated store on both backends, and the running hub.
-
-``hut`` is the e2e fixture of tests/e2e (one running hub per module and deployment shape).
-``rig`` is the same store and handlers without HTTP, on SQLite and — when
-``HUB_TEST_POSTGRES_URL`` is set — on PostgreSQL.
-"""
+"""The ``rig`` fixture: the housing handlers on a migrated, empty store per test, on SQLite and
+PostgreSQL (the ``backend`` fixture's cases). ``hut`` (the running hub) comes from tests/conftest.py."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
-from tests.e2e.conftest import hut
-from tests.e2e.harness import postgres_database
+from hub.store.base import Store
 from tests.houses.rig import HousingRig
+from tests.servers import Backend
 
-__all__ = ["hut"]
 
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def rig(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[HousingRig]:
-    if request.param == "sqlite":
-        with HousingRig.open(f"sqlite:///{tmp_path / 'hub.sqlite3'}") as opened:
-            yield opened
-        return
-    with (
-        postgres_database() as url,
-        HousingRig.open(url) as opened,
-    ):
-        yield opened
+@pytest.fixture
+def rig(backend: Backend) -> HousingRig:
+    return HousingRig.on(Store(backend.engine))

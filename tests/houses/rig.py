@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import copy
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -21,9 +19,7 @@ from hub.areas.houses.store import HouseImportSession, SqlHousingReader
 from hub.contract.registry import registry
 from hub.services.ports import AuditEvent, InboxEntry, NewInboxEntry, Organization
 from hub.services.processing import Handler
-from hub.store import migrate
 from hub.store.base import Store
-from hub.store.db import make_engine
 from hub.store.directory import SqlDirectory
 from hub.store.imports import SqlImportStore
 from hub.store.inbox import SqlInbox
@@ -80,11 +76,8 @@ class HousingRig:
     orgs: dict[str, Organization] = field(default_factory=dict)
 
     @classmethod
-    @contextmanager
-    def open(cls, url: str) -> Iterator[HousingRig]:
-        engine = make_engine(url)
-        migrate.upgrade(engine)
-        store = Store(engine)
+    def on(cls, store: Store) -> HousingRig:
+        """The handlers wired on ``store`` (migrated, empty) and three organizations registered."""
         directory = SqlDirectory(store)
         rig = cls(
             store,
@@ -110,10 +103,7 @@ class HousingRig:
                 password_hash=None,
                 actor="test",
             )
-        try:
-            yield rig
-        finally:
-            engine.dispose()
+        return rig
 
     def entry(self, operation: str, payload: bytes, org: str, version: str) -> InboxEntry:
         sender = self.orgs[org].id
@@ -143,7 +133,7 @@ class HousingRig:
         return parse_results(self.submit_raw(request, org))
 
     def export(self, fias: str, version: str = "15.10.0.0", org: str = "a") -> etree._Element:
-        from tests.contract.instances import export_house
+        from testkit.houses import export_house
 
         request = export_house(version=version, fias_house_guid=fias)
         payload = etree.tostring(request)

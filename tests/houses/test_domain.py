@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -20,9 +19,8 @@ from hub.areas.houses.rules import (
     merged,
 )
 from hub.errors import HubError
-from hub.store import migrate
-from hub.store.db import make_engine
 from hub.store.tables import metadata
+from tests.servers import Backend
 
 
 def test_house_unique_numbers_are_three_letters_and_five_digits() -> None:
@@ -65,9 +63,7 @@ def test_only_managing_roles_bind_and_only_the_manager_changes() -> None:
     assert no_role.value.code == "INT004170"
 
 
-def test_migration_creates_exactly_the_housing_tables(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'hub.sqlite3'}")
-    migrate.upgrade(engine)
+def test_migration_creates_exactly_the_housing_tables(backend: Backend) -> None:
     mine = {
         housing.houses.name,
         housing.entrances.name,
@@ -75,8 +71,7 @@ def test_migration_creates_exactly_the_housing_tables(tmp_path: Path) -> None:
         housing.living_rooms.name,
         housing.lifts.name,
     }
-    with engine.connect() as conn:
+    with backend.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata)
     ours = [d for d in diff if any(name in repr(d) for name in mine)]
     assert ours == []
-    engine.dispose()

@@ -8,12 +8,20 @@ from pathlib import Path
 from lxml import etree
 
 from hub import ns
-from tests.contract.instances import HouseShape, guid, import_house_uo_apartment
+from testkit.answers import ack_guids, body_child
+from testkit.elements import guid
+from testkit.houses import (
+    HouseShape,
+    add_non_residential,
+    add_residential,
+    house_update,
+    import_house_uo_apartment,
+    update_residential,
+)
+from testkit.messages import signed
 from tests.e2e.harness import HubUnderTest
-from tests.houses.requests import add_non_residential, add_residential, house_update, update_residential
 from tests.houses.rig import Result, parse_results
 from tests.houses.test_round_trip import assert_apartment_round_trip
-from tests.messages import ack_guids, body_child, signed
 from tests.real_contract import assert_valid_under_real_xsd
 
 HM, BASE = ns.HOUSE_MANAGEMENT, ns.BASE
@@ -54,7 +62,7 @@ def import_house(hut: HubUnderTest, request: etree._Element, real_contract: Path
 def export(
     hut: HubUnderTest, fias: str, real_contract: Path, version: str = "15.10.0.0", org: str = "a"
 ) -> etree._Element:
-    from tests.contract.instances import export_house
+    from testkit.houses import export_house
 
     return send(hut, export_house(version=version, fias_house_guid=fias), org, "exportHouseData", real_contract)
 

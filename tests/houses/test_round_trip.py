@@ -8,13 +8,8 @@ import pytest
 from lxml import etree
 
 from hub import ns
-from tests.contract.instances import (
-    EXPORT_HOUSE_VERSIONS,
-    HouseShape,
-    guid,
-    import_house_uo_apartment,
-    import_house_uo_living,
-)
+from testkit.elements import EXPORT_HOUSE_VERSIONS, guid
+from testkit.houses import HouseShape, import_house_uo_apartment, import_house_uo_living
 from tests.fakes import FakeNsi
 from tests.houses.rig import HousingRig, as_get_state_result, assert_fields_exported, parse_results
 from tests.real_contract import assert_valid_under_real_xsd

@@ -10,8 +10,17 @@ from hub import ns
 from hub.areas.houses.lookup import SqlHousingLookup, bind_house, unbind_house
 from hub.areas.houses.tables import houses
 from hub.store.tables import audit_log
-from tests.contract.instances import HouseShape, guid, import_house_uo_apartment, import_house_uo_living
-from tests.houses.requests import add_non_residential, add_residential, add_room, house_update, update_residential
+from testkit.elements import guid
+from testkit.houses import (
+    HouseShape,
+    add_non_residential,
+    add_residential,
+    add_room,
+    house_update,
+    import_house_uo_apartment,
+    import_house_uo_living,
+    update_residential,
+)
 from tests.houses.rig import HousingRig, as_get_state_result
 from tests.real_contract import assert_valid_under_real_xsd
 

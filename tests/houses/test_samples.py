@@ -14,7 +14,7 @@ from pathlib import Path
 from lxml import etree
 
 from hub import ns
-from tests.contract.instances import HouseShape, import_house_uo_apartment
+from testkit.houses import HouseShape, import_house_uo_apartment
 from tests.e2e.harness import HubUnderTest
 from tests.houses.test_e2e import export, import_house
 from tests.real_contract import assert_valid_under_real_xsd

@@ -16,8 +16,9 @@ from contextlib import contextmanager
 import httpx
 
 from hub.services.identity import LoginThrottle, PasswordCache
+from testkit.answers import ack_guids, body_child, fault_code, fault_message
+from testkit.messages import SOAP, export_house_body, get_state, signed
 from tests.e2e.harness import HubUnderTest, Org
-from tests.messages import SOAP, ack_guids, body_child, export_house_body, fault_code, fault_message, get_state, signed
 
 HEADER = "X-Client-Cert-Fingerprint"
 

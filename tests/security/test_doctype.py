@@ -19,8 +19,9 @@ import httpx
 import pytest
 
 from hub.errors import E, HubError
+from testkit.answers import fault_code, fault_message
+from testkit.messages import HM_PATH, SOAP, export_house_body, signed
 from tests.e2e.harness import HubUnderTest
-from tests.messages import HM_PATH, SOAP, export_house_body, fault_code, fault_message, signed
 from tests.security.fifo import fifo
 
 REFUSED = HubError(E.FMT900002).message

@@ -13,20 +13,17 @@ import pytest
 from lxml import etree
 
 from hub.contract.gost.issuing import GostIdentity, create_ca, issue_certificate
-from hub.contract.gost.signing import sign_envelope_gost
-from tests.accounts.builders import Acc, add_house, import_request
+from testkit.accounts import Acc, import_request
+from testkit.answers import ack_guids, body_child
+from testkit.messages import BASE, export_house_body, signed
+from testkit.seeds import add_house
 from tests.accounts.results import HM, commons
 from tests.e2e.harness import HubUnderTest, register_certificate
-from tests.messages import BASE, ack_guids, body_child, envelope, export_house_body, header_xml
 
 
 @pytest.fixture(scope="module")
 def gost_ca() -> GostIdentity:
     return create_ca("Тестовый УЦ ГОСТ")
-
-
-def _gost_signed(body: str, identity: GostIdentity, ppaguid: str) -> bytes:
-    return sign_envelope_gost(envelope(body, header_xml(ppaguid)), identity, layout="client")
 
 
 def test_a_gost_signed_account_import_is_processed_end_to_end(hut: HubUnderTest, gost_ca: GostIdentity) -> None:
@@ -39,7 +36,7 @@ def test_a_gost_signed_account_import_is_processed_end_to_end(hut: HubUnderTest,
     request = import_request(
         [Acc([("PremisesGUID", p, "100")], number=f"{tag}-{i}") for i, p in enumerate(house.premises)]
     )
-    message = _gost_signed(etree.tostring(request, encoding="unicode"), identity, org.ppaguid)
+    message = signed(request, identity, org.ppaguid)
     response = hut.post(message, soap_action="urn:importAccountData")
     assert response.status_code == 200, response.text[:2000]
     state = body_child(hut.poll(ack_guids(response.content)[0], org, timeout=60))
@@ -61,16 +58,16 @@ def test_gost_tampered_and_unregistered_are_refused_with_the_rsa_codes(
 ) -> None:
     org = hut.orgs["a"]
     stranger = issue_certificate(gost_ca, common_name="Не зарегистрирован")
-    hut.refused(_gost_signed(export_house_body(), stranger, org.ppaguid), "AUT900004")
+    hut.refused(signed(export_house_body(), stranger, org.ppaguid), "AUT900004")
 
     identity = issue_certificate(gost_ca, common_name="Зарегистрирован")
     register_certificate(hut, identity, org.id)
-    genuine = _gost_signed(export_house_body(), identity, org.ppaguid)
+    genuine = signed(export_house_body(), identity, org.ppaguid)
     fias = etree.fromstring(genuine).find(f".//{{{HM}}}FIASHouseGuid")
     assert fias is not None and fias.text
     tampered = genuine.replace(fias.text.encode(), str(uuid.uuid4()).encode())
     hut.refused(tampered, "AUT900002")
     # b's header with a's GOST key: the registry binds the key to a.
-    hut.refused(_gost_signed(export_house_body(), identity, hut.orgs["b"].ppaguid), "AUT900007")
+    hut.refused(signed(export_house_body(), identity, hut.orgs["b"].ppaguid), "AUT900007")
     response = hut.post(genuine, soap_action="urn:exportHouseData")
     assert response.status_code == 200, response.text[:2000]

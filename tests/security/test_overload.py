@@ -26,11 +26,11 @@ from hub.errors import E, HubError
 from hub.services.intake import BacklogLimits, accept
 from hub.services.ports import NewInboxEntry
 from hub.store.tables import audit_log, inbox
-from tests.contract import instances
-from tests.e2e.harness import PASSWORD, HubUnderTest, Org, running_hub, wait_for
+from testkit.answers import ack_guids, fault_code, fault_message
+from testkit.houses import export_house
+from testkit.messages import export_house_body, signed
+from tests.e2e.harness import PASSWORD, SHAPES, HubUnderTest, Org, running_hub, wait_for
 from tests.fakes import FakeInbox, FakeQueue
-from tests.messages import ack_guids, export_house_body, fault_code, fault_message, signed
-from tests.security.conftest import SHAPES
 
 LIMIT, SHARE = 5, 3  # the whole hub's bound, one organization's share of it
 OVERLOADED = "EXP002001"
@@ -185,7 +185,7 @@ def test_the_client_retries_an_overloaded_send_a_bounded_number_of_times(hut: Hu
     config = ClientConfig(base_url=hut.base_url, org_ppaguid=a.ppaguid, identity=a.identity, password=PASSWORD)
     client = HubClient(config, sleep=pauses.append, on_overload=tell)
     with client, pytest.raises(HubFault) as caught:
-        client.send("exportHouseData", instances.export_house(fias_house_guid=str(uuid.uuid4())))
+        client.send("exportHouseData", export_house(fias_house_guid=str(uuid.uuid4())))
     assert caught.value.code == OVERLOADED
     assert pauses == [0.5, 1.0, 2.0, 4.0]  # five tries, doubling pauses, capped
     assert told == [(OVERLOADED, 0.5, 2, 5), (OVERLOADED, 1.0, 3, 5), (OVERLOADED, 2.0, 4, 5), (OVERLOADED, 4.0, 5, 5)]
@@ -198,7 +198,7 @@ def test_hub_send_retries_exp002001_and_says_so(
     _fill_share(hut, a)
     pki.write_pem_files(a.identity, tmp_path / "org.key", tmp_path / "org.pem")
     payload = tmp_path / "export.xml"
-    payload.write_bytes(etree.tostring(instances.export_house(fias_house_guid=str(uuid.uuid4()))))
+    payload.write_bytes(etree.tostring(export_house(fias_house_guid=str(uuid.uuid4()))))
     pauses: list[float] = []
 
     def drain_while_paused(seconds: float) -> None:

@@ -17,17 +17,10 @@ from lxml import etree
 
 from hub import ns
 from hub.contract import signature
+from testkit.answers import ack_guids, fault_code
+from testkit.messages import export_house_body, now_text, signed
+from testkit.pki import DEMO_ORG, expired_identity, org_identity
 from tests.e2e.harness import HubUnderTest, register_certificate
-from tests.messages import (
-    ack_guids,
-    envelope,
-    export_house_body,
-    fault_code,
-    header_xml,
-    now_text,
-    signed,
-)
-from tests.pki_factory import DEMO_ORG, expired_identity, org_identity
 
 _MESSAGE_GUID = ns.qname(ns.BASE, "MessageGUID")
 _DATE = ns.qname(ns.BASE, "Date")
@@ -143,10 +136,8 @@ def test_two_replays_racing_are_refused_as_one(hut: HubUnderTest) -> None:
     ids=["2001", "three-days-old", "three-days-ahead"],
 )
 def test_signing_time_is_held_to_the_clock_window(hut: HubUnderTest, signing_time: dt.datetime) -> None:
-    from hub.contract import signing
 
     a = hut.orgs["a"]
-    raw = envelope(export_house_body(), header_xml(a.ppaguid))  # a current header Date
-    message = signing.sign_envelope(raw, a.identity, signing_time=signing_time)
+    message = signed(export_house_body(), a.identity, a.ppaguid, signing_time=signing_time)  # a current header Date
     text = _refused(hut, message, "AUT900008")
     assert "SigningTime" in text

@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from hub.soap.inflight import InflightBudget
-from tests.e2e.harness import HubUnderTest, running_hub, wait_for
-from tests.messages import HM_PATH, export_house_body, signed
+from testkit.messages import HM_PATH, export_house_body, signed
+from tests.e2e.harness import SHAPES, HubUnderTest, running_hub, wait_for
 
 MIB = 1024 * 1024
 
@@ -43,7 +43,7 @@ def test_a_client_dropping_the_connection_mid_body_logs_one_line(
     assert hut.inbox_count() == before
 
 
-@pytest.fixture(scope="module", params=["embedded", "production"])
+@pytest.fixture(scope="module", params=SHAPES)
 def small_budget(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubUnderTest]:
     with running_hub(request.param, tmp_path_factory.mktemp("budget"), max_inflight_bytes=4 * MIB) as running:
         yield running

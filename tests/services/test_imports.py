@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from types import MappingProxyType
 
 import pytest
@@ -17,15 +15,13 @@ from hub.domain.outcomes import ObjectError, ObjectOutcome
 from hub.errors import E, HubError
 from hub.services.imports import ChunkConflictError, run_import
 from hub.services.ports import AuditEvent, NewInboxEntry
-from hub.store import migrate
 from hub.store.audit import write_audit
 from hub.store.base import Store
-from hub.store.db import make_engine
 from hub.store.directory import SqlDirectory
 from hub.store.imports import SqlImportSession, SqlImportStore
 from hub.store.inbox import SqlInbox
 from hub.store.tables import audit_log
-from tests.e2e.harness import postgres_database
+from tests.servers import Backend
 
 
 @dataclass(frozen=True)
@@ -45,10 +41,8 @@ class CrashError(Exception):
     """Stands in for a process dying in the middle of a chunk."""
 
 
-def _store(tmp_path: Path, url: str | None = None) -> tuple[Store, int]:
-    engine = make_engine(url or f"sqlite:///{tmp_path / 'hub.sqlite3'}")
-    migrate.upgrade(engine)
-    store = Store(engine)
+def _store(backend: Backend) -> tuple[Store, int]:
+    store = Store(backend.engine)
     org = SqlDirectory(store).add_organization(
         ppaguid=str(uuid.uuid4()),
         name="x",
@@ -70,8 +64,8 @@ def _applied(conn: Connection) -> int:
     return int(conn.execute(select(func.count()).where(audit_log.c.action == "applied")).scalar_one())
 
 
-def test_crash_mid_message_then_rerun_applies_each_object_once(tmp_path: Path) -> None:
-    store, inbox_id = _store(tmp_path)
+def test_crash_mid_message_then_rerun_applies_each_object_once(backend: Backend) -> None:
+    store, inbox_id = _store(backend)
     commands = [Cmd(str(uuid.uuid4()), i) for i in range(100)]
     crash_at = {57}
 
@@ -105,8 +99,8 @@ def test_crash_mid_message_then_rerun_applies_each_object_once(tmp_path: Path) -
         assert _applied(conn) == 90
 
 
-def test_failed_object_rolls_back_only_its_own_writes(tmp_path: Path) -> None:
-    store, inbox_id = _store(tmp_path)
+def test_failed_object_rolls_back_only_its_own_writes(backend: Backend) -> None:
+    store, inbox_id = _store(backend)
 
     def apply(session: CountingSession, cmd: Cmd, done: Mapping[int, ObjectOutcome]) -> ObjectOutcome:
         session.apply(cmd)  # written, then the object fails: its savepoint is rolled back
@@ -121,8 +115,8 @@ def test_failed_object_rolls_back_only_its_own_writes(tmp_path: Path) -> None:
         assert _applied(conn) == 2
 
 
-def test_a_chunk_fast_path_that_conflicts_or_declines_is_redone_per_object(tmp_path: Path) -> None:
-    store, inbox_id = _store(tmp_path)
+def test_a_chunk_fast_path_that_conflicts_or_declines_is_redone_per_object(backend: Backend) -> None:
+    store, inbox_id = _store(backend)
     commands = [Cmd(str(uuid.uuid4()), i) for i in range(30)]
     per_object: list[int] = []
 
@@ -153,9 +147,9 @@ def test_a_chunk_fast_path_that_conflicts_or_declines_is_redone_per_object(tmp_p
     assert len(SqlImportStore(store, CountingSession).outcomes(inbox_id)) == 30
 
 
-def test_only_a_first_attempt_skips_reading_recorded_outcomes(tmp_path: Path) -> None:
+def test_only_a_first_attempt_skips_reading_recorded_outcomes(backend: Backend) -> None:
     """``first_attempt`` trusts that nothing was recorded; a retry always reads what was."""
-    store, inbox_id = _store(tmp_path)
+    store, inbox_id = _store(backend)
     commands = [Cmd(str(uuid.uuid4()), i) for i in range(10)]
     imports = SqlImportStore(store, CountingSession)
 
@@ -178,8 +172,7 @@ def test_only_a_first_attempt_skips_reading_recorded_outcomes(tmp_path: Path) ->
         assert _applied(conn) == 10  # the first chunk of five was not applied again
 
 
-@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
-def test_recorded_outcomes_read_back_equal_in_every_field(database: str, tmp_path: Path) -> None:
+def test_recorded_outcomes_read_back_equal_in_every_field(backend: Backend) -> None:
     """A resumed message answers with exactly the outcomes its committed chunks recorded."""
     recorded = {
         0: ObjectOutcome(
@@ -200,15 +193,12 @@ def test_recorded_outcomes_read_back_equal_in_every_field(database: str, tmp_pat
             extension=MappingProxyType({"ServiceID": "00АБ000002-01"}),  # any Mapping, not only a dict
         ),
     }
-    with ExitStack() as stack:
-        url = stack.enter_context(postgres_database()) if database == "postgresql" else None
-        store, inbox_id = _store(tmp_path, url)
-        stack.callback(store.engine.dispose)
-        imports = SqlImportStore(store, CountingSession)
-        for chunk in ((0, 1), (5,)):
-            with imports.session(inbox_id) as session:
-                for seq in chunk:
-                    session.record(seq, recorded[seq])
-        with imports.session(inbox_id):
-            pass  # a session that recorded nothing writes no row
-        assert imports.outcomes(inbox_id) == recorded
+    store, inbox_id = _store(backend)
+    imports = SqlImportStore(store, CountingSession)
+    for chunk in ((0, 1), (5,)):
+        with imports.session(inbox_id) as session:
+            for seq in chunk:
+                session.record(seq, recorded[seq])
+    with imports.session(inbox_id):
+        pass  # a session that recorded nothing writes no row
+    assert imports.outcomes(inbox_id) == recorded
