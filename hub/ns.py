@@ -14,6 +14,8 @@ HOUSE_MANAGEMENT_SERVICE = _GIS + "house-management-service-async/"
 ACCOUNT_BASE = _GIS + "account-base/"
 PREMISES_BASE = _GIS + "premises-base/"
 NSI_BASE = _GIS + "nsi-base/"
+NSI_COMMON = _GIS + "nsi-common/"
+NSI_COMMON_SERVICE = _GIS + "nsi-common-service-async/"
 ORGANIZATIONS_BASE = _GIS + "organizations-base/"
 ORGANIZATIONS_REGISTRY_BASE = _GIS + "organizations-registry-base/"
 INDIVIDUAL_REGISTRY_BASE = _GIS + "individual-registry-base/"
@@ -30,6 +32,7 @@ PREFIXES: dict[str, str] = {
     "account-base": ACCOUNT_BASE,
     "premises-base": PREMISES_BASE,
     "nsi-base": NSI_BASE,
+    "nsi-common": NSI_COMMON,
     "organizations-base": ORGANIZATIONS_BASE,
     "organizations-registry-base": ORGANIZATIONS_REGISTRY_BASE,
     "individual-registry-base": INDIVIDUAL_REGISTRY_BASE,

@@ -35,6 +35,7 @@ OUT = REPO / "samples" / "requests"
 HM = ns.HOUSE_MANAGEMENT
 BASE = ns.BASE
 NSI = ns.NSI_BASE
+NSI_COMMON = ns.NSI_COMMON
 ACC = ns.ACCOUNT_BASE
 IND = ns.INDIVIDUAL_REGISTRY_BASE
 NSMAP = {"hm": HM, "base": BASE, "nsi-base": NSI, "account-base": ACC, "individual-registry-base": IND}
@@ -173,6 +174,18 @@ def export_account() -> etree._Element:
     return request
 
 
+def nsi_common(local: str, registry: int | None = None, page: int | None = None) -> etree._Element:
+    """An NsiCommonAsync request (10.0.1.2): the common books, NSI group."""
+    request = etree.Element(f"{{{NSI_COMMON}}}{local}", nsmap={"nsi-common": NSI_COMMON, "base": BASE, "nsi-base": NSI})
+    request.set(f"{{{BASE}}}version", "10.0.1.2")
+    if registry is not None:
+        sub(request, NSI_COMMON, "RegistryNumber", registry)
+    sub(request, NSI, "ListGroup", "NSI")
+    if page is not None:
+        sub(request, NSI_COMMON, "Page", page)
+    return request
+
+
 def premises_from_result(path: Path) -> dict[int, str]:
     """Apartment number → PremisesGUID, from a saved getState response of import-house-uo.xml."""
     tree = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
@@ -192,6 +205,9 @@ SAMPLES = {
     "import-house-uo.xml": import_house_uo,
     "import-account.xml": import_account,
     "export-account.xml": export_account,
+    "export-nsi-list.xml": lambda: nsi_common("exportNsiListRequest"),
+    "export-nsi-item.xml": lambda: nsi_common("exportNsiItemRequest", 24),
+    "export-nsi-paging-item.xml": lambda: nsi_common("exportNsiPagingItemRequest", 24, 1),
 }
 
 

@@ -94,8 +94,10 @@ def test_versions_and_limits_are_those_gis_publishes(operation: Operation, real_
 
 @pytest.mark.parametrize("operation", SIGNED, ids=lambda op: op.name)
 def test_result_element_is_a_branch_of_the_services_get_state_result(operation: Operation, ours: Schemas) -> None:
-    xsd = etree.parse(str(REPO / "xsd" / "house-management" / "hcs-house-management-types.xsd"))
     xs = {"xs": "http://www.w3.org/2001/XMLSchema"}
+    wsdl = etree.parse(str(REPO / "wsdl" / operation.service.wsdl_file))
+    imports = {i.get("namespace"): i.get("schemaLocation") for i in wsdl.iterfind(".//xs:import", xs)}
+    xsd = etree.parse(str((REPO / "wsdl" / imports[operation.service.namespace]).resolve()))
     choice = xsd.find(".//xs:element[@name='getStateResult']//xs:choice", xs)
     assert choice is not None
     assert operation.result_element in {el.get("name") for el in choice.iterfind("xs:element", xs)}
