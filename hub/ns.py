@@ -18,6 +18,8 @@ NSI_COMMON = _GIS + "nsi-common/"
 NSI_COMMON_SERVICE = _GIS + "nsi-common-service-async/"
 ORGANIZATIONS_BASE = _GIS + "organizations-base/"
 ORGANIZATIONS_REGISTRY_BASE = _GIS + "organizations-registry-base/"
+ORG_REGISTRY_COMMON = _GIS + "organizations-registry-common/"
+ORG_REGISTRY_COMMON_SERVICE = _GIS + "organizations-registry-common-service-async/"
 INDIVIDUAL_REGISTRY_BASE = _GIS + "individual-registry-base/"
 BILLS_BASE = _GIS + "bills-base/"
 METERING_DEVICE_BASE = _GIS + "metering-device-base/"
@@ -35,6 +37,7 @@ PREFIXES: dict[str, str] = {
     "nsi-common": NSI_COMMON,
     "organizations-base": ORGANIZATIONS_BASE,
     "organizations-registry-base": ORGANIZATIONS_REGISTRY_BASE,
+    "ro": ORG_REGISTRY_COMMON,
     "individual-registry-base": INDIVIDUAL_REGISTRY_BASE,
 }
 

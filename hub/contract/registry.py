@@ -149,8 +149,20 @@ NSI_COMMON = Service(
     state_also_accepts=(HeaderKind.REQUEST,),
 )
 
+ORG_REGISTRY_COMMON = Service(
+    key="org-registry-common",
+    path="/ext-bus-org-registry-common-service/services/OrgRegistryCommonAsync",
+    port="OrgRegistryCommonAsync",
+    namespace=ns.ORG_REGISTRY_COMMON,
+    service_namespace=ns.ORG_REGISTRY_COMMON_SERVICE,
+    wsdl_file="hcs-organizations-registry-common-service-async.wsdl",
+    get_state_result_version="10.0.2.1",
+    state_header=HeaderKind.IS_REQUEST,
+    state_also_accepts=(HeaderKind.REQUEST,),
+)
+
 #: every service the hub knows (contract facts); served once an area registers an operation of it
-KNOWN_SERVICES: tuple[Service, ...] = (HOME_MANAGEMENT, NSI_COMMON)
+KNOWN_SERVICES: tuple[Service, ...] = (HOME_MANAGEMENT, NSI_COMMON, ORG_REGISTRY_COMMON)
 
 
 def get_state_operation(service: Service) -> Operation:

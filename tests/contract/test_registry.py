@@ -71,13 +71,13 @@ def _limit_row(real_contract: Path, operation: Operation) -> list[str]:
     return rows[0]
 
 
-def _limits(text: str) -> set[RequestLimit]:
+def _limits(text: str, default_namespace: str) -> set[RequestLimit]:
     found = set()
     for item in filter(None, (part.strip() for part in text.split(";"))):
         match = re.fullmatch(r"(?:([\w-]+):)?(\w+)\[\d+\.\.(\d+)\]", item)
         assert match, item
         prefix, local, maximum = match.groups()
-        found.add(RequestLimit(ns.qname(PREFIXES[prefix or "hm"], local), int(maximum)))
+        found.add(RequestLimit(ns.qname(PREFIXES[prefix] if prefix else default_namespace, local), int(maximum)))
     return found
 
 
@@ -89,7 +89,7 @@ def test_versions_and_limits_are_those_gis_publishes(operation: Operation, real_
         assert operation.versions == (fixed,)
     else:
         assert operation.versions, "a request without a fixed version lists the versions it accepts"
-    assert set(operation.limits) == _limits(rest[0])
+    assert set(operation.limits) == _limits(rest[0], operation.service.namespace)
 
 
 @pytest.mark.parametrize("operation", SIGNED, ids=lambda op: op.name)

@@ -16,9 +16,10 @@ from lxml import etree
 
 from hub import ns
 from hub.store.nsi import LoadedElement, load_book
+from tests import is_services
 from tests.e2e.harness import HubUnderTest, Org
-from tests.messages import ack_guids, body_child, envelope, header_xml
-from tests.real_contract import assert_valid_under_real_xsd, errors_under_real_xsd
+from tests.is_services import error_code
+from tests.messages import envelope, header_xml
 
 PATH = "/ext-bus-nsi-common-service/services/NsiCommonAsync"
 COMMON = ns.NSI_COMMON
@@ -43,24 +44,7 @@ def request(local: str, *, registry: int | None = None, page: int | None = None,
 def send(
     hut: HubUnderTest, org: Org, body: str, action: str, real_contract: Path, *, is_header: bool = True
 ) -> etree._Element:
-    """Sign with the organization's certificate, post, poll: the getStateResult (state 3)."""
-    from hub.contract import signing
-
-    assert errors_under_real_xsd(etree.fromstring(body), real_contract) == []
-    header = header_xml(None, kind="ISRequestHeader") if is_header else header_xml(org.ppaguid)
-    response = hut.post(
-        signing.sign_envelope(envelope(body, header), org.identity), soap_action=f"urn:{action}", path=PATH
-    )
-    assert response.status_code == 200, response.text[:2000]
-    hub_guid, _ = ack_guids(response.content)
-    result = body_child(hut.poll(hub_guid, org, timeout=60, path=PATH))
-    assert result.findtext(f"{{{BASE}}}RequestState") == "3"
-    assert_valid_under_real_xsd(result, real_contract)
-    return result
-
-
-def error_code(result: etree._Element) -> str | None:
-    return result.findtext(f"{{{BASE}}}ErrorMessage/{{{BASE}}}ErrorCode")
+    return is_services.send(hut, org, body, action, PATH, real_contract, is_header=is_header)
 
 
 def codes(item: etree._Element) -> list[str]:
