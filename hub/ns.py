@@ -14,8 +14,12 @@ HOUSE_MANAGEMENT_SERVICE = _GIS + "house-management-service-async/"
 ACCOUNT_BASE = _GIS + "account-base/"
 PREMISES_BASE = _GIS + "premises-base/"
 NSI_BASE = _GIS + "nsi-base/"
+NSI_COMMON = _GIS + "nsi-common/"
+NSI_COMMON_SERVICE = _GIS + "nsi-common-service-async/"
 ORGANIZATIONS_BASE = _GIS + "organizations-base/"
 ORGANIZATIONS_REGISTRY_BASE = _GIS + "organizations-registry-base/"
+ORG_REGISTRY_COMMON = _GIS + "organizations-registry-common/"
+ORG_REGISTRY_COMMON_SERVICE = _GIS + "organizations-registry-common-service-async/"
 INDIVIDUAL_REGISTRY_BASE = _GIS + "individual-registry-base/"
 BILLS_BASE = _GIS + "bills-base/"
 METERING_DEVICE_BASE = _GIS + "metering-device-base/"
@@ -30,8 +34,10 @@ PREFIXES: dict[str, str] = {
     "account-base": ACCOUNT_BASE,
     "premises-base": PREMISES_BASE,
     "nsi-base": NSI_BASE,
+    "nsi-common": NSI_COMMON,
     "organizations-base": ORGANIZATIONS_BASE,
     "organizations-registry-base": ORGANIZATIONS_REGISTRY_BASE,
+    "ro": ORG_REGISTRY_COMMON,
     "individual-registry-base": INDIVIDUAL_REGISTRY_BASE,
 }
 

@@ -35,6 +35,11 @@ OUT = REPO / "samples" / "requests"
 HM = ns.HOUSE_MANAGEMENT
 BASE = ns.BASE
 NSI = ns.NSI_BASE
+NSI_COMMON = ns.NSI_COMMON
+RO = ns.ORG_REGISTRY_COMMON
+ORG = ns.ORGANIZATIONS_BASE
+#: ОГРН of «ООО «Демо УК»» (hub.demo)
+DEMO_ORG_OGRN = "1027700000001"
 ACC = ns.ACCOUNT_BASE
 IND = ns.INDIVIDUAL_REGISTRY_BASE
 NSMAP = {"hm": HM, "base": BASE, "nsi-base": NSI, "account-base": ACC, "individual-registry-base": IND}
@@ -173,6 +178,27 @@ def export_account() -> etree._Element:
     return request
 
 
+def nsi_common(local: str, registry: int | None = None, page: int | None = None) -> etree._Element:
+    """An NsiCommonAsync request (10.0.1.2): the common books, NSI group."""
+    request = etree.Element(f"{{{NSI_COMMON}}}{local}", nsmap={"nsi-common": NSI_COMMON, "base": BASE, "nsi-base": NSI})
+    request.set(f"{{{BASE}}}version", "10.0.1.2")
+    if registry is not None:
+        sub(request, NSI_COMMON, "RegistryNumber", registry)
+    sub(request, NSI, "ListGroup", "NSI")
+    if page is not None:
+        sub(request, NSI_COMMON, "Page", page)
+    return request
+
+
+def export_org_registry() -> etree._Element:
+    """exportOrgRegistryRequest 10.0.2.1: the demo organization by its ОГРН."""
+    request = etree.Element(f"{{{RO}}}exportOrgRegistryRequest", nsmap={"ro": RO, "base": BASE, "org": ORG})
+    request.set(f"{{{BASE}}}version", "10.0.2.1")
+    criteria = sub(request, RO, "SearchCriteria")
+    sub(criteria, ORG, "OGRN", DEMO_ORG_OGRN)
+    return request
+
+
 def premises_from_result(path: Path) -> dict[int, str]:
     """Apartment number → PremisesGUID, from a saved getState response of import-house-uo.xml."""
     tree = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
@@ -192,6 +218,10 @@ SAMPLES = {
     "import-house-uo.xml": import_house_uo,
     "import-account.xml": import_account,
     "export-account.xml": export_account,
+    "export-nsi-list.xml": lambda: nsi_common("exportNsiListRequest"),
+    "export-nsi-item.xml": lambda: nsi_common("exportNsiItemRequest", 24),
+    "export-nsi-paging-item.xml": lambda: nsi_common("exportNsiPagingItemRequest", 24, 1),
+    "export-org-registry.xml": export_org_registry,
 }
 
 

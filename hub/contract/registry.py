@@ -51,6 +51,9 @@ class Service:
     service_namespace: str  # WSDL target namespace
     wsdl_file: str
     get_state_result_version: str
+    #: getState's header in the real WSDL, and the others accepted (``Operation.also_accepts``)
+    state_header: HeaderKind = HeaderKind.REQUEST
+    state_also_accepts: tuple[HeaderKind, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +86,11 @@ class Operation:
     #: base:version written on the result element; None = the handler picks it (per request version)
     result_version: str | None = None
     signed: bool = True
+    #: the header the real WSDL declares for the operation
     header: HeaderKind = HeaderKind.REQUEST
+    #: further headers accepted because field clients send them (a RequestHeader with orgPPAGUID
+    #: where the WSDL says ISRequestHeader); an orgPPAGUID sent is checked against the signer
+    also_accepts: tuple[HeaderKind, ...] = ()
     #: organization roles (УО, РСО …) allowed to send it; empty = any registered organization
     callers: frozenset[str] = ANY_ORGANIZATION
     limits: tuple[RequestLimit, ...] = ()
@@ -99,6 +106,11 @@ class Operation:
     @property
     def request_qname(self) -> str:
         return ns.qname(self.request_namespace, self.request_element)
+
+    @property
+    def accepted_headers(self) -> tuple[HeaderKind, ...]:
+        """Every header kind the hub takes for this operation, the WSDL's first."""
+        return (self.header, *self.also_accepts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,13 +137,47 @@ HOME_MANAGEMENT = Service(
     get_state_result_version="11.0.0.1",
 )
 
+NSI_COMMON = Service(
+    key="nsi-common",
+    path="/ext-bus-nsi-common-service/services/NsiCommonAsync",
+    port="NsiCommonAsync",
+    namespace=ns.NSI_COMMON,
+    service_namespace=ns.NSI_COMMON_SERVICE,
+    wsdl_file="hcs-nsi-common-service-async.wsdl",
+    get_state_result_version="10.0.1.2",
+    state_header=HeaderKind.IS_REQUEST,
+    state_also_accepts=(HeaderKind.REQUEST,),
+)
+
+ORG_REGISTRY_COMMON = Service(
+    key="org-registry-common",
+    path="/ext-bus-org-registry-common-service/services/OrgRegistryCommonAsync",
+    port="OrgRegistryCommonAsync",
+    namespace=ns.ORG_REGISTRY_COMMON,
+    service_namespace=ns.ORG_REGISTRY_COMMON_SERVICE,
+    wsdl_file="hcs-organizations-registry-common-service-async.wsdl",
+    get_state_result_version="10.0.2.1",
+    state_header=HeaderKind.IS_REQUEST,
+    state_also_accepts=(HeaderKind.REQUEST,),
+)
+
 #: every service the hub knows (contract facts); served once an area registers an operation of it
-KNOWN_SERVICES: tuple[Service, ...] = (HOME_MANAGEMENT,)
+KNOWN_SERVICES: tuple[Service, ...] = (HOME_MANAGEMENT, NSI_COMMON, ORG_REGISTRY_COMMON)
 
 
 def get_state_operation(service: Service) -> Operation:
     """The service's getState: unsigned, no version, answered by the pipeline itself."""
-    return Operation(service, "getState", ns.BASE, "getStateRequest", (), result_element="getStateResult", signed=False)
+    return Operation(
+        service,
+        "getState",
+        ns.BASE,
+        "getStateRequest",
+        (),
+        result_element="getStateResult",
+        signed=False,
+        header=service.state_header,
+        also_accepts=service.state_also_accepts,
+    )
 
 
 def resolve(reference: str) -> Any:

@@ -152,6 +152,8 @@ class SignerClaims:
     org_ppaguid: str | None
     is_operator_signature: bool
     header_date: datetime
+    #: the header names no organization (ISRequestHeader): the sender is the certificate's owner
+    by_certificate_owner: bool = False
 
 
 def authenticate_signer(
@@ -176,6 +178,11 @@ def authenticate_signer(
             f"{now.isoformat(timespec='seconds')} более чем на {skew_seconds} с",
             where="RequestHeader/Date",
         )
+    if claims.by_certificate_owner and not claims.org_ppaguid:
+        owner = directory.organization(cert.organization_id) if cert.organization_id is not None else None
+        if owner is None:
+            raise HubError(E.AUT900004, f"Владелец сертификата {cert.subject} не зарегистрирован")
+        return owner
     if not claims.org_ppaguid:
         raise HubError(E.AUT900007, "В заголовке не указан orgPPAGUID", where="RequestHeader")
     org = directory.organization_by_ppaguid(claims.org_ppaguid)

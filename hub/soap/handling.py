@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from hub import ns
 from hub.contract import signature
 from hub.contract.payload import Payload
-from hub.contract.registry import Operation, Registry, Service
+from hub.contract.registry import HeaderKind, Operation, Registry, Service
 from hub.contract.schemas import Schemas
 from hub.contract.xmlparse import ParseLimits, parse_xml
 from hub.errors import E, HubError
@@ -112,12 +112,13 @@ def _handle(
     for action in (soap_action, request.wcf_action):
         if action and action.strip('"') != operation.soap_action:
             raise HubError(E.FMT900006, f"SOAPAction {action} не соответствует {operation.soap_action}")
+    accepted = " или ".join(operation.accepted_headers)
     if request.header is None:
-        raise HubError(E.FMT001300, f"Нет заголовка {operation.header}", where="/Envelope/Header")
+        raise HubError(E.FMT001300, f"Нет заголовка {accepted}", where="/Envelope/Header")
     ports.schemas.validate(request.header)
-    if request.header.tag != ns.qname(ns.BASE, operation.header):
+    if request.header.tag not in {ns.qname(ns.BASE, kind) for kind in operation.accepted_headers}:
         raise HubError(
-            E.FMT001300, f"Операция {operation.name} принимает заголовок {operation.header}", where="/Envelope/Header"
+            E.FMT001300, f"Операция {operation.name} принимает заголовок {accepted}", where="/Envelope/Header"
         )
     if not operation.signed:
         return _get_state(ports, service, request, credentials)
@@ -143,6 +144,8 @@ def _import_or_export(
             org_ppaguid=header.org_ppaguid,
             is_operator_signature=header.is_operator_signature,
             header_date=header.date,
+            # an ISRequestHeader names no organization: the certificate's owner sends
+            by_certificate_owner=request.header.tag == ns.qname(ns.BASE, HeaderKind.IS_REQUEST),
         ),
         now=now,
     )

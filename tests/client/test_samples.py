@@ -16,9 +16,10 @@ from tests.real_contract import assert_valid_under_real_xsd
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "samples" / "requests"
-WSDL = str(REPO / "wsdl" / "hcs-house-management-service-async.wsdl")
 #: sample file → operation, as the registry declares them (``Operation.sample``)
 OPERATIONS = {op.sample: op.name for op in registry().operations if op.sample}
+#: sample file → the WSDL of its operation's service
+WSDLS = {op.sample: str(REPO / "wsdl" / op.service.wsdl_file) for op in registry().operations if op.sample}
 
 
 def test_every_sample_is_there() -> None:
@@ -32,7 +33,7 @@ def test_sample_is_valid_under_the_real_xsd(name: str, real_contract: Path) -> N
 
 @pytest.mark.parametrize("name", sorted(OPERATIONS))
 def test_sample_is_the_input_of_its_operation(name: str) -> None:
-    client = HubClient(ClientConfig(org_ppaguid="1d7a2c5e-8f4b-4c3d-9e2a-0000000d0e01", wsdl=WSDL))
+    client = HubClient(ClientConfig(org_ppaguid="1d7a2c5e-8f4b-4c3d-9e2a-0000000d0e01", wsdl=WSDLS[name]))
     info = client.contract.operation(OPERATIONS[name])
     client.contract.check_payload(info, etree.parse(str(SAMPLES / name)).getroot())
 

@@ -71,13 +71,13 @@ def _limit_row(real_contract: Path, operation: Operation) -> list[str]:
     return rows[0]
 
 
-def _limits(text: str) -> set[RequestLimit]:
+def _limits(text: str, default_namespace: str) -> set[RequestLimit]:
     found = set()
     for item in filter(None, (part.strip() for part in text.split(";"))):
         match = re.fullmatch(r"(?:([\w-]+):)?(\w+)\[\d+\.\.(\d+)\]", item)
         assert match, item
         prefix, local, maximum = match.groups()
-        found.add(RequestLimit(ns.qname(PREFIXES[prefix or "hm"], local), int(maximum)))
+        found.add(RequestLimit(ns.qname(PREFIXES[prefix] if prefix else default_namespace, local), int(maximum)))
     return found
 
 
@@ -89,13 +89,15 @@ def test_versions_and_limits_are_those_gis_publishes(operation: Operation, real_
         assert operation.versions == (fixed,)
     else:
         assert operation.versions, "a request without a fixed version lists the versions it accepts"
-    assert set(operation.limits) == _limits(rest[0])
+    assert set(operation.limits) == _limits(rest[0], operation.service.namespace)
 
 
 @pytest.mark.parametrize("operation", SIGNED, ids=lambda op: op.name)
 def test_result_element_is_a_branch_of_the_services_get_state_result(operation: Operation, ours: Schemas) -> None:
-    xsd = etree.parse(str(REPO / "xsd" / "house-management" / "hcs-house-management-types.xsd"))
     xs = {"xs": "http://www.w3.org/2001/XMLSchema"}
+    wsdl = etree.parse(str(REPO / "wsdl" / operation.service.wsdl_file))
+    imports = {i.get("namespace"): i.get("schemaLocation") for i in wsdl.iterfind(".//xs:import", xs)}
+    xsd = etree.parse(str((REPO / "wsdl" / imports[operation.service.namespace]).resolve()))
     choice = xsd.find(".//xs:element[@name='getStateResult']//xs:choice", xs)
     assert choice is not None
     assert operation.result_element in {el.get("name") for el in choice.iterfind("xs:element", xs)}

@@ -93,13 +93,14 @@ class HubUnderTest:
             all_headers["SOAPAction"] = soap_action
         return self.client.post(self.base_url + path, content=body, auth=auth, headers=all_headers)
 
-    def poll(self, message_guid: str, org: Org, *, timeout: float = 30.0) -> bytes:
+    def poll(self, message_guid: str, org: Org, *, timeout: float = 30.0, path: str = HM_PATH) -> bytes:
         """getState until RequestState 3 (bounded); returns the last response body."""
         from testkit.answers import body_child
 
         deadline = time.monotonic() + timeout
         while True:
-            response = self.post(get_state(message_guid, org.ppaguid), auth=org.auth, soap_action="urn:getState")
+            request = get_state(message_guid, org.ppaguid)
+            response = self.post(request, auth=org.auth, soap_action="urn:getState", path=path)
             assert response.status_code == 200, response.text[:1000]
             state = body_child(response.content).findtext(
                 "{http://dom.gosuslugi.ru/schema/integration/base/}RequestState"

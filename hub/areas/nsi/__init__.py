@@ -1,0 +1,1 @@
+"""Common reference books (NsiCommonAsync): the books every client downloads before importing."""

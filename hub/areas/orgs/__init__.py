@@ -1,0 +1,1 @@
+"""The organization registry (OrgRegistryCommonAsync): clients find orgPPAGUIDs by ОГРН."""

@@ -1,0 +1,11 @@
+"""The registry's organizations are the hub's directory: ``organizations`` of the core store.
+
+Authentication reads the same table (``hub.store.directory``), so it stays on the shared
+metadata in ``hub.store.tables`` and is only named here for this area's store.
+"""
+
+from __future__ import annotations
+
+from hub.store.tables import organizations
+
+__all__ = ["organizations"]
