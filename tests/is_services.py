@@ -13,8 +13,9 @@ from lxml import etree
 
 from hub import ns
 from hub.contract import signing
+from testkit.answers import ack_guids, body_child
+from testkit.messages import envelope, header_xml
 from tests.e2e.harness import HubUnderTest, Org
-from tests.messages import ack_guids, body_child, envelope, header_xml
 from tests.real_contract import assert_valid_under_real_xsd, errors_under_real_xsd
 
 

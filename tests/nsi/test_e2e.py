@@ -16,10 +16,10 @@ from lxml import etree
 
 from hub import ns
 from hub.store.nsi import LoadedElement, load_book
+from testkit.messages import envelope, header_xml
 from tests import is_services
 from tests.e2e.harness import HubUnderTest, Org
 from tests.is_services import error_code
-from tests.messages import envelope, header_xml
 
 PATH = "/ext-bus-nsi-common-service/services/NsiCommonAsync"
 COMMON = ns.NSI_COMMON

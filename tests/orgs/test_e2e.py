@@ -106,7 +106,7 @@ def test_unknown_ogrn_is_int002012(hut: HubUnderTest, real_contract: Path) -> No
 
 def test_more_than_a_hundred_criteria_is_refused(hut: HubUnderTest) -> None:
     from hub.contract import signing
-    from tests.messages import envelope, header_xml
+    from testkit.messages import envelope, header_xml
 
     org = hut.orgs["a"]
     body = request(*["<org:OGRN>1027700000001</org:OGRN>"] * 101)
