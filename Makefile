@@ -4,7 +4,7 @@ PYTHON ?= python3.11
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo test lint contract-fuzz bench clean
 
 $(BIN)/hub: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ lint: install
 
 test: lint
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+# The property test over the real GIS contract with 200 random valid instances per operation and
+# shape instead of the suite's 30 (tests/fuzz; needs ../shared and the servers of `make test`).
+contract-fuzz: install
+	HUB_FUZZ_EXAMPLES=200 $(BIN)/pytest -q tests/fuzz $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python -m bench

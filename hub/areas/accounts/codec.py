@@ -27,7 +27,7 @@ from hub.areas.accounts.rules import (
     Target,
 )
 from hub.contract import results
-from hub.contract.lexical import xs_boolean, xs_date, xs_decimal, xs_integer
+from hub.contract.lexical import xs_date, xs_decimal, xs_integer
 from hub.contract.xmlparse import parse_xml
 from hub.domain.nsi import NsiRef
 
@@ -44,10 +44,6 @@ _ELEMENT_TARGET = {name: target for target, name in _TARGET_ELEMENT.items()}
 
 def _q(namespace: str, local: str) -> str:
     return f"{{{namespace}}}{local}"
-
-
-def _flag(value: str | None) -> bool:
-    return xs_boolean(value) if value is not None else False
 
 
 def _date(value: str | None) -> date | None:
@@ -165,8 +161,10 @@ def _payer(info: etree._Element | None) -> Payer:
     ind = children.get(_HM_IND)
     org = children.get(_HM_ORG)
     return Payer(
-        is_renter=_flag(_get(children, _HM_RENTER)),
-        accounts_divided=_flag(_get(children, _HM_DIVIDED)),
+        # fixed="true" flags: present means true, also when empty (an empty element takes the
+        # fixed value), like the account kind flags
+        is_renter=_HM_RENTER in children,
+        accounts_divided=_HM_DIVIDED in children,
         person=_person(ind) if ind is not None else None,
         org_version_guid=_get(_children(org), _ORG_VERSION) if org is not None else None,
     )

@@ -2,7 +2,8 @@
 
 The payload is already valid under our XSD (intake validated the signed element), so the
 reader follows the content model and does not re-check it. Values are stripped: real clients
-(IDE-formatted XML) send ``<FIASHouseGuid>…\\n\\t</FIASHouseGuid>``, and GIS accepts them.
+(IDE-formatted XML) send ``<FIASHouseGuid>…\\n\\t</FIASHouseGuid>``, and GIS accepts them;
+a value of nothing but whitespace is kept as sent (``text``).
 """
 
 from __future__ import annotations
@@ -39,13 +40,22 @@ def _q(local: str, namespace: str = HM) -> str:
 
 
 def text(el: etree._Element, local: str, namespace: str = HM) -> str | None:
+    """The child's text, stripped — unless only whitespace is sent: that is a valid xs:string
+    (minLength 1 counts spaces) which stripping would turn into an empty one the export, and
+    every export of the object after it, could not carry."""
     value = el.findtext(_q(local, namespace))
-    return value.strip() if value is not None else None
+    return (value.strip() or value) if value is not None else None
 
 
 def _flag(el: etree._Element, local: str) -> bool | None:
     value = text(el, local)
     return None if value is None else xs_boolean(value)
+
+
+def _fixed(el: etree._Element, local: str, value: bool) -> bool | None:
+    """A flag the XSD declares ``fixed``: present means its fixed value, also when empty — an
+    empty element takes the fixed value (``<NoGrossArea/>`` is valid and means true)."""
+    return value if el.find(_q(local)) is not None else None
 
 
 def _int(el: etree._Element, local: str) -> int | None:
@@ -72,8 +82,8 @@ def _cadastre(el: etree._Element) -> Cadastre:
     )
     return Cadastre(
         cadastral_number=text(el, "CadastralNumber"),
-        no_rso_registered=bool(_flag(el, "No_RSO_GKN_EGRP_Registered")),
-        no_cadastral_number=bool(_flag(el, "NoCadastralNumber")),
+        no_rso_registered=bool(_fixed(el, "No_RSO_GKN_EGRP_Registered", True)),
+        no_cadastral_number=bool(_fixed(el, "NoCadastralNumber", True)),
         conditional_number=text(el, "ConditionalNumber"),
         rights=rights,
     )
@@ -107,8 +117,8 @@ def house_data(el: etree._Element) -> HouseData:
         olson_tz=_nsi(basic, "OlsonTZ"),
         cultural_heritage=_flag(basic, "CulturalHeritage"),
         ogf=_ogf(basic),
-        is_municipal_property=_flag(basic, "IsMunicipalProperty"),
-        is_region_property=_flag(basic, "IsRegionProperty"),
+        is_municipal_property=_fixed(basic, "IsMunicipalProperty", False),
+        is_region_property=_fixed(basic, "IsRegionProperty", False),
         underground_floor_count=_int(el, "UndergroundFloorCount"),
         min_floor_count=_int(el, "MinFloorCount"),
         has_blocks=_flag(el, "HasBlocks"),
@@ -139,12 +149,12 @@ def premises_data(el: etree._Element, kind: PremisesKind) -> PremisesData:
         ogf=_ogf(el),
         information_confirmed=_flag(el, "InformationConfirmed"),
         entrance_number=text(el, "EntranceNum"),
-        has_no_entrance=bool(_flag(el, "HasNoEntrance")),
+        has_no_entrance=bool(_fixed(el, "HasNoEntrance", True)),
         fias_child_house_guid=_guid(text(el, "FIASChildHouseGuid")),
         premises_characteristic=_nsi(el, "PremisesCharacteristic"),
         total_area=_dec(el, "TotalArea"),
         gross_area=_dec(el, "GrossArea"),
-        no_gross_area=bool(_flag(el, "NoGrossArea")),
+        no_gross_area=bool(_fixed(el, "NoGrossArea", True)),
         is_common_property=_flag(el, "IsCommonProperty"),
         **_annulment(el),  # type: ignore[arg-type]
     )

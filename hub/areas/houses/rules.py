@@ -182,14 +182,22 @@ class HouseImport:
 Record = TypeVar("Record", HouseData, EntranceData, PremisesData, RoomData, LiftData)
 
 
+#: what an object cannot be without — required when it is created, optional in its update,
+#: required in exportHouseResult (a lift's FactoryNum and Type): an update that omits them keeps
+#: the stored ones even without InheritMissingValues, or no export of the house would be valid
+_KEPT: dict[type, tuple[str, ...]] = {LiftData: ("factory_num", "type")}
+
+
 def merged(old: Record, new: Record, *, inherit: bool) -> Record:
     """The record after an update.
 
     GIS: with ``InheritMissingValues`` the values missing in the update are kept; without it
-    they are reset. Empty values (None, False, an empty tuple, an empty cadastre) are "missing".
+    they are reset (but for ``_KEPT``). Empty values (None, False, an empty tuple, an empty
+    cadastre) are "missing".
     """
     if not inherit:
-        return new
+        kept = {name: getattr(old, name) for name in _KEPT.get(type(new), ()) if getattr(new, name) is None}
+        return replace(new, **kept) if kept else new
     changes = {
         name: getattr(new, name)
         for name in new.__dataclass_fields__

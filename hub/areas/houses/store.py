@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import Connection, Table, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from hub.areas.houses.lookup import SqlHousingLookup
 from hub.areas.houses.rules import (
@@ -33,6 +34,7 @@ from hub.areas.houses.tables import entrances, houses, lifts, living_rooms, prem
 from hub.areas.houses.usecase import HouseSnapshot, StoredChild, StoredHouse
 from hub.domain.guids import new_guid
 from hub.domain.nsi import NsiRef
+from hub.errors import E, HubError
 from hub.services.ports import AuditEvent
 from hub.store.audit import write_audit
 from hub.store.base import Store, aware, utcnow
@@ -167,20 +169,29 @@ class SqlHousingRepository:
         data: HouseData,
         now: datetime,
     ) -> None:
-        self.conn.execute(
-            insert(houses).values(
-                guid=fias_guid.strip().lower(),
-                registry_guid=new_guid(),
-                kind=kind,
-                unique_number=unique_number,
-                manager_org_id=manager_org_id,
-                created_by_org_id=manager_org_id,
-                child_counter=0,
-                created_at=now,
-                modified_at=now,
-                **to_row(data),
+        """Insert the house; INT004132 when a concurrent import placed the same FIAS house first.
+
+        The use case looked the house up before, but two workers creating one FIASHouseGuid at
+        once both see none: the second insert then hits ``uq_houses_guid`` (on PostgreSQL; the
+        SQLite write gate serializes them) and gets the answer the lookup would have given.
+        """
+        try:
+            self.conn.execute(
+                insert(houses).values(
+                    guid=fias_guid.strip().lower(),
+                    registry_guid=new_guid(),
+                    kind=kind,
+                    unique_number=unique_number,
+                    manager_org_id=manager_org_id,
+                    created_by_org_id=manager_org_id,
+                    child_counter=0,
+                    created_at=now,
+                    modified_at=now,
+                    **to_row(data),
+                )
             )
-        )
+        except IntegrityError as exc:
+            raise HubError(E.INT004132, f"FIASHouseGuid {fias_guid} (размещен одновременно другим запросом)") from exc
 
     def update_house(self, house_id: int, data: HouseData, now: datetime) -> None:
         self.conn.execute(update(houses).where(houses.c.id == house_id).values(modified_at=now, **to_row(data)))
