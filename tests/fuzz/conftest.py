@@ -2,7 +2,7 @@
 
 Each operation's draws have a fixed seed (its name, ``tests.fuzz.corpus``), so CI sees the same
 instances every run and a failure reproduces locally with the same ``HUB_FUZZ_EXAMPLES``.
-``hut`` is the e2e fixture of tests/e2e (one running hub per module and deployment shape).
+``hut`` is the root conftest's running hub; ``rig`` the housing handlers over the ``backend`` store.
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ import pytest
 from lxml import etree
 
 from hub.contract.registry import Operation
-from tests.e2e.conftest import hut
+from hub.store.base import Store
 from tests.fuzz.corpus import FUZZ_EXAMPLES, draw_many
 from tests.fuzz.generator import RequestGenerator
 from tests.fuzz.stored import OVERRIDES
-
-__all__ = ["hut"]
+from tests.houses.rig import HousingRig
+from tests.servers import Backend
 
 Corpus = Callable[[Operation], list[etree._Element]]
 
@@ -41,3 +41,9 @@ def corpus(generator: RequestGenerator) -> Corpus:
         return drawn[operation.name]
 
     return of
+
+
+@pytest.fixture
+def rig(backend: Backend) -> HousingRig:
+    """The housing handlers on a migrated, empty store (as tests/houses' own fixture)."""
+    return HousingRig.on(Store(backend.engine))

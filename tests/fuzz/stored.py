@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from hub import ns
-from tests.accounts.builders import Acc, import_request
+from testkit.accounts import Acc, import_request
 from tests.contract.instances import HouseShape, guid, import_house_uo_apartment
 from tests.houses.rig import Result
 
@@ -57,6 +57,13 @@ OVERRIDES: dict[str, st.SearchStrategy[str | None]] = {
     **{kind: _sometimes([placeholder(kind, i) for i in range(PLACES)], weight=2) for kind in KINDS},
     # NSI 24 is the one book the hub has completely (its seed): any other code is INT002000
     f"{{{ns.NSI_BASE}}}Code": _sometimes(["1", "2", "3"], weight=2),
+    # NSI 24 ships complete in the group NSI: the common-books exports find it
+    f"{{{ns.NSI_COMMON}}}RegistryNumber": _sometimes(["24"], weight=2),
+    f"{{{ns.NSI_BASE}}}ListGroup": _sometimes(["NSI"], weight=2),
+    # the ОГРН of the test hub's first organization: the registry search finds it
+    f"{{{ns.ORGANIZATIONS_BASE}}}OGRN": _sometimes(["1027700000001"], weight=2),
+    f"{{{ns.ORGANIZATIONS_BASE}}}KPP": _sometimes(["770001001"], weight=2),
+    f"{{{ns.ORG_REGISTRY_COMMON}}}lastEditingDateFrom": _sometimes(["2000-01-01"], weight=2),
 }
 
 

@@ -24,14 +24,11 @@ from hub.areas.accounts.codec import decode_account
 from hub.areas.houses.rules import HouseData
 from hub.areas.houses.store import SqlHousingRepository
 from hub.errors import HubError
-from tests.accounts.builders import Acc, import_request
-from tests.contract.instances import HouseShape, guid, import_house_uo_apartment, sub
-from tests.houses.conftest import rig
-from tests.houses.requests import house_update
+from testkit.accounts import Acc, import_request
+from testkit.elements import guid, sub
+from testkit.houses import HouseShape, house_update, import_house_uo_apartment
 from tests.houses.rig import HousingRig, as_get_state_result
 from tests.real_contract import assert_valid_under_real_xsd
-
-__all__ = ["rig"]
 
 HM, BASE = ns.HOUSE_MANAGEMENT, ns.BASE
 SEED = "fuzz-found"

@@ -15,6 +15,7 @@ from lxml import etree
 
 from hub import ns
 from hub.areas.nsi.usecase import BookElement, BookSummary, ElementPage
+from hub.contract.lexical import xs_datetime, xs_integer
 
 NSI = ns.NSI_BASE
 COMMON = ns.NSI_COMMON
@@ -38,13 +39,13 @@ def decode(request: etree._Element) -> ItemQuery:
     after = request.findtext(ns.qname(COMMON, "ModifiedAfter"))
     modified_after = None
     if after:
-        modified_after = datetime.fromisoformat(after.strip().replace("Z", "+00:00"))
+        modified_after = xs_datetime(after)  # every xs:dateTime form (24:00:00, long fractions …)
         if modified_after.tzinfo is None:  # xs:dateTime without offset: GIS works in Moscow time
             modified_after = modified_after.replace(tzinfo=datetime.now(UTC).astimezone().tzinfo)
     return ItemQuery(
         list_group=(request.findtext(ns.qname(NSI, "ListGroup")) or "NSI").strip(),
-        registry=int(number) if number else 0,
-        page=int(page) if page else 1,
+        registry=xs_integer(number) if number else 0,
+        page=xs_integer(page) if page else 1,
         modified_after=modified_after,
     )
 

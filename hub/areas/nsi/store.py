@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, false, func, select
 
 from hub.areas.nsi.tables import nsi_books, nsi_elements
 from hub.areas.nsi.usecase import BookElement, BookSummary
@@ -19,6 +19,11 @@ from hub.store.base import Store
 def _utc(value: datetime) -> datetime:
     """SQLite gives back naive UTC; PostgreSQL an aware value."""
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _storable(registry: int) -> bool:
+    """Whether the INTEGER column can hold it (xs:integer can be any size; PostgreSQL's int4 not)."""
+    return 0 <= registry < 2**31
 
 
 class SqlNsiBooks:
@@ -43,6 +48,8 @@ class SqlNsiBooks:
         return [BookSummary(r.registry, r.name, max(_utc(r.loaded_at), _utc(r.newest or r.loaded_at))) for r in rows]
 
     def has_book(self, registry: int) -> bool:
+        if not _storable(registry):
+            return False
         with self.store.reading() as conn:
             return (
                 conn.execute(select(nsi_books.c.registry).where(nsi_books.c.registry == registry)).first() is not None
@@ -50,6 +57,8 @@ class SqlNsiBooks:
 
     @staticmethod
     def _where(query: Select, registry: int, modified_after: datetime | None) -> Select:  # type: ignore[type-arg]
+        if not _storable(registry):  # a registry number the column cannot hold: no such book
+            return query.where(false())
         query = query.where(nsi_elements.c.registry == registry)
         if modified_after is not None:
             query = query.where(nsi_elements.c.loaded_at > _utc(modified_after))

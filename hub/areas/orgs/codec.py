@@ -13,6 +13,7 @@ from lxml import etree
 
 from hub import ns
 from hub.areas.orgs.rules import Criterion, RegistryOrg, entrepreneur_name
+from hub.contract.lexical import xs_date
 
 RO = ns.ORG_REGISTRY_COMMON
 REG = ns.ORGANIZATIONS_REGISTRY_BASE
@@ -38,7 +39,7 @@ def decode(request: etree._Element) -> tuple[list[Criterion], date | None]:
         for c in request.iterfind(ns.qname(RO, "SearchCriteria"))
     ]
     edited_from = _text(request, RO, "lastEditingDateFrom")
-    return criteria, date.fromisoformat(edited_from[:10]) if edited_from else None
+    return criteria, xs_date(edited_from) if edited_from else None
 
 
 def _sub(parent: etree._Element, namespace: str, local: str, text: str | None = None) -> etree._Element:
