@@ -135,6 +135,16 @@ class E:
     INT908005 = ErrorSpec("INT908005", "Превышено допустимое количество помещений лицевого счета (99)")
     INT908006 = ErrorSpec("INT908006", "Тип лицевого счета не может быть изменен")
 
+    # --- supply contracts, ДРСО (the supply area): GIS codes where GIS has them, else INT910xxx --
+
+    # --- metering devices (the devices area): GIS codes where GIS has them, else INT911xxx -----
+
+    # --- meter readings (the readings area): GIS codes where GIS has them, else INT912xxx ------
+
+    # --- an organization's own NSI books, data providers (nsi, orgs): else INT913xxx ----------
+
+    # --- REST API and uploads (hub.rest): else INT914xxx / FMT914xxx ----------------------------
+
     # --- hub codes: message handling (INT9xxxxx) ---------------------------------------------
     INT900001 = ErrorSpec(
         "INT900001",

@@ -23,6 +23,12 @@ ORG_REGISTRY_COMMON_SERVICE = _GIS + "organizations-registry-common-service-asyn
 INDIVIDUAL_REGISTRY_BASE = _GIS + "individual-registry-base/"
 BILLS_BASE = _GIS + "bills-base/"
 METERING_DEVICE_BASE = _GIS + "metering-device-base/"
+DEVICE_METERING = _GIS + "device-metering/"
+DEVICE_METERING_SERVICE = _GIS + "device-metering-service-async/"
+NSI = _GIS + "nsi/"
+NSI_SERVICE = _GIS + "nsi-service-async/"
+BILLS = _GIS + "bills/"
+BILLS_SERVICE = _GIS + "bills-service-async/"
 
 #: Prefixes used when the hub writes XML; GIS messages use the same ones.
 PREFIXES: dict[str, str] = {
@@ -39,6 +45,11 @@ PREFIXES: dict[str, str] = {
     "organizations-registry-base": ORGANIZATIONS_REGISTRY_BASE,
     "ro": ORG_REGISTRY_COMMON,
     "individual-registry-base": INDIVIDUAL_REGISTRY_BASE,
+    "metering-device-base": METERING_DEVICE_BASE,
+    "dm": DEVICE_METERING,
+    "nsi": NSI,
+    "b": BILLS,
+    "bills-base": BILLS_BASE,
 }
 
 

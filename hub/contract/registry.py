@@ -161,8 +161,45 @@ ORG_REGISTRY_COMMON = Service(
     state_also_accepts=(HeaderKind.REQUEST,),
 )
 
+DEVICE_METERING = Service(
+    key="device-metering",
+    path="/ext-bus-device-metering-service/services/DeviceMeteringAsync",
+    port="DeviceMeteringAsync",
+    namespace=ns.DEVICE_METERING,
+    service_namespace=ns.DEVICE_METERING_SERVICE,
+    wsdl_file="hcs-device-metering-service-async.wsdl",
+    get_state_result_version="10.0.1.1",
+)
+
+NSI = Service(
+    key="nsi",
+    path="/ext-bus-nsi-service/services/NsiAsync",
+    port="NsiAsync",
+    namespace=ns.NSI,
+    service_namespace=ns.NSI_SERVICE,
+    wsdl_file="hcs-nsi-service-async.wsdl",
+    get_state_result_version="10.0.1.2",
+)
+
+BILLS = Service(
+    key="bills",
+    path="/ext-bus-bills-service/services/BillsAsync",
+    port="BillsAsync",
+    namespace=ns.BILLS,
+    service_namespace=ns.BILLS_SERVICE,
+    wsdl_file="hcs-bills-service-async.wsdl",
+    get_state_result_version="10.0.1.1",
+)
+
 #: every service the hub knows (contract facts); served once an area registers an operation of it
-KNOWN_SERVICES: tuple[Service, ...] = (HOME_MANAGEMENT, NSI_COMMON, ORG_REGISTRY_COMMON)
+KNOWN_SERVICES: tuple[Service, ...] = (
+    HOME_MANAGEMENT,
+    DEVICE_METERING,
+    BILLS,
+    NSI_COMMON,
+    NSI,
+    ORG_REGISTRY_COMMON,
+)
 
 
 def get_state_operation(service: Service) -> Operation:

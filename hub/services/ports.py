@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
 from typing import Protocol
 
 from hub.domain.messages import RequestState
@@ -210,4 +212,81 @@ class HousingLookup(Protocol):
     def find(self, guid: str) -> HousingObject | None: ...
     def find_many(self, guids: Collection[str]) -> dict[str, HousingObject]:
         """``find`` for many GUIDs in a few queries; keyed by the GUID stripped and lowercased."""
+        ...
+
+
+# --- supply contracts and metering devices, as other areas see them ---------------------------
+# The supply area provides ``"supply"`` (a ``SupplyLookup`` factory taking the caller's
+# connection) and the devices area ``"meters"`` (a ``MeteringDeviceLookup`` factory); devices,
+# readings, accounts and payment documents ask them who may touch what and never import those
+# areas.
+
+
+class SupplyLookup(Protocol):
+    """Who supplies which municipal resource to which house, by supply contracts (ДРСО).
+
+    Resources are NSI 2 codes (коммунальный ресурс); a contract's subject names a tariffed
+    resource (NSI 239), and the supply area maps it to NSI 2 (docs/METERING.md).
+    """
+
+    def supplied(self, org_id: int, house_guids: Collection[str], on: date) -> dict[str, frozenset[str]]:
+        """For each house (FIAS GUID, stripped and lowercased) that ``org_id`` supplies on the date
+        under a contract in force, the NSI 2 codes it supplies there. Houses it does not supply
+        are absent."""
+        ...
+
+    def suppliers(self, house_guid: str, on: date) -> dict[int, frozenset[str]]:
+        """Every organization supplying the house on the date → the NSI 2 codes it supplies."""
+        ...
+
+
+class ValueKind(StrEnum):
+    """The value blocks of importMeteringDeviceValues a device may receive."""
+
+    ONE_RATE = "OneRateDeviceValue"  # a non-electric device (water, heat, gas …)
+    ELECTRIC = "ElectricDeviceValue"  # an electric device: tariffs T1–T3
+    VOLUME = "VolumeDeviceValue"  # a device that reports the consumed volume (ConsumedVolume)
+
+
+@dataclass(frozen=True, slots=True)
+class MeteringDevice:
+    """A metering device as readings (and payment documents) see it: its current version."""
+
+    root_guid: str  # lowercased
+    version_guid: str  # lowercased: the current version
+    owner_org_id: int  # the organization that placed it
+    house_guid: str  # FIAS GUID of its house, lowercased
+    device_type: str  # NSI 27 code (вид ПУ: ИПУ, ОДПУ, общий (квартирный), комнатный)
+    resources: tuple[str, ...]  # NSI 2 codes it meters
+    energy: bool  # an electric device (MunicipalResourceEnergy): ElectricDeviceValue
+    tariff_count: int  # 1–3 for an electric device, 1 otherwise
+    consumed_volume: bool  # it reports volumes: VolumeDeviceValue is accepted
+    commissioned: date | None
+    archived: bool
+    #: the root GUID of the device this one replaced: its readings start anew (no "lower" check
+    #: against the old device)
+    replaced_root_guid: str | None = None
+    #: readings at commissioning: (NSI 2 code, tariff 1–3) → value; the base of the first reading
+    base_values: Mapping[tuple[str, int], Decimal] = field(default_factory=dict)
+    premises_guids: tuple[str, ...] = ()
+    account_guids: tuple[str, ...] = ()
+
+
+class MeteringDeviceLookup(Protocol):
+    """Read access to the device registry, bound to the caller's transaction."""
+
+    def find_many(self, guids: Collection[str]) -> dict[str, MeteringDevice]:
+        """Devices by root or version GUID (any version of the device); keyed by the GUID as
+        given, stripped and lowercased. Unknown GUIDs are absent."""
+        ...
+
+    def select(
+        self,
+        *,
+        house_guids: Collection[str] = (),
+        device_types: Collection[str] = (),
+        resources: Collection[str] = (),
+        include_archived: bool = False,
+    ) -> list[MeteringDevice]:
+        """Devices matching every given filter (an empty filter matches all), ordered by root GUID."""
         ...
