@@ -15,6 +15,9 @@ from hub.contract.pki import KeyKind, SigningIdentity
 
 DEMO_ORG = "ООО «Демо УК» (тест)"
 OTHER_ORG = "ООО «Другая УК» (тест)"
+#: resource-supply organizations (РСО) of the metering and payment tests
+RSO_ORG = "АО «Демо Водоканал» (тест)"
+OTHER_RSO_ORG = "АО «Другая РСО» (тест)"
 
 
 @functools.cache

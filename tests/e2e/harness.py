@@ -249,9 +249,15 @@ def _storage(shape: str, tmp: Path) -> Iterator[tuple[str, str]]:
 
 
 def register_orgs(hut: HubUnderTest) -> None:
-    from testkit.pki import DEMO_ORG, OTHER_ORG, org_identity
+    from testkit.pki import DEMO_ORG, OTHER_ORG, OTHER_RSO_ORG, RSO_ORG, org_identity
 
-    for key, name in (("a", DEMO_ORG), ("b", OTHER_ORG)):
+    # "a", "b": management companies (УО); "rso", "rso2": resource-supply organizations (РСО)
+    for key, name, role in (
+        ("a", DEMO_ORG, "УО"),
+        ("b", OTHER_ORG, "УО"),
+        ("rso", RSO_ORG, "РСО"),
+        ("rso2", OTHER_RSO_ORG, "РСО"),
+    ):
         identity = org_identity(name)
         org = Org(str(uuid.uuid4()), identity)
         created = hut.hub.directory.add_organization(
@@ -260,7 +266,7 @@ def register_orgs(hut: HubUnderTest) -> None:
             ogrn=f"10277000000{len(hut.orgs) + 1:02d}",
             inn=f"77000000{len(hut.orgs) + 1:02d}",
             kpp="770001001",
-            roles=["УО"],
+            roles=[role],
             password_hash=hash_password(PASSWORD),
             actor="test",
         )
