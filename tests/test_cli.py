@@ -305,3 +305,25 @@ def test_production_refuses_an_outdated_schema_and_db_upgrade_fixes_it(tmp_path:
         assert upgraded.returncode == 0, upgraded.stderr
         listed = subprocess.run([hub_bin, "org", "list"], env=env, capture_output=True, text=True, check=False)
         assert listed.returncode == 0, listed.stderr
+
+
+def _commands(group: object, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every command path of a (typer-vendored) click group, depth first (``()`` is the root)."""
+    found = [path]
+    if isinstance(commands := getattr(group, "commands", None), dict):
+        for name, command in commands.items():
+            found += _commands(command, (*path, name))
+    return found
+
+
+def test_help_of_every_command_shows_no_type_placeholder_for_flags() -> None:
+    """typer 0.29 printed ``<bool>`` beside every flag (even ``--help``); 0.28 is pinned for that."""
+    import typer.main
+
+    commands = _commands(typer.main.get_command(app))
+    assert len(commands) > 10
+    for path in commands:
+        result = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "160"})
+        assert result.exit_code == 0, (path, result.output)
+        assert "<bool>" not in result.output, path
+        assert "--help" in result.output
