@@ -17,7 +17,7 @@ from collections.abc import Collection
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, bindparam, or_, select
+from sqlalchemy import ARRAY, Connection, Select, String, and_, any_, bindparam, or_, select
 
 from hub.areas.supply.rules import VersionStatus
 from hub.areas.supply.tables import supply_contract_objects, supply_contracts
@@ -46,7 +46,7 @@ def _in_force() -> Any:
 def _supplied(postgres: bool) -> Select[Any]:
     """One statement: the (house, NSI 2) pairs an organization supplies among the given houses."""
     houses = (
-        O.house_guid == bindparam("houses", type_=O.house_guid.type).any_()
+        O.house_guid == any_(bindparam("houses", type_=ARRAY(String)))
         if postgres
         else O.house_guid.in_(bulk.json_values("houses"))
     )
