@@ -136,6 +136,13 @@ class E:
     INT908006 = ErrorSpec("INT908006", "Тип лицевого счета не может быть изменен")
 
     # --- supply contracts, ДРСО (the supply area): GIS codes where GIS has them, else INT910xxx --
+    INT910001 = ErrorSpec("INT910001", "Дата окончания поставки ресурса раньше даты начала")
+    INT910002 = ErrorSpec("INT910002", "Дата окончания действия договора раньше даты вступления в силу")
+    INT910003 = ErrorSpec("INT910003", "Договор расторгнут или аннулирован: изменение невозможно")
+    INT910004 = ErrorSpec("INT910004", "Не указан договор: требуется ContractRootGUID или ContractGUID")
+    INT910005 = ErrorSpec("INT910005", "Операция с договором ресурсоснабжения не поддерживается")
+    INT910006 = ErrorSpec("INT910006", "Версия договора неактуальна: укажите текущую версию или ContractRootGUID")
+    INT910007 = ErrorSpec("INT910007", "Код вида коммунального ресурса (НСИ 2) указан неверно")
 
     # --- metering devices (the devices area): GIS codes where GIS has them, else INT911xxx -----
 

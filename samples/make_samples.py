@@ -30,6 +30,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from hub import ns  # noqa: E402
+from testkit import supply  # noqa: E402
 
 OUT = REPO / "samples" / "requests"
 HM = ns.HOUSE_MANAGEMENT
@@ -222,6 +223,10 @@ SAMPLES = {
     "export-nsi-item.xml": lambda: nsi_common("exportNsiItemRequest", 24),
     "export-nsi-paging-item.xml": lambda: nsi_common("exportNsiPagingItemRequest", 24, 1),
     "export-org-registry.xml": export_org_registry,
+    "import-supply-resource-contract.xml": supply.sample_import,
+    "export-supply-resource-contract.xml": lambda: supply.export_request(
+        house=DEMO_HOUSE_FIAS, subjects=[("2", "3")], signed_id=None
+    ),
 }
 
 

@@ -179,7 +179,36 @@ class RequestGenerator:
             element.text = state.draw(self._values(xsd_type.content))
         elif xsd_type.content is not None and not xsd_type.is_empty():
             self._group(state, xsd_type.content, element)
+            self._identities(state, declaration, element)
         return element
+
+    def _identities(self, state: _Draw, declaration: XsdElement, element: etree._Element) -> None:
+        """Honour ``declaration``'s single-field identity constraints in the walk: repeated GUIDs of
+        a key or unique get fresh ones, and each keyref points at values of the key it refers to
+        (a ContractSubject's TransportGUID for a PairKey), spread over them, when the key has any."""
+        for identity in declaration.identities:  # keys first: the keyrefs then point at their values
+            if getattr(identity, "refer", None) is None and [f.path for f in identity.fields] == ["."]:
+                seen: set[str] = set()
+                for node in element.xpath(identity.selector.path, namespaces=_namespaces(identity)):
+                    if (node.text or "") in seen and _is_guid(node.text or ""):
+                        taken = frozenset(seen)
+                        node.text = state.draw(GUID.filter(lambda g, taken=taken: g not in taken))
+                    seen.add(node.text or "")
+        for identity in declaration.identities:
+            refer = getattr(identity, "refer", None)
+            if refer is None or isinstance(refer, str):
+                continue
+            if [f.path for f in identity.fields] != ["."] or [f.path for f in refer.fields] != ["."]:
+                continue
+            keys = [n.text for n in element.xpath(refer.selector.path, namespaces=_namespaces(refer)) if n.text]
+            if not keys:  # nothing to point at (no ObjectAddress): drop what refers (a Quality …)
+                for node in element.xpath(identity.selector.path, namespaces=_namespaces(identity)):
+                    _drop_below(element, node)
+                continue
+            order = state.draw(st.permutations(keys))
+            used: dict[etree._Element, set[str]] = {}
+            for i, node in enumerate(element.xpath(identity.selector.path, namespaces=_namespaces(identity))):
+                _refer(node, order[i % len(order) :] + order[: i % len(order)], used)
 
     def _preset(self, state: _Draw, declaration: XsdElement) -> str | None:
         """A fixed value is written as fixed or left empty (None: no text node at all, which is
@@ -249,6 +278,33 @@ def _skipped(particle: Any) -> bool:
     if isinstance(particle, XsdAnyElement):
         return True
     return isinstance(particle, XsdElement) and str(particle.name).startswith(f"{{{DS}}}")
+
+
+def _drop_below(top: etree._Element, node: etree._Element) -> None:
+    """Remove the child of ``top`` that holds ``node`` (an optional block, in the contracts we serve)."""
+    child = node
+    while child.getparent() is not None and child.getparent() is not top:
+        child = child.getparent()
+    if child.getparent() is top:
+        top.remove(child)
+
+
+def _refer(node: etree._Element, keys: Sequence[str], used: dict[etree._Element, set[str]]) -> None:
+    """Give ``node`` a key its container's siblings do not use yet (a key of their own may also
+    forbid repeats: ObjectAddress_PairKey); with none left, drop the container if it repeats."""
+    container = node.getparent()
+    outer = container.getparent() if container is not None else None
+    taken = used.setdefault(outer if outer is not None else node, set())
+    free = [k for k in keys if k not in taken]
+    if not free and container is not None and outer is not None and len(outer.findall(container.tag)) > 1:
+        outer.remove(container)
+        return
+    node.text = (free or list(keys))[0]
+    taken.add(node.text)
+
+
+def _namespaces(identity: Any) -> dict[str, str]:
+    return {k: v for k, v in identity.selector.namespaces.items() if k}
 
 
 def _prefixes(declaration: XsdElement) -> dict[str, str]:

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from hub import ns
+from testkit import supply
 from testkit.accounts import Acc, import_request
 from tests.contract.instances import HouseShape, guid, import_house_uo_apartment
 from tests.houses.rig import Result
@@ -36,6 +37,8 @@ KINDS = {
     "LiftGUID": ("LiftToCreate",),
     "AccountGUID": ("Account",),
 }
+#: the GUIDs of the reference supply contracts (``reference_contracts``) a request may name
+CONTRACT_KINDS = ("ContractRootGUID", "ContractGUID")
 _NAMESPACE = uuid.UUID("6f1c0a52-3c5e-4b8e-9a57-2f1d52c0f0aa")
 
 
@@ -57,6 +60,9 @@ OVERRIDES: dict[str, st.SearchStrategy[str | None]] = {
     **{kind: _sometimes([placeholder(kind, i) for i in range(PLACES)], weight=2) for kind in KINDS},
     # NSI 24 is the one book the hub has completely (its seed): any other code is INT002000
     f"{{{ns.NSI_BASE}}}Code": _sometimes(["1", "2", "3"], weight=2),
+    # the reference supply contracts (imported by the fuzz РСО): exports by GUID find them, and
+    # updates, terminations and annulments reach the hub's rules for an existing contract
+    **{kind: _sometimes([placeholder(kind, i) for i in range(PLACES)], weight=2) for kind in CONTRACT_KINDS},
     # NSI 24 ships complete in the group NSI: the common-books exports find it
     f"{{{ns.NSI_COMMON}}}RegistryNumber": _sometimes(["24"], weight=2),
     f"{{{ns.NSI_BASE}}}ListGroup": _sometimes(["NSI"], weight=2),
@@ -98,3 +104,30 @@ def resolve(text: str, stored: Mapping[str, str]) -> str:
     for stand_in, real in stored.items():
         text = text.replace(stand_in, real)
     return text
+
+
+def reference_contracts() -> etree._Element:
+    """Supply contracts of the fuzz РСО for the reference house (hot water; heat from 2024-03-01)."""
+    return supply.import_request(
+        [
+            supply.Drso(
+                objects=[supply.Obj(REFERENCE_FIAS, (0, 1))],
+                subjects=[supply.Subj("3", "2"), supply.Subj("4", "4", start="2024-03-01")],
+                number=f"FUZZ-{i}",
+            )
+            for i in range(PLACES)
+        ]
+    )
+
+
+def contract_placeholders(import_result: etree._Element) -> dict[str, str]:
+    """Placeholder → stored GUID for the contracts ``reference_contracts`` placed (in order)."""
+    commons = list(import_result.iter(f"{{{HM}}}CommonResult"))
+    assert len(commons) == PLACES, etree.tostring(import_result)[:2000]
+    mapping = {}
+    for i, common in enumerate(commons):
+        added = common.find(f"{{{HM}}}ImportSupplyResourceContract")
+        assert added is not None, etree.tostring(common)
+        mapping[placeholder("ContractGUID", i)] = added.findtext(f"{{{HM}}}ContractGUID") or ""
+        mapping[placeholder("ContractRootGUID", i)] = added.findtext(f"{{{HM}}}ContractRootGUID") or ""
+    return mapping

@@ -37,7 +37,16 @@ from testkit.pki import org_identity
 from tests.e2e.harness import PASSWORD, HubUnderTest, Org, register_certificate
 from tests.fuzz.conftest import Corpus
 from tests.fuzz.corpus import FUZZ_EXAMPLES
-from tests.fuzz.stored import PLACES, placeholder, placeholders_of, reference_accounts, reference_house, resolve
+from tests.fuzz.stored import (
+    PLACES,
+    contract_placeholders,
+    placeholder,
+    placeholders_of,
+    reference_accounts,
+    reference_contracts,
+    reference_house,
+    resolve,
+)
 from tests.houses.rig import parse_results
 from tests.houses.test_e2e import import_house, send
 from tests.real_contract import errors_under_real_xsd
@@ -73,7 +82,10 @@ def stored(hut: HubUnderTest, real_contract: Path) -> dict[str, str]:
     accounts = reference_accounts([mapping[placeholder("PremisesGUID", i)] for i in range(PLACES)])
     results = parse_results(send(hut, accounts, "a", "importAccountData", real_contract))
     assert all(r.ok for r in results), [r.errors for r in results if not r.ok]
-    return mapping | placeholders_of(accounts, results)
+    (supplier,) = senders(hut, registry().operation("importSupplyResourceContractData"))
+    key = next(k for k, org in hut.orgs.items() if org is supplier)
+    contracts = send(hut, reference_contracts(), key, "importSupplyResourceContractData", real_contract)
+    return mapping | placeholders_of(accounts, results) | contract_placeholders(contracts)
 
 
 def senders(hut: HubUnderTest, operation: Operation) -> list[Org]:

@@ -137,9 +137,13 @@ def simple_values(simple_type: Any) -> st.SearchStrategy[str]:
     facets = facets_of(simple_type)
     if facets.enumeration is not None:
         return st.sampled_from(facets.enumeration)
+    maker = _BY_BUILTIN.get(facets.builtin)
+    if facets.patterns and facets.builtin in _NUMERIC and maker is not None:
+        # a number's pattern (DRSOVolumeType: \d{0,30}(\.\d{0,12})?) also admits what is no number
+        # ("", non-ASCII digits): numbers of the type's range, kept when they match the patterns
+        return maker(facets).filter(_matches_patterns(facets))
     if facets.patterns:
         return _patterned(facets)
-    maker = _BY_BUILTIN.get(facets.builtin)
     if maker is None:
         raise NotImplementedError(f"no generator for built-in xs:{facets.builtin} ({simple_type})")
     return maker(facets)
@@ -149,6 +153,11 @@ def _length_bounds(facets: Facets) -> tuple[int, int | None]:
     if facets.length is not None:
         return facets.length, facets.length
     return facets.min_length, facets.max_length
+
+
+def _matches_patterns(facets: Facets) -> Callable[[str], bool]:
+    levels = [[re.compile(python_pattern(p)) for p in level] for level in facets.patterns]
+    return lambda value: all(any(c.fullmatch(value) for c in level) for level in levels)
 
 
 def _patterned(facets: Facets) -> st.SearchStrategy[str]:
@@ -365,6 +374,8 @@ NCNAMES = st.from_regex(r"[A-Za-z_][A-Za-z0-9_.\-]{0,30}", fullmatch=True)
 def _ncnames(_facets: Facets) -> st.SearchStrategy[str]:
     return NCNAMES
 
+
+_NUMERIC = frozenset({"decimal", *INTEGER_RANGES})
 
 _BY_BUILTIN: dict[str, Callable[[Facets], st.SearchStrategy[str]]] = {
     **{name: (lambda f: _number(f, integer=True)) for name in INTEGER_RANGES},
