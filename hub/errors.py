@@ -138,6 +138,20 @@ class E:
     # --- supply contracts, ДРСО (the supply area): GIS codes where GIS has them, else INT910xxx --
 
     # --- metering devices (the devices area): GIS codes where GIS has them, else INT911xxx -----
+    INT911001 = ErrorSpec(
+        "INT911001", "Прибор учета с таким заводским номером и коммунальным ресурсом уже размещен в доме"
+    )
+    INT911002 = ErrorSpec("INT911002", "Прибор учета находится в архиве. Изменение архивного прибора учета невозможно")
+    INT911003 = ErrorSpec(
+        "INT911003", "Версия прибора учета неактуальна: изменения передаются для актуальной версии прибора учета"
+    )
+    INT911004 = ErrorSpec("INT911004", "Не указано место установки прибора учета (помещение, комната или дом)")
+    INT911005 = ErrorSpec("INT911005", "Вид прибора учета не может быть изменен")
+    INT911006 = ErrorSpec("INT911006", "Коммунальный ресурс прибора учета указан 2 или более раз")
+    INT911007 = ErrorSpec("INT911007", "Некорректные даты прибора учета")
+    INT911008 = ErrorSpec("INT911008", "Сведения об электрической энергии передаются в блоке MunicipalResourceEnergy")
+    INT911009 = ErrorSpec("INT911009", "Помещения, комнаты и дома прибора учета должны находиться в одном доме")
+    INT911010 = ErrorSpec("INT911010", "Замена прибора учета невозможна")
 
     # --- meter readings (the readings area): GIS codes where GIS has them, else INT912xxx ------
 
