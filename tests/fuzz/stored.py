@@ -20,6 +20,8 @@ from lxml import etree
 
 from hub import ns
 from testkit.accounts import Acc, import_request
+from testkit.devices import Dev
+from testkit.devices import import_request as import_devices_request
 from tests.contract.instances import HouseShape, guid, import_house_uo_apartment
 from tests.houses.rig import Result
 
@@ -35,6 +37,7 @@ KINDS = {
     "EntranceGUID": ("EntranceToCreate",),
     "LiftGUID": ("LiftToCreate",),
     "AccountGUID": ("Account",),
+    "MeteringDeviceVersionGUID": ("MeteringDevice",),
 }
 _NAMESPACE = uuid.UUID("6f1c0a52-3c5e-4b8e-9a57-2f1d52c0f0aa")
 
@@ -55,6 +58,8 @@ OVERRIDES: dict[str, st.SearchStrategy[str | None]] = {
     # a third of the houses are the reference house (updates find it, creates collide with it)
     "FIASHouseGuid": _sometimes([REFERENCE_FIAS], weight=1),
     **{kind: _sometimes([placeholder(kind, i) for i in range(PLACES)], weight=2) for kind in KINDS},
+    # metering devices name premises "PremiseGUID" (the same stored premises)
+    "PremiseGUID": _sometimes([placeholder("PremisesGUID", i) for i in range(PLACES)], weight=2),
     # NSI 24 is the one book the hub has completely (its seed): any other code is INT002000
     f"{{{ns.NSI_BASE}}}Code": _sometimes(["1", "2", "3"], weight=2),
     # NSI 24 ships complete in the group NSI: the common-books exports find it
@@ -76,6 +81,13 @@ def reference_house() -> etree._Element:
 def reference_accounts(premises: list[str]) -> etree._Element:
     """One account on each of the reference house's premises (their stored GUIDs)."""
     return import_request([Acc([("PremisesGUID", g, "100")], number=f"FUZZ-{i}") for i, g in enumerate(premises)])
+
+
+def reference_devices(premises: list[str]) -> etree._Element:
+    """One cold-water device in each of the reference house's premises (their stored GUIDs)."""
+    return import_devices_request(
+        [Dev("ResidentialPremiseDevice", [g], number=f"FUZZ-{i}") for i, g in enumerate(premises)]
+    )
 
 
 def placeholders_of(request: etree._Element, results: list[Result]) -> dict[str, str]:

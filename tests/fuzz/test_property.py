@@ -37,7 +37,15 @@ from testkit.pki import org_identity
 from tests.e2e.harness import PASSWORD, HubUnderTest, Org, register_certificate
 from tests.fuzz.conftest import Corpus
 from tests.fuzz.corpus import FUZZ_EXAMPLES
-from tests.fuzz.stored import PLACES, placeholder, placeholders_of, reference_accounts, reference_house, resolve
+from tests.fuzz.stored import (
+    PLACES,
+    placeholder,
+    placeholders_of,
+    reference_accounts,
+    reference_devices,
+    reference_house,
+    resolve,
+)
 from tests.houses.rig import parse_results
 from tests.houses.test_e2e import import_house, send
 from tests.real_contract import errors_under_real_xsd
@@ -65,7 +73,7 @@ NO_STORED_MATCH_YET = frozenset({"exportOrgRegistry"})
 
 @pytest.fixture(scope="module")
 def stored(hut: HubUnderTest, real_contract: Path) -> dict[str, str]:
-    """The reference house and accounts in this hub: placeholder GUID → the GUID it stored."""
+    """The reference house, accounts and devices in this hub: placeholder GUID → the GUID it stored."""
     house = reference_house()
     results = import_house(hut, house, real_contract)
     assert all(r.ok for r in results), [r.errors for r in results if not r.ok]
@@ -73,7 +81,11 @@ def stored(hut: HubUnderTest, real_contract: Path) -> dict[str, str]:
     accounts = reference_accounts([mapping[placeholder("PremisesGUID", i)] for i in range(PLACES)])
     results = parse_results(send(hut, accounts, "a", "importAccountData", real_contract))
     assert all(r.ok for r in results), [r.errors for r in results if not r.ok]
-    return mapping | placeholders_of(accounts, results)
+    mapping |= placeholders_of(accounts, results)
+    devices = reference_devices([mapping[placeholder("PremisesGUID", i)] for i in range(PLACES)])
+    results = parse_results(send(hut, devices, "a", "importMeteringDeviceData", real_contract))
+    assert all(r.ok for r in results), [r.errors for r in results if not r.ok]
+    return mapping | placeholders_of(devices, results)
 
 
 def senders(hut: HubUnderTest, operation: Operation) -> list[Org]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from lxml import etree
 
@@ -285,6 +285,14 @@ def decode_import(request: etree._Element) -> list[DeviceCommand]:
     ]
 
 
+#: an xs:dateTime without an offset is Moscow time, as GIS reads it
+MOSCOW = timezone(timedelta(hours=3))
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=MOSCOW)
+
+
 def decode_selection(request: etree._Element) -> Selection:
     """``exportMeteringDeviceDataRequest`` as a ``Selection``."""
     root_guid = _get(request, "MeteringDeviceRootGUID")
@@ -298,7 +306,7 @@ def decode_selection(request: etree._Element) -> Selection:
         version_guid=version_guid.lower() if version_guid else None,
         house_guid=house.lower() if house else None,
         current_org_only=_child(request, "IsCurrentOrganization") is not None,
-        updated_since=xs_datetime(updated) if updated else None,
+        updated_since=_aware(xs_datetime(updated)) if updated else None,
         device_type=device_type.code if device_type else None,
         resource=resource.code if resource else None,
         archive_from=_date(request, "ArchiveDateFrom"),
