@@ -152,6 +152,7 @@ class E:
     INT911008 = ErrorSpec("INT911008", "Сведения об электрической энергии передаются в блоке MunicipalResourceEnergy")
     INT911009 = ErrorSpec("INT911009", "Помещения, комнаты и дома прибора учета должны находиться в одном доме")
     INT911010 = ErrorSpec("INT911010", "Замена прибора учета невозможна")
+    INT911011 = ErrorSpec("INT911011", "Лицевой счет закрыт или не относится к дому прибора учета")
 
     # --- meter readings (the readings area): GIS codes where GIS has them, else INT912xxx ------
 

@@ -43,7 +43,9 @@ def _ref(parent: etree._Element, namespace: str, local: str, code: str, registry
 @dataclass
 class Dev:
     """One device: ``kind`` (``DEVICE_KINDS``), its places (premises, rooms or houses by kind),
-    accounts, resources (NSI 2 codes; ``"3"`` alone = an electric device with ``values`` T1–T3)."""
+    resources (NSI 2 codes; ``"3"`` alone = an electric device with ``values`` T1–T3), accounts
+    (AccountGUIDs: the hub checks that they are open accounts of the device's house; without
+    them a made-up GUID is sent, valid only for schema tests)."""
 
     kind: str
     places: Sequence[str]
@@ -211,14 +213,17 @@ def place_devices(devices: Sequence[Dev], *, per_message: int = 100) -> list[etr
     return [import_request(devices[i : i + per_message]) for i in range(0, len(devices), per_message)]
 
 
-def one_of_each_kind(house: str, premises: Sequence[str], rooms: Sequence[str]) -> list[Dev]:
+def one_of_each_kind(
+    house: str, premises: Sequence[str], rooms: Sequence[str], accounts: Sequence[str] = ()
+) -> list[Dev]:
     """A device of every kind in one house (premises ≥ 3, rooms ≥ 1): cold water, hot water,
-    electricity with two tariffs, heat."""
+    electricity with two tariffs, heat; linked to ``accounts`` (open accounts of the house: the
+    hub checks them when the accounts area is there)."""
     return [
-        Dev("ResidentialPremiseDevice", [premises[0]], ("1",)),
-        Dev("NonResidentialPremiseDevice", [premises[1]], ("2",)),
-        Dev("ApartmentHouseDevice", [house], ("3",), values=("100.1", "50.2")),
+        Dev("ResidentialPremiseDevice", [premises[0]], ("1",), accounts=accounts),
+        Dev("NonResidentialPremiseDevice", [premises[1]], ("2",), accounts=accounts),
+        Dev("ApartmentHouseDevice", [house], ("3",), values=("100.1", "50.2"), accounts=accounts),
         Dev("CollectiveDevice", [house], ("5",), consumed_volume=True),
-        Dev("CollectiveApartmentDevice", [premises[2]], ("1", "2")),
-        Dev("LivingRoomDevice", [rooms[0]], ("3",), values=("7",)),
+        Dev("CollectiveApartmentDevice", [premises[2]], ("1", "2"), accounts=accounts),
+        Dev("LivingRoomDevice", [rooms[0]], ("3",), values=("7",), accounts=accounts),
     ]

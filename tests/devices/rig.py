@@ -11,10 +11,14 @@ import uuid
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from lxml import etree
 from sqlalchemy import Connection
 
+from hub.areas.accounts.handlers import make_import_account_handler
+from hub.areas.accounts.lookup import SqlAccountLookup
+from hub.areas.accounts.store import account_import_store
 from hub.areas.devices.handlers import make_export_device_handler, make_import_device_handler
 from hub.areas.devices.store import device_export_view, device_import_store
 from hub.areas.houses.lookup import SqlHousingLookup
@@ -25,6 +29,9 @@ from hub.services.ports import AuditEvent, InboxEntry, NewInboxEntry, SupplyLook
 from hub.store.base import Store
 from hub.store.directory import SqlDirectory
 from hub.store.inbox import SqlInbox
+from testkit.accounts import Acc
+from testkit.accounts import import_request as import_accounts
+from testkit.devices import Dev
 from testkit.elements import IMPORT_RESULT_VERSION
 from testkit.seeds import House, add_house
 from tests.fakes import FakeNsi
@@ -62,10 +69,31 @@ class Db:
     rso: int
     supply: FakeSupply = field(default_factory=FakeSupply)
     nsi: FakeNsi = field(default_factory=FakeNsi)
+    #: an open account of each house, by FIAS GUID (``dev``)
+    accounts: dict[str, str] = field(default_factory=dict)
 
     def house(self, manager: int | None = None, **kw: object) -> House:
         with self.store.writing() as conn:
             return add_house(conn, self.org_a if manager is None else manager, **kw)  # type: ignore[arg-type]
+
+    def account(self, house: House, sender: int | None = None) -> str:
+        """An open account of the house (by its FIAS GUID), placed through importAccountData."""
+        handler = make_import_account_handler(
+            imports=account_import_store(self.store, SqlHousingLookup),
+            nsi=self.nsi,
+            result_version=IMPORT_RESULT_VERSION,
+        )
+        request = import_accounts([Acc([("FIASHouseGuid", house.fias, None)])])
+        entry = self.entry(self.org_a if sender is None else sender, "importAccountData")
+        guid = parse_xml(handler(entry, etree.tostring(request)))[0][0].findtext(f"{{{BASE}}}GUID")
+        assert guid, "the account was not placed"
+        return guid
+
+    def dev(self, house: House, kind: str, places: list[str], *args: Any, **kw: Any) -> Dev:
+        """``Dev`` linked to an open account of the house (one per house, made on first use)."""
+        if house.fias not in self.accounts:
+            self.accounts[house.fias] = self.account(house)
+        return Dev(kind, places, *args, accounts=[self.accounts[house.fias]], **kw)
 
     def _supply(self, _conn: Connection) -> SupplyLookup:
         return self.supply
@@ -81,7 +109,7 @@ class Db:
     ) -> list[Outcome]:
         """importMeteringDeviceData through the handler: one ``Outcome`` per device."""
         handler = make_import_device_handler(
-            imports=device_import_store(self.store, SqlHousingLookup, self._supply),
+            imports=device_import_store(self.store, SqlHousingLookup, self._supply, SqlAccountLookup),
             nsi=self.nsi,
             directory=SqlDirectory(self.store),
             chunk_size=10,

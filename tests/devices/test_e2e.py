@@ -8,6 +8,8 @@ from pathlib import Path
 from lxml import etree
 
 from hub.areas.devices.lookup import SqlMeteringDeviceLookup
+from testkit.accounts import Acc
+from testkit.accounts import import_request as import_accounts
 from testkit.devices import Dev, archive, export_request, import_request, one_of_each_kind, replace, update_after
 from testkit.messages import BASE
 from testkit.seeds import House, add_house
@@ -20,6 +22,16 @@ from tests.real_contract import assert_valid_under_real_xsd
 def _house(hut: HubUnderTest, org: Org) -> House:
     with hut.hub.store.writing() as conn:
         return add_house(conn, org.id, premises_count=3, rooms=1)
+
+
+def _account(hut: HubUnderTest, org: Org, house: House) -> str:
+    """An open account of the house, placed over HTTP (devices are linked to accounts)."""
+    state = send(hut, org, import_accounts([Acc([("FIASHouseGuid", house.fias, None)])]), "importAccountData")
+    result = state.find(f"{{{HM}}}ImportResult")
+    assert result is not None
+    (placed,) = commons(result)
+    assert placed.ok and placed.guid
+    return placed.guid
 
 
 def _exported(state: etree._Element) -> dict[str, etree._Element]:
@@ -46,7 +58,8 @@ def _import(hut: HubUnderTest, org: Org, request: etree._Element, real_contract:
 def test_every_kind_placed_exported_changed_archived_replaced(hut: HubUnderTest, real_contract: Path) -> None:
     org, other = hut.orgs["a"], hut.orgs["b"]
     house = _house(hut, org)
-    devices = one_of_each_kind(house.fias, house.premises, house.rooms)
+    account = _account(hut, org, house)
+    devices = one_of_each_kind(house.fias, house.premises, house.rooms, [account])
     placed = _import(hut, org, import_request(devices), real_contract)
     assert [errors for _v, _r, errors in placed] == [()] * 6
     versions = [v for v, _r, _e in placed]
@@ -84,7 +97,8 @@ def test_every_kind_placed_exported_changed_archived_replaced(hut: HubUnderTest,
     assert with_archive[roots[1]].findtext(f"{{{HM}}}StatusRootDoc") == "Archival"
 
     # replace the residential device by a new one in the same premises
-    (new,) = _import(hut, org, import_request([Dev("ResidentialPremiseDevice", [house.premises[0]])]), real_contract)
+    successor = Dev("ResidentialPremiseDevice", [house.premises[0]], accounts=[account])
+    (new,) = _import(hut, org, import_request([successor]), real_contract)
     (replaced,) = _import(hut, org, replace(changed[0], new[0]), real_contract)
     assert replaced[2] == ()
     with hut.hub.engine.connect() as conn:
@@ -98,7 +112,7 @@ def test_every_kind_placed_exported_changed_archived_replaced(hut: HubUnderTest,
     theirs = send(hut, other, export_request(house=house.fias), "exportMeteringDeviceData")
     assert error_code(theirs) == "INT002012" and not _exported(theirs)
     assert error_code(send(hut, other, export_request(root_guid=roots[2]), "exportMeteringDeviceData")) == "INT002012"
-    intruding = import_request([Dev("ResidentialPremiseDevice", [house.premises[1]])])
+    intruding = import_request([Dev("ResidentialPremiseDevice", [house.premises[1]], accounts=[account])])
     intruder = _import(hut, other, intruding, real_contract)
     assert intruder[0][2] == ("INT004171",)
 

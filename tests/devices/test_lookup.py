@@ -9,12 +9,19 @@ from decimal import Decimal
 
 from hub.areas.devices.lookup import SqlMeteringDeviceLookup
 from testkit.devices import Dev, archive, import_request, one_of_each_kind, update_after
+from testkit.seeds import House
 from tests.devices.rig import Db
+
+
+def every_kind(db: Db, house: House) -> list[Dev]:
+    return one_of_each_kind(house.fias, house.premises, house.rooms, [db.account(house)])
 
 
 def test_devices_by_root_and_by_any_version(db: Db) -> None:
     house = db.house(rooms=1)
-    placed = db.run_import(import_request(one_of_each_kind(house.fias, house.premises, house.rooms)))
+    placed = db.run_import(
+        import_request(one_of_each_kind(house.fias, house.premises, house.rooms, [db.account(house)]))
+    )
     assert all(not o.errors and o.version_guid and o.root_guid for o in placed)
     first = placed[0]
     assert first.version_guid
@@ -45,8 +52,10 @@ def test_devices_by_root_and_by_any_version(db: Db) -> None:
 
 def test_select_filters_by_house_type_resource_and_archive(db: Db) -> None:
     house, other = db.house(rooms=1), db.house()
-    placed = db.run_import(import_request(one_of_each_kind(house.fias, house.premises, house.rooms)))
-    db.run_import(import_request([Dev("ResidentialPremiseDevice", [other.premises[0]], ("2",))]))
+    placed = db.run_import(
+        import_request(one_of_each_kind(house.fias, house.premises, house.rooms, [db.account(house)]))
+    )
+    db.run_import(import_request([db.dev(other, "ResidentialPremiseDevice", [other.premises[0]], ("2",))]))
     db.run_import(archive(placed[0].version_guid or ""))
     with db.store.reading() as conn:
         lookup = SqlMeteringDeviceLookup(conn)
@@ -61,7 +70,7 @@ def test_select_filters_by_house_type_resource_and_archive(db: Db) -> None:
 
 def test_a_thousand_guids_in_one_call(db: Db) -> None:
     house = db.house(premises_count=100, rooms=0)
-    placed = db.run_import(import_request([Dev("ResidentialPremiseDevice", [p]) for p in house.premises]))
+    placed = db.run_import(import_request([db.dev(house, "ResidentialPremiseDevice", [p]) for p in house.premises]))
     wanted = [o.version_guid or "" for o in placed] + [str(uuid.uuid4()) for _ in range(900)]
     with db.store.reading() as conn:
         started = time.perf_counter()

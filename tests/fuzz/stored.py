@@ -59,7 +59,12 @@ OVERRIDES: dict[str, st.SearchStrategy[str | None]] = {
     "FIASHouseGuid": _sometimes([REFERENCE_FIAS], weight=1),
     **{kind: _sometimes([placeholder(kind, i) for i in range(PLACES)], weight=2) for kind in KINDS},
     # metering devices name premises "PremiseGUID" (the same stored premises)
-    "PremiseGUID": _sometimes([placeholder("PremisesGUID", i) for i in range(PLACES)], weight=2),
+    "PremiseGUID": _sometimes([placeholder("PremisesGUID", i) for i in range(PLACES)], weight=3),
+    # …and link to, or are replaced by, other stored devices
+    **{
+        name: _sometimes([placeholder("MeteringDeviceVersionGUID", i) for i in range(PLACES)], weight=3)
+        for name in ("LinkedMeteringDeviceVersionGUID", "ReplacingMeteringDeviceVersionGUID")
+    },
     # NSI 24 is the one book the hub has completely (its seed): any other code is INT002000
     f"{{{ns.NSI_BASE}}}Code": _sometimes(["1", "2", "3"], weight=2),
     # NSI 24 ships complete in the group NSI: the common-books exports find it
@@ -83,10 +88,13 @@ def reference_accounts(premises: list[str]) -> etree._Element:
     return import_request([Acc([("PremisesGUID", g, "100")], number=f"FUZZ-{i}") for i, g in enumerate(premises)])
 
 
-def reference_devices(premises: list[str]) -> etree._Element:
-    """One cold-water device in each of the reference house's premises (their stored GUIDs)."""
+def reference_devices(premises: list[str], accounts: list[str]) -> etree._Element:
+    """One cold-water device in each of the reference house's premises, linked to its account."""
     return import_devices_request(
-        [Dev("ResidentialPremiseDevice", [g], number=f"FUZZ-{i}") for i, g in enumerate(premises)]
+        [
+            Dev("ResidentialPremiseDevice", [g], number=f"FUZZ-{i}", accounts=[a])
+            for i, (g, a) in enumerate(zip(premises, accounts, strict=True))
+        ]
     )
 
 

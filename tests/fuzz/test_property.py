@@ -82,7 +82,10 @@ def stored(hut: HubUnderTest, real_contract: Path) -> dict[str, str]:
     results = parse_results(send(hut, accounts, "a", "importAccountData", real_contract))
     assert all(r.ok for r in results), [r.errors for r in results if not r.ok]
     mapping |= placeholders_of(accounts, results)
-    devices = reference_devices([mapping[placeholder("PremisesGUID", i)] for i in range(PLACES)])
+    devices = reference_devices(
+        [mapping[placeholder("PremisesGUID", i)] for i in range(PLACES)],
+        [mapping[placeholder("AccountGUID", i)] for i in range(PLACES)],
+    )
     results = parse_results(send(hut, devices, "a", "importMeteringDeviceData", real_contract))
     assert all(r.ok for r in results), [r.errors for r in results if not r.ok]
     return mapping | placeholders_of(devices, results)

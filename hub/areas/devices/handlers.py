@@ -2,7 +2,8 @@
 
 The registry (``hub.areas.devices.registry``) names ``import_handler``/``export_handler``; they
 build the handlers over the store, the ``housing`` port (houses area) and, when some area
-provides it, the ``supply`` port (supply contracts area) — this area imports neither. The
+provides them, the ``supply`` port (supply contracts area) and the ``accounts`` port (accounts
+area, to check AccountGUIDs) — this area imports none of them. The
 ``make_*`` factories take plain ports, so tests can hand them fakes.
 
 Import goes through ``hub.services.imports.run_import``: each device in its own savepoint and
@@ -95,7 +96,9 @@ def make_export_device_handler(
 def import_handler(setup: HandlerSetup) -> Handler:
     """The registry's factory of importMeteringDeviceData."""
     return make_import_device_handler(
-        imports=device_import_store(setup.port("store"), setup.port("housing"), setup.ports.get("supply")),
+        imports=device_import_store(
+            setup.port("store"), setup.port("housing"), setup.ports.get("supply"), setup.ports.get("accounts")
+        ),
         nsi=setup.nsi,
         directory=setup.directory,
         chunk_size=setup.chunk_size,

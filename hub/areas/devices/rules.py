@@ -86,6 +86,7 @@ class Errors:
     ELECTRICITY_FORM = E.INT911008
     SEVERAL_HOUSES = E.INT911009
     BAD_REPLACEMENT = E.INT911010
+    FOREIGN_ACCOUNT = E.INT911011
 
 
 @dataclass(frozen=True, slots=True)

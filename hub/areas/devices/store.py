@@ -20,7 +20,7 @@ from hub.areas.devices.rows import current_device, device_from, device_values, v
 from hub.areas.devices.rules import Device
 from hub.areas.devices.tables import metering_device_versions, metering_devices
 from hub.areas.devices.usecase import Exported
-from hub.services.ports import HousingLookup, SupplyLookup
+from hub.services.ports import AccountLookup, HousingLookup, SupplyLookup
 from hub.store import bulk, sequences
 from hub.store.base import Store
 from hub.store.imports import SqlImportSession, SqlImportStore
@@ -124,16 +124,25 @@ class SqlDevices:
 #: make a port of a connection (the houses area's ``SqlHousingLookup``, the supply area's lookup)
 HousingFactory = Callable[[Connection], HousingLookup]
 SupplyFactory = Callable[[Connection], SupplyLookup]
+AccountFactory = Callable[[Connection], AccountLookup]
 
 
 class DevicesImportSession(SqlImportSession):
-    """``DeviceImportSession``: the import transaction with devices, housing and supply."""
+    """``DeviceImportSession``: the import transaction with devices, housing, supply and accounts."""
 
-    def __init__(self, conn: Connection, inbox_id: int, housing: HousingLookup, supply: SupplyLookup | None) -> None:
+    def __init__(
+        self,
+        conn: Connection,
+        inbox_id: int,
+        housing: HousingLookup,
+        supply: SupplyLookup | None,
+        accounts: AccountLookup | None,
+    ) -> None:
         super().__init__(conn, inbox_id)
         self.devices = SqlDevices(conn)
         self.housing = housing
         self.supply = supply
+        self.accounts = accounts
 
 
 class DevicesExportView:
@@ -146,13 +155,17 @@ class DevicesExportView:
 
 
 def device_import_store(
-    store: Store, housing: HousingFactory, supply: SupplyFactory | None
+    store: Store, housing: HousingFactory, supply: SupplyFactory | None, accounts: AccountFactory | None = None
 ) -> SqlImportStore[DevicesImportSession]:
-    """What ``make_import_device_handler(imports=…)`` takes."""
+    """What ``make_import_device_handler(imports=…)`` takes; ``supply``/``accounts`` when provided."""
     return SqlImportStore(
         store,
         lambda conn, inbox_id: DevicesImportSession(
-            conn, inbox_id, housing(conn), supply(conn) if supply is not None else None
+            conn,
+            inbox_id,
+            housing(conn),
+            supply(conn) if supply is not None else None,
+            accounts(conn) if accounts is not None else None,
         ),
     )
 

@@ -33,7 +33,7 @@ from hub.domain.outcomes import ObjectOutcome
 from hub.errors import E, HubError
 from hub.services import nsi
 from hub.services.imports import ImportSession
-from hub.services.ports import HousingLookup, HousingObject, NsiCatalog, SupplyLookup
+from hub.services.ports import AccountLookup, HousingLookup, HousingObject, NsiCatalog, SupplyLookup
 
 NSI_RESOURCE = 2
 NSI_VERIFICATION_INTERVAL = 16
@@ -71,6 +71,8 @@ class DeviceImportSession(ImportSession, Protocol):
     def housing(self) -> HousingLookup: ...
     @property
     def supply(self) -> SupplyLookup | None: ...
+    @property
+    def accounts(self) -> AccountLookup | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,9 +230,21 @@ class DeviceImport:
         if house is None:  # a premises' house always exists; kept for the type checker
             raise HubError(E.INT002034, f"Дом {house_guid}", where=where)
         access.require(house, data.resources, where)
+        if data.accounts and session.accounts is not None:
+            self._check_accounts(session.accounts, data.accounts, house_guid, where)
         if data.link is not None and data.link.versions:
             self._check_links(session, data.link.versions, where)
         return data, house_guid
+
+    def _check_accounts(self, lookup: AccountLookup, guids: Collection[str], house_guid: str, where: str) -> None:
+        """Every account exists (INT002000), is open and has an accommodation in the device's house."""
+        found = lookup.find_many(guids)
+        for guid in guids:
+            account = found.get(guid)
+            if account is None:
+                raise HubError(E.INT002000, f"AccountGUID {guid}", where=where)
+            if account.closed or house_guid not in account.house_guids:
+                raise HubError(dom.Errors.FOREIGN_ACCOUNT, f"AccountGUID {guid}, дом {house_guid}", where=where)
 
     def _check_links(self, session: DeviceImportSession, versions: Collection[str], where: str) -> None:
         unknown = sorted(set(versions) - session.devices.known_versions(versions))
