@@ -214,6 +214,56 @@ def premises_from_result(path: Path) -> dict[int, str]:
     return found
 
 
+MD = "http://dom.gosuslugi.ru/schema/integration/metering-device-base/"
+
+
+def import_metering_device() -> etree._Element:
+    """Two collective devices (ОДПУ) of the demo house: heat, and electricity with two tariffs.
+
+    Collective devices are placed by the house's FIAS GUID, so the sample works right after
+    import-house-uo.xml (devices in premises need the PremiseGUIDs the hub assigns).
+    """
+    request = root("importMeteringDeviceDataRequest", "11.1.0.8")
+    for number, electric in ((1, False), (2, True)):
+        device = sub(request, HM, "MeteringDevice")
+        sub(device, BASE, "TransportGUID", guid(f"metering-device:{number}"))
+        full = sub(device, HM, "DeviceDataToCreate")
+        basic = sub(full, HM, "BasicChatacteristicts")
+        sub(basic, HM, "MeteringDeviceNumber", f"ДЕМО-ОДПУ-{number:03d}")
+        sub(basic, HM, "MeteringDeviceStamp", "Меркурий" if electric else "ВКТ")
+        sub(basic, HM, "MeteringDeviceModel", "234 ARTM" if electric else "ВКТ-7")
+        sub(basic, HM, "InstallationDate", "2025-12-20")
+        sub(basic, HM, "CommissioningDate", "2026-01-01")
+        sub(basic, HM, "RemoteMeteringMode", False)
+        sub(basic, HM, "FirstVerificationDate", "2025-12-01")
+        nsi_ref(basic, "VerificationInterval", "16" if electric else "4", "Межповерочный интервал", 16)
+        sub(basic, HM, "TemperatureSensor", not electric)
+        sub(basic, HM, "PressureSensor", False)
+        collective = sub(basic, HM, "CollectiveDevice")
+        sub(collective, HM, "FIASHouseGuid", DEMO_HOUSE_FIAS)
+        sub(full, HM, "NotLinkedWithMetering", True)
+        if electric:
+            energy = sub(full, HM, "MunicipalResourceEnergy")
+            sub(energy, MD, "MeteringValueT1", "1200.5")
+            sub(energy, MD, "MeteringValueT2", "300.25")
+            sub(energy, HM, "TransformationRatio", "40")
+        else:
+            heat = sub(full, HM, "MunicipalResourceNotEnergy")
+            ref = sub(heat, MD, "MunicipalResource")
+            sub(ref, NSI, "Code", "5")
+            sub(ref, NSI, "GUID", guid("nsi:2:5"))
+            sub(ref, NSI, "Name", "Тепловая энергия")
+            sub(heat, MD, "MeteringValue", "15.3")
+            sub(heat, HM, "Unit", "233")
+    return request
+
+
+def export_metering_device() -> etree._Element:
+    request = root("exportMeteringDeviceDataRequest", "14.8.0.1")
+    sub(request, HM, "FIASHouseGuid", DEMO_HOUSE_FIAS)
+    return request
+
+
 SAMPLES = {
     "export-house.xml": export_house,
     "import-house-uo.xml": import_house_uo,
@@ -227,6 +277,8 @@ SAMPLES = {
     "export-supply-resource-contract.xml": lambda: supply.export_request(
         house=DEMO_HOUSE_FIAS, subjects=[("2", "3")], signed_id=None
     ),
+    "import-metering-device.xml": import_metering_device,
+    "export-metering-device.xml": export_metering_device,
 }
 
 

@@ -290,3 +290,26 @@ class MeteringDeviceLookup(Protocol):
     ) -> list[MeteringDevice]:
         """Devices matching every given filter (an empty filter matches all), ordered by root GUID."""
         ...
+
+
+# --- personal accounts, as other areas see them -------------------------------------------------
+# The accounts area provides ``"accounts"`` (an ``AccountLookup`` factory taking the caller's
+# connection): metering devices check the AccountGUIDs they are linked to through it.
+
+
+@dataclass(frozen=True, slots=True)
+class AccountRef:
+    """A personal account as other areas see it."""
+
+    guid: str  # lowercased
+    org_id: int  # the organization that placed it
+    house_guids: frozenset[str]  # FIAS GUIDs of the houses of its accommodations, lowercased
+    closed: bool
+
+
+class AccountLookup(Protocol):
+    """Read access to the accounts registry, bound to the caller's transaction."""
+
+    def find_many(self, guids: Collection[str]) -> dict[str, AccountRef]:
+        """Accounts by AccountGUID; keyed by the GUID stripped and lowercased. Unknown are absent."""
+        ...

@@ -11,6 +11,13 @@ from __future__ import annotations
 from lxml import etree
 
 from testkit.accounts import EXPORT_ACCOUNT_SELECTIONS, export_account, import_account
+from testkit.devices import EXPORT_DEVICE_VERSIONS, Dev, one_of_each_kind
+from testkit.devices import archive as archive_device
+from testkit.devices import export_request as export_device
+from testkit.devices import import_request as import_devices
+from testkit.devices import replace as replace_device
+from testkit.devices import update_after as update_device_after
+from testkit.devices import update_before as update_device_before
 from testkit.elements import (
     ACC,
     BASE,
@@ -145,6 +152,37 @@ ALL_BUILDERS = {
     },
     **{f"exportAccount-{by}": (lambda by=by: export_account(by=by)) for by in EXPORT_ACCOUNT_SELECTIONS},  # type: ignore[misc]
     "exportAccount-AccountGUID-1000": lambda: export_account(by="AccountGUID", count=1000),
+    "importMeteringDevice-every-kind": lambda: import_devices(
+        one_of_each_kind(
+            guid("devices:fias"), [guid(f"devices:premises:{i}") for i in range(3)], [guid("devices:room")]
+        ),
+        house=guid("devices:fias"),
+    ),
+    "importMeteringDevice-100": lambda: import_devices(
+        [
+            Dev("ResidentialPremiseDevice", [guid(f"devices:premises:{i}")], transport_guid=guid(f"d{i}"))
+            for i in range(100)
+        ]
+    ),
+    "importMeteringDevice-update-before": lambda: update_device_before(
+        guid("devices:version"), Dev("CollectiveDevice", [guid("devices:fias")], ("5",))
+    ),
+    "importMeteringDevice-update-after": lambda: update_device_after(
+        guid("devices:version"), model="ВСХ-20", accounts=[guid("devices:account")]
+    ),
+    "importMeteringDevice-archive": lambda: archive_device(guid("devices:version")),
+    "importMeteringDevice-replace": lambda: replace_device(guid("devices:version"), guid("devices:new")),
+    **{
+        f"exportMeteringDevice-house-{v}": (lambda v=v: export_device(house=guid("devices:fias"), version=v))  # type: ignore[misc]
+        for v in EXPORT_DEVICE_VERSIONS
+    },
+    "exportMeteringDevice-root": lambda: export_device(root_guid=guid("devices:root")),
+    "exportMeteringDevice-version-archived": lambda: export_device(
+        version_guid=guid("devices:version"), version="11.1.0.2"
+    ),
+    "exportMeteringDevice-type": lambda: export_device(
+        house=guid("devices:fias"), device_type="2", search_archived=True
+    ),
     "getState-processing": get_state_processing,
     "getState-received": lambda: get_state_processing(request_state=1),
     "getState-ErrorMessage": get_state_error_message,

@@ -461,6 +461,18 @@ def _two_houses() -> etree._Element:
     return doc
 
 
+def _devices_101() -> etree._Element:
+    doc = inst.import_devices([inst.Dev("CollectiveDevice", [inst.guid("f")]) for _ in range(101)])
+    return doc
+
+
+def _two_device_kinds() -> etree._Element:
+    doc = inst.import_devices([inst.Dev("CollectiveDevice", [inst.guid("f")])])
+    basic = _find(doc, "BasicChatacteristicts")
+    basic.append(copy.deepcopy(_find(doc, "CollectiveDevice")))
+    return doc
+
+
 MUTATIONS: dict[str, Mutation] = {
     "wrong element order": _wrong_order,
     "bad GUID pattern": _bad_guid,
@@ -485,6 +497,8 @@ MUTATIONS: dict[str, Mutation] = {
     "ImportResult version not the fixed 10.0.1.1": _bad_import_result_version,
     "CommonResult success without UpdateDate": _common_result_without_update_date,
     "two houses in one importHouseUORequest": _two_houses,
+    "101 metering devices (maxOccurs 100)": _devices_101,
+    "two device kinds (choice)": _two_device_kinds,
 }
 
 

@@ -21,6 +21,8 @@ from lxml import etree
 from hub import ns
 from testkit import supply
 from testkit.accounts import Acc, import_request
+from testkit.devices import Dev
+from testkit.devices import import_request as import_devices_request
 from tests.contract.instances import HouseShape, guid, import_house_uo_apartment
 from tests.houses.rig import Result
 
@@ -36,6 +38,7 @@ KINDS = {
     "EntranceGUID": ("EntranceToCreate",),
     "LiftGUID": ("LiftToCreate",),
     "AccountGUID": ("Account",),
+    "MeteringDeviceVersionGUID": ("MeteringDevice",),
 }
 #: the GUIDs of the reference supply contracts (``reference_contracts``) a request may name
 CONTRACT_KINDS = ("ContractRootGUID", "ContractGUID")
@@ -58,6 +61,13 @@ OVERRIDES: dict[str, st.SearchStrategy[str | None]] = {
     # a third of the houses are the reference house (updates find it, creates collide with it)
     "FIASHouseGuid": _sometimes([REFERENCE_FIAS], weight=1),
     **{kind: _sometimes([placeholder(kind, i) for i in range(PLACES)], weight=2) for kind in KINDS},
+    # metering devices name premises "PremiseGUID" (the same stored premises)
+    "PremiseGUID": _sometimes([placeholder("PremisesGUID", i) for i in range(PLACES)], weight=3),
+    # …and link to, or are replaced by, other stored devices
+    **{
+        name: _sometimes([placeholder("MeteringDeviceVersionGUID", i) for i in range(PLACES)], weight=3)
+        for name in ("LinkedMeteringDeviceVersionGUID", "ReplacingMeteringDeviceVersionGUID")
+    },
     # NSI 24 is the one book the hub has completely (its seed): any other code is INT002000
     f"{{{ns.NSI_BASE}}}Code": _sometimes(["1", "2", "3"], weight=2),
     # the reference supply contracts (imported by the fuzz РСО): exports by GUID find them, and
@@ -82,6 +92,16 @@ def reference_house() -> etree._Element:
 def reference_accounts(premises: list[str]) -> etree._Element:
     """One account on each of the reference house's premises (their stored GUIDs)."""
     return import_request([Acc([("PremisesGUID", g, "100")], number=f"FUZZ-{i}") for i, g in enumerate(premises)])
+
+
+def reference_devices(premises: list[str], accounts: list[str]) -> etree._Element:
+    """One cold-water device in each of the reference house's premises, linked to its account."""
+    return import_devices_request(
+        [
+            Dev("ResidentialPremiseDevice", [g], number=f"FUZZ-{i}", accounts=[a])
+            for i, (g, a) in enumerate(zip(premises, accounts, strict=True))
+        ]
+    )
 
 
 def placeholders_of(request: etree._Element, results: list[Result]) -> dict[str, str]:

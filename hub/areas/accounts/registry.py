@@ -1,7 +1,8 @@
 """What the accounts area registers: importAccountData, exportAccountData and its tables.
 
 It needs the ``housing`` port (provided by the houses area) to place accounts in houses,
-premises and rooms; it never imports that area.
+premises and rooms; it never imports that area. It provides the ``accounts`` port
+(``AccountLookup``): metering devices check their AccountGUIDs through it.
 """
 
 from __future__ import annotations
@@ -41,4 +42,5 @@ AREA = Area(
         ),
     ),
     tables="hub.areas.accounts.tables",
+    provides={"accounts": "hub.areas.accounts.lookup:SqlAccountLookup"},
 )
