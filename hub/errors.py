@@ -140,6 +140,17 @@ class E:
     # --- metering devices (the devices area): GIS codes where GIS has them, else INT911xxx -----
 
     # --- meter readings (the readings area): GIS codes where GIS has them, else INT912xxx ------
+    INT912001 = ErrorSpec("INT912001", "Вид показаний не соответствует прибору учета")
+    INT912002 = ErrorSpec("INT912002", "Коммунальный ресурс не учитывается прибором учета")
+    INT912003 = ErrorSpec("INT912003", "Количество тарифов не соответствует прибору учета")
+    INT912004 = ErrorSpec("INT912004", "Дата не может быть больше текущей даты")
+    INT912005 = ErrorSpec("INT912005", "Дата не может быть меньше даты ввода прибора учета в эксплуатацию")
+    INT912006 = ErrorSpec("INT912006", "Показание не может быть отрицательным")
+    INT912007 = ErrorSpec("INT912007", "Показание меньше предыдущего показания прибора учета")
+    INT912008 = ErrorSpec("INT912008", "Показания прибора учета за этот период переданы в запросе более одного раза")
+    INT912009 = ErrorSpec("INT912009", "Прибор учета находится в архиве")
+    INT912010 = ErrorSpec("INT912010", "Дата снятия показания меньше даты последнего показания прибора учета")
+    INT912011 = ErrorSpec("INT912011", "Дата окончания поверки меньше даты ее начала")
 
     # --- an organization's own NSI books, data providers (nsi, orgs): else INT913xxx ----------
 
