@@ -313,8 +313,9 @@ def _selected(view: ReadingExportView, query: HistoryQuery) -> list[MeteringDevi
 
 
 def export_history(view: ReadingExportView, sender_id: int, query: HistoryQuery, today: date) -> HistoryPage:
-    """The block of devices (≤ ``PAGE_SIZE``) the sender may see, from ``query.cursor`` on, with
-    their readings in the date range; INT002012 when there is none."""
+    """The block of devices the sender may see, from ``query.cursor`` on, with their readings in
+    the date range; INT002012 when there is none. A block is at most ``PAGE_SIZE`` devices,
+    except when exactly one house is asked for: GIS gives that house whole, without PagedOutput."""
     devices = _selected(view, query)
     if query.commissioned_from is not None:
         devices = [d for d in devices if d.commissioned is not None and d.commissioned >= query.commissioned_from]
@@ -326,7 +327,8 @@ def export_history(view: ReadingExportView, sender_id: int, query: HistoryQuery,
         visible = [d for d in visible if d.root_guid >= query.cursor]
     if not visible:
         raise HubError(E.INT002012, "Приборы учета по условиям запроса не найдены")
-    block, rest = visible[:PAGE_SIZE], visible[PAGE_SIZE:]
+    paged = len(query.houses) != 1  # GIS pages unless exactly one house is asked for
+    block, rest = (visible[:PAGE_SIZE], visible[PAGE_SIZE:]) if paged else (visible, [])
     date_from, date_to = default_range(today)
     date_from = query.date_from or date_from
     date_to = query.date_to or date_to
@@ -339,6 +341,6 @@ def export_history(view: ReadingExportView, sender_id: int, query: HistoryQuery,
         by_device[row.device_root_guid].append(row)
     return HistoryPage(
         devices=[DeviceHistory(d, by_device[d.root_guid]) for d in block],
-        paged=len(query.houses) != 1,
+        paged=paged,
         next_root=rest[0].root_guid if rest else None,
     )
