@@ -60,7 +60,10 @@ class Sent:
 #: operations whose random requests do not yet hit a stored object: the overrides of
 #: tests/fuzz/stored.py (ОГРН, КПП of the test organizations) do not reach exportOrgRegistry's
 #: SearchCriteria choice often enough; its success path is tested in tests/orgs
-NO_STORED_MATCH_YET = frozenset({"exportOrgRegistry"})
+#: importMeteringDeviceValues and exportMeteringDeviceHistory: on the readings branch no area
+#: provides the ``meters`` port yet (the devices area does), so every device is unknown; their
+#: success paths are tested in tests/readings with fake registries — remove them after the merge
+NO_STORED_MATCH_YET = frozenset({"exportOrgRegistry", "importMeteringDeviceValues", "exportMeteringDeviceHistory"})
 
 
 @pytest.fixture(scope="module")

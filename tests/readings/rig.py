@@ -47,22 +47,19 @@ class Registries:
     connection: they are other areas' data, which the test sets up)."""
 
     devices: dict[str, MeteringDevice] = field(default_factory=dict)
+    by_guid: dict[str, MeteringDevice] = field(default_factory=dict)  # root and version GUIDs
     managers: dict[str, int] = field(default_factory=dict)  # house → managing org id
     supplies: dict[tuple[int, str], frozenset[str]] = field(default_factory=dict)  # (org, house) → NSI 2
 
     def add(self, device: MeteringDevice) -> MeteringDevice:
         self.devices[device.root_guid] = device
+        self.by_guid[device.root_guid] = self.by_guid[device.version_guid] = device
         return device
 
     # MeteringDeviceLookup
     def find_many(self, guids: Collection[str]) -> dict[str, MeteringDevice]:
-        found: dict[str, MeteringDevice] = {}
-        for guid in guids:
-            key = guid.strip().lower()
-            for device in self.devices.values():
-                if key in (device.root_guid, device.version_guid):
-                    found[key] = device
-        return found
+        keys = {guid.strip().lower() for guid in guids}
+        return {key: self.by_guid[key] for key in keys if key in self.by_guid}
 
     def select(
         self,
@@ -218,6 +215,14 @@ class Rig:
     def stored(self) -> int:
         with self.store.reading() as conn:
             return int(conn.execute(select(func.count()).select_from(meter_readings)).scalar_one())
+
+
+def run_guarded(rig: Rig, request: etree._Element) -> etree._Element:
+    """``rig.run_import`` as the processor runs it: a HubError becomes the ErrorMessage."""
+    try:
+        return rig.run_import(request)
+    except HubError as exc:
+        return state(failure_fragment(exc.code, exc.message))
 
 
 def state(fragment: bytes) -> etree._Element:

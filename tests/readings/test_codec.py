@@ -123,3 +123,12 @@ def test_a_value_python_cannot_hold_is_a_coded_error() -> None:
     with pytest.raises(HubError) as raised:
         decode_import(request)
     assert raised.value.spec is E.FMT001300
+
+
+def test_an_empty_planned_verification_flag_is_its_fixed_true() -> None:
+    request = import_values([Dev(guid("a"), values=(), verification=Check())])
+    flag = request.find(f".//{{{ns.DEVICE_METERING}}}PlannedVerification")
+    assert flag is not None
+    flag.text = None  # valid: the XSD fills an empty element with its fixed value
+    [command] = decode_import(request)
+    assert command.verification is not None and command.verification.planned

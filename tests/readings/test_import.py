@@ -16,7 +16,7 @@ from lxml import etree
 from hub.areas.readings.handlers import make_import_values_handler
 from hub.areas.readings.store import reading_import_store
 from testkit.readings import ELECTRIC, VOLUME, Check, Dev, Val, bulk_readings, import_values, transport
-from tests.readings.rig import NOW, FakeHousing, FakeMeters, FakeSupply, Rig, outcomes, state
+from tests.readings.rig import NOW, FakeHousing, FakeMeters, FakeSupply, Rig, outcomes, run_guarded, state
 from tests.real_contract import assert_valid_under_real_xsd
 
 
@@ -220,3 +220,10 @@ def test_before_commissioning(rig: Rig) -> None:
     device = rig.device("d", commissioned=date(2026, 11, 25))
     found = outcomes(rig.run_import(bulk_readings([device.root_guid])))
     assert [o.errors for o in found.values()] == [("INT912005",)]
+
+
+def test_a_message_without_any_value_is_refused_whole(rig: Rig, real_contract: Path) -> None:
+    device = rig.device("d")
+    result = run_guarded(rig, import_values([Dev(device.root_guid, values=())]))
+    assert result.findtext(".//{*}ErrorMessage/{*}ErrorCode") == "INT912012"
+    assert_valid_under_real_xsd(result, real_contract)

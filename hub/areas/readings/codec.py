@@ -75,14 +75,15 @@ def _period(element: etree._Element, taken: date) -> tuple[int, int]:
 
 def _verification(element: etree._Element, kind: ValueKind) -> Verification:
     reason = element.find(_q(DM, "VerificationReason"))
-    planned = element.findtext(_q(DM, "PlannedVerification"))
+    # fixed="true": present (even empty, which the XSD fills with the fixed value) means true
+    planned = element.find(_q(DM, "PlannedVerification")) is not None
     return Verification(
         start_date=xs_date(element.findtext(_q(DM, "StartDateValue")) or ""),
         end_date=xs_date(element.findtext(_q(DM, "EndDateValue")) or ""),
         seal_date=xs_date(element.findtext(_q(DM, "SealDate")) or ""),
         start=tuple(_meter(e, kind) for e in element.iterfind(_q(DM, "StartValue"))),
         end=tuple(_meter(e, kind) for e in element.iterfind(_q(DM, "EndValue"))),
-        planned=planned is not None and xs_boolean(planned),
+        planned=planned,
         reason_code=(reason.findtext(_q(NSI, "Code")) or "").strip() if reason is not None else None,
         reason_guid=(reason.findtext(_q(NSI, "GUID")) or "").strip().lower() if reason is not None else None,
     )

@@ -36,6 +36,7 @@ from hub.areas.readings.usecase import (
 )
 from hub.contract import results
 from hub.contract.xmlparse import parse_xml
+from hub.errors import E, HubError
 from hub.services.handlers import HandlerSetup, MissingPortError, Progress, no_progress
 from hub.services.imports import ImportStore, run_import
 from hub.services.ports import Directory, InboxEntry, MeteringDevice, NsiCatalog
@@ -61,6 +62,8 @@ def make_import_values_handler(
 
     def handle(entry: InboxEntry, payload: bytes) -> bytes:
         commands = mark_duplicates(decode_import(parse_xml(payload)))
+        if not commands:  # blocks without values: no TransportGUID to give an ImportResult for
+            raise HubError(E.INT912012, "Блоки MeteringDevicesValues не содержат показаний")
         outcomes = run_import(
             entry.id,
             commands,
