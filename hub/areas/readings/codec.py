@@ -48,78 +48,104 @@ def _text(parent: etree._Element, namespace: str, local: str) -> str | None:
     return value.strip() if value is not None else None
 
 
-def _meter(element: etree._Element, kind: ValueKind) -> Meter:
-    """Resource and values of one value element (OneRate: MeteringValue is T1)."""
-    resource = element.find(_RESOURCE)
-    code = guid = None
-    if resource is not None:
-        code = (resource.findtext(_q(NSI, "Code")) or "").strip()
-        guid = (resource.findtext(_q(NSI, "GUID")) or "").strip().lower() or None
-    if kind is ValueKind.ONE_RATE:
-        value = element.findtext(_ONE_VALUE)
-        values: Tariffs = (xs_decimal(value) if value is not None else None, None, None)
-    else:
-        found = [element.findtext(tag) for tag in _TARIFFS]
-        t1, t2, t3 = (xs_decimal(v) if v is not None else None for v in found)
-        values = (t1, t2, t3)
-    return Meter(code, guid, values)
+_CODE = _q(NSI, "Code")
+_GUID = _q(NSI, "GUID")
+_DATE_VALUE = _q(DM, "DateValue")
+_PERIOD = _q(DM, "Period")
+_YEAR = _q(BASE, "Year")
+_MONTH = _q(BASE, "Month")
+_VERIFICATION = _q(DM, "VerificationValue")
+#: value element → tariff index (a one-rate MeteringValue is T1)
+_TARIFF_INDEX = {_ONE_VALUE: 0, **{tag: i for i, tag in enumerate(_TARIFFS)}}
 
 
-def _period(element: etree._Element, taken: date) -> tuple[int, int]:
-    """Period; absent: "the month of the date the reading was taken" (the XSD annotation)."""
-    period = element.find(_q(DM, "Period"))
-    if period is None:
-        return taken.year, taken.month
-    return xs_integer(period.findtext(_q(BASE, "Year")) or ""), xs_integer(period.findtext(_q(BASE, "Month")) or "")
+def _ref(element: etree._Element) -> tuple[str, str | None]:
+    """(Code, GUID lowercased) of an nsiRef."""
+    code, guid = "", None
+    for child in element:
+        if child.tag == _CODE:
+            code = (child.text or "").strip()
+        elif child.tag == _GUID:
+            guid = (child.text or "").strip().lower() or None
+    return code, guid
 
 
-def _verification(element: etree._Element, kind: ValueKind) -> Verification:
+def _scan(element: etree._Element) -> tuple[Meter, date | None, str, tuple[int, int] | None]:
+    """One pass over a value element's children: (meter, DateValue, TransportGUID, Period).
+
+    The hot path of every readings message (1000 items): each child is looked at once, by tag."""
+    code: str | None = None
+    guid: str | None = None
+    values: list[Decimal | None] = [None, None, None]
+    taken: date | None = None
+    transport = ""
+    period: tuple[int, int] | None = None
+    for child in element:
+        tag = child.tag
+        index = _TARIFF_INDEX.get(tag) if isinstance(tag, str) else None
+        if index is not None:
+            values[index] = xs_decimal(child.text or "")
+        elif tag == _RESOURCE:
+            code, guid = _ref(child)
+        elif tag == _DATE_VALUE:
+            taken = xs_date(child.text or "")
+        elif tag == _TRANSPORT:
+            transport = (child.text or "").strip()
+        elif tag == _PERIOD:
+            period = xs_integer(child.findtext(_YEAR) or ""), xs_integer(child.findtext(_MONTH) or "")
+    return Meter(code, guid, (values[0], values[1], values[2])), taken, transport, period
+
+
+def _verification(element: etree._Element) -> Verification:
     reason = element.find(_q(DM, "VerificationReason"))
-    # fixed="true": present (even empty, which the XSD fills with the fixed value) means true
-    planned = element.find(_q(DM, "PlannedVerification")) is not None
+    code, guid = _ref(reason) if reason is not None else (None, None)
     return Verification(
         start_date=xs_date(element.findtext(_q(DM, "StartDateValue")) or ""),
         end_date=xs_date(element.findtext(_q(DM, "EndDateValue")) or ""),
         seal_date=xs_date(element.findtext(_q(DM, "SealDate")) or ""),
-        start=tuple(_meter(e, kind) for e in element.iterfind(_q(DM, "StartValue"))),
-        end=tuple(_meter(e, kind) for e in element.iterfind(_q(DM, "EndValue"))),
-        planned=planned,
-        reason_code=(reason.findtext(_q(NSI, "Code")) or "").strip() if reason is not None else None,
-        reason_guid=(reason.findtext(_q(NSI, "GUID")) or "").strip().lower() if reason is not None else None,
+        start=tuple(_scan(e)[0] for e in element.iterfind(_q(DM, "StartValue"))),
+        end=tuple(_scan(e)[0] for e in element.iterfind(_q(DM, "EndValue"))),
+        # fixed="true": present (even empty, which the XSD fills with the fixed value) means true
+        planned=element.find(_q(DM, "PlannedVerification")) is not None,
+        reason_code=code,
+        reason_guid=guid,
     )
 
 
+_LOCAL = {
+    _q(DM, "CurrentValue"): "CurrentValue",
+    _q(DM, "ControlValue"): "ControlValue",
+    _VERIFICATION: "VerificationValue",
+}
+
+
 def _items(block: etree._Element, where: str) -> Iterable[ReadingCommand]:
-    device = block[0]
-    device_guid = (device.text or "").strip().lower()
+    device_guid = (block[0].text or "").strip().lower()
     values = block[1]
     kind = _KINDS[values.tag]
     counters: dict[str, int] = {}
     for element in values:
-        if not isinstance(element.tag, str):
+        local = _LOCAL.get(element.tag) if isinstance(element.tag, str) else None
+        if local is None:
             continue
-        local = etree.QName(element).localname
-        counters[local] = counters.get(local, 0) + 1
-        place = f"{where}/{kind.value}/{local}[{counters[local]}]"
-        transport = (element.findtext(_TRANSPORT) or "").strip()
-        if element.tag in _ROLES:
-            taken = xs_date(element.findtext(_q(DM, "DateValue")) or "")
-            role = _ROLES[element.tag]
-            yield ReadingCommand(
-                transport,
-                device_guid,
-                kind,
-                role,
-                (_meter(element, kind),),
-                taken,
-                period=_period(element, taken) if role is Role.CURRENT else None,
-                where=place,
-            )
-        else:
-            verification = _verification(element, kind)
+        counters[local] = number = counters.get(local, 0) + 1
+        place = f"{where}/{kind.value}/{local}[{number}]"
+        role = _ROLES.get(element.tag)
+        if role is None:
+            verification = _verification(element)
+            transport = (element.findtext(_TRANSPORT) or "").strip()
             yield ReadingCommand(
                 transport, device_guid, kind, Role.VERIFICATION, (), verification.end_date, None, verification, place
             )
+            continue
+        meter, taken, transport, period = _scan(element)
+        if taken is None:  # required by the XSD
+            raise ValueError(f"{place} without DateValue")
+        if role is Role.CURRENT and period is None:
+            period = (taken.year, taken.month)  # the annotation: the month of the date taken
+        yield ReadingCommand(
+            transport, device_guid, kind, role, (meter,), taken, period if role is Role.CURRENT else None, None, place
+        )
 
 
 def decode_import(request: etree._Element) -> list[ReadingCommand]:

@@ -20,7 +20,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Select, TextClause, and_, bindparam, select, text
+from sqlalchemy import Connection, Select, and_, bindparam, select, text
 
 from hub.areas.readings.rules import Previous, Role, Stage, Verification
 from hub.areas.readings.tables import meter_readings
@@ -33,24 +33,21 @@ from hub.store.imports import SqlImportSession, SqlImportStore
 _LOCK_DEVICES = text("SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(:keys AS bigint[])) AS t(k)")
 _VOLUME = ValueKind.VOLUME.value
 
-#: PostgreSQL: per wanted (device, resource) pair one descent of ix_meter_readings_last.
+# The last counter reading of each wanted (device, resource) pair: one backward descent of
+# ix_meter_readings_last per pair, whatever the length of the devices' history.
 _PG_LAST = text(
     "SELECT r.device_root_guid, r.resource, r.date_value, r.t1, r.t2, r.t3"
-    " FROM (SELECT DISTINCT device_root_guid, resource FROM meter_readings"
-    "       WHERE device_root_guid = ANY(CAST(:roots AS text[]))) AS k"
+    " FROM unnest(CAST(:roots AS text[]), CAST(:resources AS text[])) AS p(root, resource)"
     " CROSS JOIN LATERAL (SELECT device_root_guid, resource, date_value, t1, t2, t3 FROM meter_readings"
-    "   WHERE device_root_guid = k.device_root_guid AND resource = k.resource AND kind <> :volume"
+    "   WHERE device_root_guid = p.root AND resource = p.resource AND kind <> :volume"
     "   ORDER BY date_value DESC, id DESC LIMIT 1) AS r"
 )
-
-#: SQLite: the last row per (device, resource) by a window over the devices' rows (the index
-#: gives them in (device, resource, date, id) order, so no sort).
 _SQLITE_LAST = text(
-    "SELECT device_root_guid, resource, date_value, t1, t2, t3 FROM ("
-    " SELECT device_root_guid, resource, date_value, t1, t2, t3, row_number() OVER"
-    "  (PARTITION BY device_root_guid, resource ORDER BY date_value DESC, id DESC) AS n"
-    " FROM meter_readings WHERE device_root_guid IN (SELECT value FROM json_each(:roots)) AND kind <> :volume"
-    ") WHERE n = 1"
+    "SELECT r.device_root_guid, r.resource, r.date_value, r.t1, r.t2, r.t3"
+    " FROM json_each(:pairs) AS p JOIN meter_readings AS r ON r.id = ("
+    "  SELECT x.id FROM meter_readings AS x"
+    "  WHERE x.device_root_guid = json_extract(p.value, '$[0]') AND x.resource = json_extract(p.value, '$[1]')"
+    "  AND x.kind <> :volume ORDER BY x.date_value DESC, x.id DESC LIMIT 1)"
 )
 
 
@@ -152,19 +149,16 @@ class SqlReadings:
         keys = [zlib.crc32(f"meter-reading:{guid}".encode()) for guid in sorted(set(root_guids))]
         self.conn.execute(_LOCK_DEVICES, {"keys": keys})
 
-    def last_readings(self, root_guids: Collection[str]) -> dict[tuple[str, str], Previous]:
-        wanted = sorted(set(root_guids))
-        query: TextClause
+    def last_readings(self, pairs: Collection[tuple[str, str]]) -> dict[tuple[str, str], Previous]:
+        wanted = sorted(set(pairs))
         if _is_postgres(self.conn):
-            query, roots = _PG_LAST, wanted
+            params: dict[str, Any] = {"roots": [p[0] for p in wanted], "resources": [p[1] for p in wanted]}
+            rows = self.conn.execute(_PG_LAST, {**params, "volume": _VOLUME})
         else:
-            query, roots = _SQLITE_LAST, json.dumps(wanted)  # type: ignore[assignment]
-        rows = self.conn.execute(query, {"roots": roots, "volume": _VOLUME})
+            rows = self.conn.execute(_SQLITE_LAST, {"pairs": json.dumps(wanted), "volume": _VOLUME})
         return {
-            (row.device_root_guid, row.resource): Previous(
-                _day(row.date_value), (_decimal(row.t1), _decimal(row.t2), _decimal(row.t3))
-            )
-            for row in rows
+            (root, resource): Previous(_day(taken), (_decimal(t1), _decimal(t2), _decimal(t3)))
+            for root, resource, taken, t1, t2, t3 in rows
         }
 
     def add_many(self, rows: Sequence[StoredReading]) -> None:

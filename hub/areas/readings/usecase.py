@@ -69,8 +69,8 @@ class ReadingRepository(Protocol):
     """Readings in the caller's transaction."""
 
     def lock_devices(self, root_guids: Collection[str]) -> None: ...
-    def last_readings(self, root_guids: Collection[str]) -> dict[tuple[str, str], Previous]:
-        """The latest counter reading (not a volume) of each (device root GUID, NSI 2 code)."""
+    def last_readings(self, pairs: Collection[tuple[str, str]]) -> dict[tuple[str, str], Previous]:
+        """The latest counter reading (not a volume) of each (device root GUID, NSI 2 code) given."""
         ...
 
     def add_many(self, rows: Sequence[StoredReading]) -> None: ...
@@ -170,7 +170,8 @@ class ReadingChunkImport:
         roots = sorted({d.root_guid for d in devices.values()})
         if roots:
             session.readings.lock_devices(roots)
-        last = session.readings.last_readings(roots) if roots else {}
+        pairs = {(d.root_guid, r) for d in devices.values() for r in d.resources}
+        last = session.readings.last_readings(pairs) if pairs else {}
         results: list[list[StoredReading] | HubError] = []
         for command in commands:
             try:
