@@ -162,6 +162,10 @@ def parse_state(element: etree._Element, *, raw: bytes, signer_fingerprint: str)
         if child.tag == ns.qname(_B, "ErrorMessage"):
             error = _error(child)
         elif etree.QName(child).localname == "ImportResult":
+            if child.find(ns.qname(_B, "TransportGUID")) is not None:
+                # device metering, bills, NSI: each ImportResult IS one base:CommonResultType
+                objects.append(_object(child))
+                continue
             nested = child.find(ns.qname(_B, "ErrorMessage"))
             if nested is not None:
                 error = _error(nested)

@@ -70,7 +70,10 @@ class Sent:
 #: operations whose random requests do not yet hit a stored object: the overrides of
 #: tests/fuzz/stored.py (ОГРН, КПП of the test organizations) do not reach exportOrgRegistry's
 #: SearchCriteria choice often enough; its success path is tested in tests/orgs
-NO_STORED_MATCH_YET = frozenset({"exportOrgRegistry"})
+#: importMeteringDeviceValues and exportMeteringDeviceHistory: on the readings branch no area
+#: provides the ``meters`` port yet (the devices area does), so every device is unknown; their
+#: success paths are tested in tests/readings with fake registries — remove them after the merge
+NO_STORED_MATCH_YET = frozenset({"exportOrgRegistry", "importMeteringDeviceValues", "exportMeteringDeviceHistory"})
 
 
 @pytest.fixture(scope="module")
@@ -95,56 +98,6 @@ def stored(hut: HubUnderTest, real_contract: Path) -> dict[str, str]:
     key = next(k for k, org in hut.orgs.items() if org is supplier)
     contracts = send(hut, reference_contracts(), key, "importSupplyResourceContractData", real_contract)
     return mapping | contract_placeholders(contracts)
-    reference_house,
-    resolve,
-)
-from tests.houses.rig import parse_results
-from tests.houses.test_e2e import import_house, send
-from tests.real_contract import errors_under_real_xsd
-
-BASE = ns.BASE
-SIGNED = [op for op in registry().operations if op.signed]
-#: seconds to wait for the last result, beyond one tenth of a second per message
-POLL_GRACE = 60.0
-
-
-@dataclass
-class Sent:
-    index: int
-    body: str
-    org: Org
-    message_guid: str = ""
-    failure: str = ""
-
-
-#: operations whose random requests do not yet hit a stored object: the overrides of
-#: tests/fuzz/stored.py (ОГРН, КПП of the test organizations) do not reach exportOrgRegistry's
-#: SearchCriteria choice often enough; its success path is tested in tests/orgs
-NO_STORED_MATCH_YET = frozenset({"exportOrgRegistry"})
-
-
-@pytest.fixture(scope="module")
-def stored(hut: HubUnderTest, real_contract: Path) -> dict[str, str]:
-    """The reference house, accounts and devices in this hub: placeholder GUID → the GUID it stored."""
-    house = reference_house()
-    results = import_house(hut, house, real_contract)
-    assert all(r.ok for r in results), [r.errors for r in results if not r.ok]
-    mapping = placeholders_of(house, results)
-    accounts = reference_accounts([mapping[placeholder("PremisesGUID", i)] for i in range(PLACES)])
-    results = parse_results(send(hut, accounts, "a", "importAccountData", real_contract))
-    assert all(r.ok for r in results), [r.errors for r in results if not r.ok]
-    (supplier,) = senders(hut, registry().operation("importSupplyResourceContractData"))
-    key = next(k for k, org in hut.orgs.items() if org is supplier)
-    contracts = send(hut, reference_contracts(), key, "importSupplyResourceContractData", real_contract)
-    return mapping | placeholders_of(accounts, results) | contract_placeholders(contracts)
-    mapping |= placeholders_of(accounts, results)
-    devices = reference_devices(
-        [mapping[placeholder("PremisesGUID", i)] for i in range(PLACES)],
-        [mapping[placeholder("AccountGUID", i)] for i in range(PLACES)],
-    )
-    results = parse_results(send(hut, devices, "a", "importMeteringDeviceData", real_contract))
-    assert all(r.ok for r in results), [r.errors for r in results if not r.ok]
-    return mapping | placeholders_of(devices, results)
 
 
 def senders(hut: HubUnderTest, operation: Operation) -> list[Org]:
