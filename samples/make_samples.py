@@ -30,7 +30,6 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from hub import ns  # noqa: E402
-from testkit import supply  # noqa: E402
 
 OUT = REPO / "samples" / "requests"
 HM = ns.HOUSE_MANAGEMENT
@@ -200,6 +199,58 @@ def export_org_registry() -> etree._Element:
     return request
 
 
+def _supply_subject(parent: etree._Element, service: str, resource: str) -> etree._Element:
+    """A ContractSubject: NSI 3 service and NSI 239 tariffed resource."""
+    subject = sub(parent, HM, "ContractSubject")
+    nsi_ref(subject, "ServiceType", service, "Вид коммунальной услуги", 3)
+    nsi_ref(subject, "MunicipalResource", resource, "Тарифицируемый ресурс", 239)
+    return subject
+
+
+def import_supply_resource_contract() -> etree._Element:
+    """importSupplyResourceContractRequest 11.3.0.5: a РСО's contract for the demo house — hot
+    water (NSI 239 code 3) and heat (code 4) from 2024-01-01, indefinite, a public offer."""
+    request = root("importSupplyResourceContractRequest", "11.3.0.5")
+    contract = sub(request, HM, "Contract")
+    sub(contract, BASE, "TransportGUID", guid("supply:contract"))
+    body = sub(contract, HM, "SupplyResourceContract")
+    head = sub(body, HM, "IsContract")
+    sub(head, HM, "ContractNumber", "ДРСО-2024/17")
+    sub(head, HM, "SigningDate", "2023-12-20")
+    sub(head, HM, "EffectiveDate", "2024-01-01")
+    attachment = sub(head, HM, "ContractAttachment")
+    sub(attachment, BASE, "Name", "Договор.pdf")
+    sub(attachment, BASE, "Description", "Скан договора")
+    sub(sub(attachment, BASE, "Attachment"), BASE, "AttachmentGUID", guid("supply:attachment"))
+    sub(attachment, BASE, "AttachmentHASH", "0" * 64)
+    sub(body, HM, "IndefiniteTerm", True)
+    sub(body, HM, "Offer", True)
+    sub(body, HM, "IsPlannedVolume", False)
+    subjects = (("2", "3", "supply:subject:hot-water"), ("4", "4", "supply:subject:heat"))
+    for service, resource, label in subjects:
+        subject = _supply_subject(body, service, resource)
+        sub(subject, HM, "StartSupplyDate", "2024-01-01")
+        sub(subject, BASE, "TransportGUID", guid(label))
+    sub(body, HM, "SpecifyingQualityIndicators", "D")
+    address = sub(body, HM, "ObjectAddress")
+    sub(address, HM, "HouseType", "MKD")
+    sub(address, HM, "FIASHouseGuid", DEMO_HOUSE_FIAS)
+    sub(address, BASE, "TransportGUID", guid("supply:object"))
+    for _service, _resource, label in subjects:
+        pair = sub(address, HM, "Pair")
+        sub(pair, HM, "PairKey", guid(label))
+        sub(pair, HM, "StartSupplyDate", "2024-01-01")
+    return request
+
+
+def export_supply_resource_contract() -> etree._Element:
+    """exportSupplyResourceContractRequest 13.1.1.1: the sender's hot-water contracts of the demo house."""
+    request = root("exportSupplyResourceContractRequest", "13.1.1.1")
+    sub(request, HM, "FIASHouseGuid", DEMO_HOUSE_FIAS)
+    _supply_subject(request, "2", "3")
+    return request
+
+
 def premises_from_result(path: Path) -> dict[int, str]:
     """Apartment number → PremisesGUID, from a saved getState response of import-house-uo.xml."""
     tree = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
@@ -273,10 +324,8 @@ SAMPLES = {
     "export-nsi-item.xml": lambda: nsi_common("exportNsiItemRequest", 24),
     "export-nsi-paging-item.xml": lambda: nsi_common("exportNsiPagingItemRequest", 24, 1),
     "export-org-registry.xml": export_org_registry,
-    "import-supply-resource-contract.xml": supply.sample_import,
-    "export-supply-resource-contract.xml": lambda: supply.export_request(
-        house=DEMO_HOUSE_FIAS, subjects=[("2", "3")], signed_id=None
-    ),
+    "import-supply-resource-contract.xml": import_supply_resource_contract,
+    "export-supply-resource-contract.xml": export_supply_resource_contract,
     "import-metering-device.xml": import_metering_device,
     "export-metering-device.xml": export_metering_device,
 }

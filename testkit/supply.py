@@ -162,19 +162,3 @@ def export_request(
         nsi_ref(subject, "ServiceType", service, "3")
         nsi_ref(subject, "MunicipalResource", resource, "239")
     return request
-
-
-def sample_import() -> etree._Element:
-    """The sample: hot water and heat for the demo house, one apartment only hot water."""
-    house = "1d7a2c5e-8f4b-4c3d-9e2a-00000000f1a5"
-    hot, heat = (
-        Subj("3", "2", key="5b1f3c0e-1a2b-4c3d-8e9f-000000000001"),
-        Subj("4", "4", key="5b1f3c0e-1a2b-4c3d-8e9f-000000000002"),
-    )
-    contract = Drso(
-        objects=[Obj(house, (0, 1), transport="5b1f3c0e-1a2b-4c3d-8e9f-000000000011")],
-        subjects=[hot, heat],
-        number="ДРСО-2024/17",
-        transport="5b1f3c0e-1a2b-4c3d-8e9f-000000000021",
-    )
-    return import_request([contract], signed_id=None)

@@ -83,6 +83,8 @@ class _Draw:
     versions: Sequence[str]
     overrides: Mapping[str, st.SearchStrategy[str | None]]
     elements: int = 0
+    #: elements whose text an override chose (a repeat among them is the fix-up's, and counted)
+    overridden: set[etree._Element] = field(default_factory=set)
 
 
 class RequestGenerator:
@@ -171,6 +173,7 @@ class RequestGenerator:
         chosen = state.draw(override) if override is not None else None
         if chosen is not None:
             element.text = chosen
+            state.overridden.add(element)
         elif declaration.fixed is not None or declaration.default is not None:
             element.text = self._preset(state, declaration)
         elif xsd_type.is_simple():
@@ -190,7 +193,8 @@ class RequestGenerator:
             if getattr(identity, "refer", None) is None and [f.path for f in identity.fields] == ["."]:
                 seen: set[str] = set()
                 for node in element.xpath(identity.selector.path, namespaces=_namespaces(identity)):
-                    if (node.text or "") in seen and _is_guid(node.text or ""):
+                    # a repeat an override made is left to the fix-up after the walk, which counts it
+                    if (node.text or "") in seen and _is_guid(node.text or "") and node not in state.overridden:
                         taken = frozenset(seen)
                         node.text = state.draw(GUID.filter(lambda g, taken=taken: g not in taken))
                     seen.add(node.text or "")
@@ -290,15 +294,21 @@ def _drop_below(top: etree._Element, node: etree._Element) -> None:
 
 
 def _refer(node: etree._Element, keys: Sequence[str], used: dict[etree._Element, set[str]]) -> None:
-    """Give ``node`` a key its container's siblings do not use yet (a key of their own may also
-    forbid repeats: ObjectAddress_PairKey); with none left, drop the container if it repeats."""
+    """Give ``node`` a key not yet used in its group, which a key of its own may forbid to repeat:
+    its repeats within one container (Norm_AddressObjectKey), else the containers within theirs
+    (ObjectAddress_PairKey over Pairs). With none left, drop the repeated node or container."""
     container = node.getparent()
-    outer = container.getparent() if container is not None else None
+    repeats = container is not None and len(container.findall(node.tag)) > 1
+    outer = container if repeats else (container.getparent() if container is not None else None)
     taken = used.setdefault(outer if outer is not None else node, set())
     free = [k for k in keys if k not in taken]
-    if not free and container is not None and outer is not None and len(outer.findall(container.tag)) > 1:
-        outer.remove(container)
-        return
+    if not free and container is not None:
+        if repeats:
+            container.remove(node)
+            return
+        if outer is not None and len(outer.findall(container.tag)) > 1:
+            outer.remove(container)
+            return
     node.text = (free or list(keys))[0]
     taken.add(node.text)
 

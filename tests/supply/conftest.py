@@ -3,6 +3,8 @@ PostgreSQL (the ``backend`` fixture's cases)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from hub.store.base import Store
@@ -11,5 +13,5 @@ from tests.supply.rig import Db, open_db
 
 
 @pytest.fixture
-def db(backend: Backend) -> Db:
-    return open_db(Store(backend.engine))
+def db(backend: Backend, real_contract: Path) -> Db:
+    return open_db(Store(backend.engine), real_contract)

@@ -1,7 +1,8 @@
 """The supply handlers and the supply port on a real store, driven the way the worker drives them.
 
 ``Db`` is what the ``db`` fixture (tests/supply/conftest.py) yields: a migrated store on one
-backend (SQLite or PostgreSQL) with two РСО, the import/export handlers run against it.
+backend (SQLite or PostgreSQL) with two РСО, the import/export handlers run against it; every
+request they are given and every result they give is checked under the real XSD.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from lxml import etree
 
@@ -23,7 +25,9 @@ from hub.store.base import Store
 from hub.store.directory import SqlDirectory
 from hub.store.inbox import SqlInbox
 from testkit.elements import BASE, HM, IMPORT_RESULT_VERSION
+from tests.accounts.results import assert_real
 from tests.fakes import FakeNsi
+from tests.real_contract import assert_valid_under_real_xsd
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,8 @@ class Db:
     rso: int
     rso2: int
     nsi: FakeNsi
+    #: the real contract: every request built and every result is validated under it
+    contract: Path
     today: date = date(2025, 6, 1)
 
     def entry(self, sender: int, operation: str) -> InboxEntry:
@@ -95,16 +101,22 @@ class Db:
             result_version=IMPORT_RESULT_VERSION,
         )
         entry = self.entry(self.rso if sender is None else sender, "importSupplyResourceContractData")
-        return parse_xml(handler(entry, etree.tostring(request)))[0]
+        assert_valid_under_real_xsd(request, self.contract)
+        result = parse_xml(handler(entry, etree.tostring(request)))[0]
+        assert_real([result], self.contract)
+        return result
 
     def run_export(self, request: etree._Element, sender: int | None = None) -> etree._Element:
         """exportSupplyResourceContractData through the handler: the result container."""
         handler = make_export_handler(reading=supply_export_view(self.store), today=lambda: self.today)
         entry = self.entry(self.rso if sender is None else sender, "exportSupplyResourceContractData")
+        assert_valid_under_real_xsd(request, self.contract)
         try:
-            return parse_xml(handler(entry, etree.tostring(request)))
+            result = parse_xml(handler(entry, etree.tostring(request)))
         except HubError as exc:  # what hub.services.processing does with it
-            return parse_xml(failure_fragment(exc.code, exc.message))
+            result = parse_xml(failure_fragment(exc.code, exc.message))
+        assert_real(list(result), self.contract)
+        return result
 
     def supplied(self, org: int, houses: list[str], on: date) -> dict[str, frozenset[str]]:
         with self.store.reading() as conn:
@@ -128,6 +140,6 @@ def _org(directory: SqlDirectory, name: str) -> int:
     ).id
 
 
-def open_db(store: Store) -> Db:
+def open_db(store: Store, contract: Path) -> Db:
     directory = SqlDirectory(store)
-    return Db(store, SqlInbox(store), _org(directory, "РСО 1"), _org(directory, "РСО 2"), FakeNsi())
+    return Db(store, SqlInbox(store), _org(directory, "РСО 1"), _org(directory, "РСО 2"), FakeNsi(), contract)

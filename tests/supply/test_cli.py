@@ -1,4 +1,6 @@
-"""``hub supply add|list``: the operator's contracts, audited, and one-line coded mistakes."""
+"""``hub supply add|list``: the operator's contracts, audited, and one-line coded mistakes.
+
+``data_dir`` and ``_one_line_error`` are tests/test_cli_admin.py's: the same conventions."""
 
 from __future__ import annotations
 
@@ -18,24 +20,11 @@ from hub.store.base import Store
 from hub.store.db import make_engine
 from hub.store.directory import SqlDirectory
 from hub.store.tables import audit_log
+from tests.test_cli_admin import _one_line_error, data_dir
 
 runner = CliRunner()
 app = cli_app()
 RSO = ["--name", "ООО Водоканал", "--ogrn", "1027700000009", "--inn", "7700000009", "--kpp", "770001001"]
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in ("HUB_DATABASE_URL", "HUB_BROKER_URL", "HUB_SIGNING_KEY", "HUB_SIGNING_CERT"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("HUB_DATA_DIR", str(tmp_path / "data"))
-    return tmp_path / "data"
-
-
-def _one_line_error(output: str, code: str) -> None:
-    lines = [line for line in output.splitlines() if line.strip()]
-    assert len(lines) == 1, output
-    assert lines[0].startswith(code) and "Traceback" not in output
 
 
 def _org(role: str) -> str:
@@ -122,3 +111,6 @@ def test_list_creates_nothing_where_there_is_no_hub(data_dir: Path) -> None:
     assert result.exit_code == 2
     _one_line_error(result.output, "INT900104")
     assert not data_dir.exists()
+
+
+__all__ = ["data_dir"]  # the fixture, used by name

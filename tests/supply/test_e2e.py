@@ -11,25 +11,14 @@ from pathlib import Path
 from lxml import etree
 
 from hub.areas.supply.lookup import SqlSupplyLookup
-from testkit.answers import ack_guids, body_child
-from testkit.messages import BASE, signed
+from testkit.messages import signed
 from testkit.supply import Drso, Obj, Subj, export_request, import_request
-from tests.e2e.harness import HubUnderTest, Org
+from tests.accounts.test_e2e import send
+from tests.e2e.harness import HubUnderTest
 from tests.real_contract import assert_valid_under_real_xsd
 from tests.supply.rig import commons, error_code, exported
 
 HM_NS = "http://dom.gosuslugi.ru/schema/integration/house-management/"
-
-
-def send(hut: HubUnderTest, org: Org, request: etree._Element, action: str) -> etree._Element:
-    """Sign, post, poll: the getStateResult element (state 3), valid under the real XSD."""
-    body = etree.tostring(request, encoding="unicode")
-    response = hut.post(signed(body, org.identity, org.ppaguid), soap_action=f"urn:{action}")
-    assert response.status_code == 200, response.text[:2000]
-    hub_guid, _ = ack_guids(response.content)
-    result = body_child(hut.poll(hub_guid, org, timeout=60))
-    assert result.findtext(f"{{{BASE}}}RequestState") == "3"
-    return result
 
 
 def test_an_rso_places_its_contract_and_only_it_sees_it(hut: HubUnderTest, real_contract: Path) -> None:

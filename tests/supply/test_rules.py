@@ -51,12 +51,12 @@ def _subject(start: str, end: str | None = None) -> Subject:
     return Subject("s", NsiRef("2"), NsiRef("3"), D(start), D(end) if end else None)
 
 
-def test_the_239_to_2_table_maps_only_the_confirmed_codes() -> None:
-    assert municipal_resource("3") == "2"  # горячая вода
-    assert municipal_resource(" 4 ") == "5"  # тепловая энергия
-    for unknown in ("1", "2", "5", "99", ""):
-        assert municipal_resource(unknown) is None, unknown
-    assert set(rules.TARIFFED_TO_MUNICIPAL) == {"3", "4"}
+def test_the_239_to_2_table_maps_the_same_resources_and_nothing_else() -> None:
+    expected = {"1": "1", "2": "1", "3": "2", "4": "5", "7": "8", "8": "3", "9": "4"}
+    assert {code: municipal_resource(f" {code} ") for code in expected} == expected
+    for unmapped in ("5", "6", "10", "11", "12", "13", "99", ""):
+        assert municipal_resource(unmapped) is None, unmapped
+    assert dict(rules.TARIFFED_TO_MUNICIPAL) == expected
 
 
 @pytest.mark.parametrize(

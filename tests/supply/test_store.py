@@ -1,10 +1,11 @@
-"""Supply contracts through the handlers and the supply port on SQLite and PostgreSQL (no HTTP)."""
+"""Supply contracts through the handlers and the supply port on SQLite and PostgreSQL (no HTTP).
+
+Every request and result here is checked under the real XSD by the rig (tests/supply/rig.py)."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlalchemy import event, func, select
@@ -13,7 +14,6 @@ from hub.areas.supply import usecase
 from hub.areas.supply.lookup import SqlSupplyLookup
 from hub.areas.supply.tables import supply_contracts
 from testkit.supply import Drso, Obj, Subj, export_request, import_request
-from tests.accounts.results import assert_real
 from tests.supply.rig import Db, commons, error_code, exported
 
 D = date.fromisoformat
@@ -30,7 +30,7 @@ def _place(db: Db, *contracts: Drso, sender: int | None = None) -> list[str]:
     return [c.root_guid or "" for c in got]
 
 
-def test_a_contract_grants_its_houses_and_resources_within_its_dates(db: Db, real_contract: Path) -> None:
+def test_a_contract_grants_its_houses_and_resources_within_its_dates(db: Db) -> None:
     house, other_house, flat_house = _house(), _house(), _house()
     contract = Drso(
         objects=[Obj(house, (0, 1)), Obj(other_house, (0,), end="2024-06-30"), Obj(flat_house, (2,), apartment="5")],
@@ -39,7 +39,6 @@ def test_a_contract_grants_its_houses_and_resources_within_its_dates(db: Db, rea
         completion="2025-12-31",
     )
     result = db.run_import(import_request([contract]))
-    assert_real([result], real_contract)
     (common,) = commons(result)
     assert common.ok and common.guid and common.root_guid and common.transport_guid == contract.transport
 
@@ -54,7 +53,7 @@ def test_a_contract_grants_its_houses_and_resources_within_its_dates(db: Db, rea
     assert db.suppliers(flat_house, D("2024-07-01")) == {}  # NSI 239 code 1: not in the table, no right
 
 
-def test_a_new_version_replaces_the_old_one(db: Db, real_contract: Path) -> None:
+def test_a_new_version_replaces_the_old_one(db: Db) -> None:
     house, moved_to = _house(), _house()
     (root,) = _place(db, Drso(objects=[Obj(house)]))
     v1 = exported(db.run_export(export_request("ContractRootGUID", [root])))[0].findtext("{*}ContractGUID")
@@ -65,7 +64,6 @@ def test_a_new_version_replaces_the_old_one(db: Db, real_contract: Path) -> None
     assert db.supplied(db.rso, [house, moved_to], D("2024-06-01")) == {moved_to: {"2"}}
 
     current = db.run_export(export_request("ContractRootGUID", [root], version="11.11.0.2"))
-    assert_real(list(current), real_contract)
     (contract,) = exported(current)
     assert (
         contract.findtext("{*}VersionNumber") == "2"
@@ -80,7 +78,7 @@ def test_a_new_version_replaces_the_old_one(db: Db, real_contract: Path) -> None
         assert conn.execute(select(func.count()).where(supply_contracts.c.root_guid == root)).scalar_one() == 2
 
 
-def test_termination_and_annulment_end_the_rights(db: Db, real_contract: Path) -> None:
+def test_termination_and_annulment_end_the_rights(db: Db) -> None:
     house = _house()
     ended, annulled = _place(
         db, Drso(objects=[Obj(house)]), Drso(objects=[Obj(house, (0,))], subjects=[Subj("4", "4")])
@@ -93,14 +91,13 @@ def test_termination_and_annulment_end_the_rights(db: Db, real_contract: Path) -
     assert db.supplied(db.rso, [house], D("2024-06-30")) == {}
 
     page = db.run_export(export_request("ContractRootGUID", [ended, annulled]))
-    assert_real(list(page), real_contract)
     statuses = {c.findtext("{*}ContractRootGUID"): c.findtext("{*}VersionStatus") for c in exported(page)}
     assert statuses == {ended: "Terminated", annulled: "Annul"}
     again = commons(db.run_import(import_request([Drso(objects=[Obj(house)], root_guid=ended)])))
     assert again[0].errors == ("INT910003",)
 
 
-def test_object_errors_carry_their_transport_guid_and_the_rest_applies(db: Db, real_contract: Path) -> None:
+def test_object_errors_carry_their_transport_guid_and_the_rest_applies(db: Db) -> None:
     house = _house()
     (theirs,) = _place(db, Drso(objects=[Obj(house)]), sender=db.rso2)
     contracts = [
@@ -115,7 +112,6 @@ def test_object_errors_carry_their_transport_guid_and_the_rest_applies(db: Db, r
     request = import_request(contracts)
     request[2].remove(request[2].find("{*}ContractRootGUID"))  # TerminateContract naming no contract
     result = db.run_import(request, chunk=3)
-    assert_real([result], real_contract)
     got = commons(result)
     assert [c.transport_guid for c in got] == [c.transport for c in contracts]
     assert [c.errors for c in got] == [

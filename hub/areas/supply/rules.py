@@ -23,12 +23,22 @@ NSI_TARIFFED_RESOURCE = 239  # «Тарифицируемый ресурс»
 NSI_MUNICIPAL_RESOURCE = 2  # «Вид коммунального ресурса»
 NSI_TERMINATION_REASON = 54  # «Причина расторжения договора»
 
-#: NSI 239 code → NSI 2 code. Only rows a public source confirms (docs/SUPPLY.md): a wrong row
-#: would let an organization write readings of a resource it does not supply, a missing one only
-#: refuses (the operator can still record the right with ``hub supply add`` by NSI 2 code).
+#: NSI 239 code → NSI 2 code (docs/SUPPLY.md: the codes' meanings and their public sources).
+#: Only resources that are plainly the same thing: a wrong row would let an organization write
+#: readings of a resource it does not supply, a missing one only refuses (the operator can still
+#: record the right with ``hub supply add`` by NSI 2 code).
 TARIFFED_TO_MUNICIPAL: Mapping[str, str] = {
+    "1": "1",  # Питьевая вода → Холодная вода
+    "2": "1",  # Техническая вода → Холодная вода
     "3": "2",  # Горячая вода → Горячая вода
     "4": "5",  # Тепловая энергия → Тепловая энергия
+    "7": "8",  # Сточные воды → Сточные бытовые воды
+    "8": "3",  # Электрическая энергия → Электрическая энергия
+    "9": "4",  # Природный газ (метан) → Газ
+    # not mapped: 5 Теплоноситель (the water of an open heating or hot-water system: which NSI 2
+    # resource depends on the house), 6 Поддерживаемая мощность (no metered resource), 10 Сжиженный
+    # газ, 11 Топливо твердое, 12 Топливо печное бытовое, 13 Керосин (their NSI 2 codes are not
+    # confirmed by a public source)
 }
 
 
