@@ -370,7 +370,8 @@ def _matches(device: Device, selection: Selection, sender_id: int) -> bool:
     data = device.data
     archive = device.archive
     checks = (
-        not selection.current_org_only or device.owner_org_id == sender_id,
+        # IsCurrentOrganization: "the criterion applies to collective devices (ОДПУ) only"
+        not selection.current_org_only or data.device_type != "2" or device.owner_org_id == sender_id,
         selection.updated_since is None or device.updated_at >= selection.updated_since,
         selection.device_type is None or data.device_type == selection.device_type,
         selection.resource is None or selection.resource in data.resources,
