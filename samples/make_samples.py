@@ -251,6 +251,38 @@ def export_supply_resource_contract() -> etree._Element:
     return request
 
 
+def import_metering_device_values() -> etree._Element:
+    """importMeteringDeviceValuesRequest 10.0.1.1: November readings of four demo devices, one of
+    each value kind (cold and hot water one-rate, with a control reading; a two-tariff electric
+    meter; a heat meter reporting volumes). The devices' GUIDs are placeholders: put the root
+    GUIDs the hub gave your devices (importMeteringDeviceData) in their place."""
+    from testkit.readings import ELECTRIC, VOLUME, Dev, Val, import_values
+
+    return import_values(
+        [
+            Dev(guid("device:cold-water"), values=(Val(("123.456",), "1", "2026-11-20", (2026, 11)),)),
+            Dev(
+                guid("device:hot-water"),
+                values=(Val(("45.1",), "2", "2026-11-20"), Val(("45.1",), "2", "2026-11-20", control=True)),
+            ),
+            Dev(guid("device:electricity"), kind=ELECTRIC, values=(Val(("5000.1", "2500"), "3", "2026-11-20"),)),
+            Dev(guid("device:heat"), kind=VOLUME, values=(Val(("1.25",), "5", "2026-11-20", (2026, 11)),)),
+        ],
+        house=DEMO_HOUSE_FIAS,
+        seed="demo-readings",
+        signed_id=None,
+    )
+
+
+def export_metering_device_history() -> etree._Element:
+    """exportMeteringDeviceHistoryRequest: the demo house's water meters' November readings."""
+    from testkit.readings import export_history
+
+    return export_history(
+        houses=[DEMO_HOUSE_FIAS], resources=["1", "2"], date_from="2026-11-01", date_to="2026-11-30", signed_id=None
+    )
+
+
 def premises_from_result(path: Path) -> dict[int, str]:
     """Apartment number → PremisesGUID, from a saved getState response of import-house-uo.xml."""
     tree = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
@@ -328,6 +360,8 @@ SAMPLES = {
     "export-supply-resource-contract.xml": export_supply_resource_contract,
     "import-metering-device.xml": import_metering_device,
     "export-metering-device.xml": export_metering_device,
+    "import-metering-device-values.xml": import_metering_device_values,
+    "export-metering-device-history.xml": export_metering_device_history,
 }
 
 
