@@ -142,6 +142,11 @@ class E:
     # --- meter readings (the readings area): GIS codes where GIS has them, else INT912xxx ------
 
     # --- an organization's own NSI books, data providers (nsi, orgs): else INT913xxx ----------
+    INT913001 = ErrorSpec("INT913001", "Элемент с таким наименованием уже есть в справочнике {} организации")
+    INT913002 = ErrorSpec("INT913002", "Элемент справочника уже удален")
+    INT913003 = ErrorSpec("INT913003", "Элемент справочника не удален, восстанавливать нечего")
+    INT913004 = ErrorSpec("INT913004", "Удаленный элемент справочника нельзя изменить: сначала восстановите его")
+    INT913005 = ErrorSpec("INT913005", "В запросе нет ни одного элемента справочника для изменения")
 
     # --- REST API and uploads (hub.rest): else INT914xxx / FMT914xxx ----------------------------
 

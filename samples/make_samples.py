@@ -30,6 +30,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from hub import ns  # noqa: E402
+from testkit import nsi  # noqa: E402
 
 OUT = REPO / "samples" / "requests"
 HM = ns.HOUSE_MANAGEMENT
@@ -199,6 +200,37 @@ def export_org_registry() -> etree._Element:
     return request
 
 
+def own_book(body: str) -> etree._Element:
+    """An NsiAsync request of ``testkit.nsi`` as a sample: unsigned (no Id), re-indented."""
+    request = etree.fromstring(body)
+    request.attrib.pop("Id", None)
+    return request
+
+
+def import_additional_services() -> etree._Element:
+    """importAdditionalServicesRequest 10.0.1.2: two additional services of the demo organization."""
+    return own_book(
+        nsi.import_additional_services(
+            [
+                nsi.AdditionalService(guid("nsi1:intercom"), "Обслуживание домофона", okei="796"),
+                nsi.AdditionalService(guid("nsi1:concierge"), "Услуги консьержа", okei="362"),
+            ]
+        )
+    )
+
+
+def import_municipal_services() -> etree._Element:
+    """importMunicipalServicesRequest 11.0.0.4: cold water and heating (NSI 3 / NSI 2 codes)."""
+    return own_book(
+        nsi.import_municipal_services(
+            [
+                nsi.MunicipalService(guid("nsi51:cold-water"), "Холодное водоснабжение", "1", "1", "1"),
+                nsi.MunicipalService(guid("nsi51:heating"), "Отопление", "6", "5", "2"),
+            ]
+        )
+    )
+
+
 def premises_from_result(path: Path) -> dict[int, str]:
     """Apartment number → PremisesGUID, from a saved getState response of import-house-uo.xml."""
     tree = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
@@ -222,6 +254,9 @@ SAMPLES = {
     "export-nsi-item.xml": lambda: nsi_common("exportNsiItemRequest", 24),
     "export-nsi-paging-item.xml": lambda: nsi_common("exportNsiPagingItemRequest", 24, 1),
     "export-org-registry.xml": export_org_registry,
+    "import-additional-services.xml": import_additional_services,
+    "import-municipal-services.xml": import_municipal_services,
+    "export-data-provider-nsi-item.xml": lambda: own_book(nsi.export_provider_item(1)),
 }
 
 
