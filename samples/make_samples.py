@@ -200,6 +200,14 @@ def export_org_registry() -> etree._Element:
     return request
 
 
+def export_data_provider() -> etree._Element:
+    """exportDataProviderRequest 10.0.2.1: the data providers in force of the calling system."""
+    request = etree.Element(f"{{{RO}}}exportDataProviderRequest", nsmap={"ro": RO, "base": BASE})
+    request.set(f"{{{BASE}}}version", "10.0.2.1")
+    sub(request, RO, "IsActual", True)
+    return request
+
+
 def own_book(body: str) -> etree._Element:
     """An NsiAsync request of ``testkit.nsi`` as a sample: unsigned (no Id), re-indented."""
     request = etree.fromstring(body)
@@ -254,6 +262,7 @@ SAMPLES = {
     "export-nsi-item.xml": lambda: nsi_common("exportNsiItemRequest", 24),
     "export-nsi-paging-item.xml": lambda: nsi_common("exportNsiPagingItemRequest", 24, 1),
     "export-org-registry.xml": export_org_registry,
+    "export-data-provider.xml": export_data_provider,
     "import-additional-services.xml": import_additional_services,
     "import-municipal-services.xml": import_municipal_services,
     "export-data-provider-nsi-item.xml": lambda: own_book(nsi.export_provider_item(1)),

@@ -1,7 +1,9 @@
-"""An organization's own NSI books (NsiAsync: NSI 1, NSI 51).
+"""An organization's own NSI books (NsiAsync: NSI 1, NSI 51); information systems' data providers.
 
 ``org_nsi_books`` holds one row per organization and book (the last Code given, locked while an
-import changes the book); ``org_nsi_elements`` the elements (see ``hub.areas.nsi.tables``).
+import changes the book); ``org_nsi_elements`` the elements (see ``hub.areas.nsi.tables``). ``system_links`` records
+which organizations (data providers) an information system works for (``hub system link``;
+``hub.store.systems``).
 
 Revision ID: 0015
 Revises: 0011
@@ -44,9 +46,17 @@ def upgrade() -> None:
         sa.UniqueConstraint("org_id", "registry", "code", name="uq_org_nsi_elements_code"),
     )
     op.create_index("ix_org_nsi_elements_modified", "org_nsi_elements", ["org_id", "registry", "modified_at"])
+    op.create_table(
+        "system_links",
+        sa.Column("system_id", Id, sa.ForeignKey("organizations.id"), primary_key=True),
+        sa.Column("org_id", Id, sa.ForeignKey("organizations.id"), primary_key=True),
+        sa.Column("is_actual", sa.Boolean(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("system_links")
     op.drop_index("ix_org_nsi_elements_modified", table_name="org_nsi_elements")
     op.drop_table("org_nsi_elements")
     op.drop_table("org_nsi_books")
