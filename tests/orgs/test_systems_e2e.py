@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from lxml import etree
@@ -18,6 +19,7 @@ from hub import ns
 from hub.contract import signing
 from hub.services.identity import hash_password
 from hub.store import systems
+from hub.store.nsi import LoadedElement, load_book
 from testkit.answers import ack_guids, body_child
 from testkit.messages import envelope, export_house_body, header_xml
 from testkit.pki import org_identity
@@ -79,6 +81,23 @@ def test_a_system_reads_the_books_and_finds_an_organization(hut: HubUnderTest, r
         hut, system, nsi_request("exportNsiItemRequest", registry=24), "exportNsiItem", NSI_PATH, real_contract
     )
     assert book.find(f"{{{ns.NSI_COMMON}}}NsiItem") is not None
+
+    # a book loaded by the operator: its delta, and its pages of 1000
+    registry = 900_000 + uuid.uuid4().int % 90_000
+    before = (datetime.now(UTC) - timedelta(seconds=1)).isoformat()
+    load_book(hut.hub.store, registry, "Справочник ИС", [LoadedElement(str(i), f"Э {i}", True) for i in range(1, 1501)],
+              source="test", actor="test")  # fmt: skip
+    delta = is_services.send(
+        hut, system, nsi_request("exportNsiItemRequest", registry=registry, after=before), "exportNsiItem", NSI_PATH,
+        real_contract,
+    )  # fmt: skip
+    assert len(delta.findall(f"{{{ns.NSI_COMMON}}}NsiItem/{{{ns.NSI_BASE}}}NsiElement")) == 1500
+    for page, size in ((1, 1000), (2, 500)):
+        paged = is_services.send(
+            hut, system, nsi_request("exportNsiPagingItemRequest", registry=registry, page=page),
+            "exportNsiPagingItem", NSI_PATH, real_contract,
+        )  # fmt: skip
+        assert len(paged.findall(f"{{{ns.NSI_COMMON}}}NsiPagingItem/{{{ns.NSI_BASE}}}NsiElement")) == size
 
     demo = hut.hub.directory.organization(hut.orgs["a"].id)
     assert demo is not None
