@@ -30,6 +30,7 @@ app.add_typer(cli_admin.org_app, name="org")
 app.add_typer(cli_admin.cert_app, name="cert")
 app.add_typer(cli_admin.nsi_app, name="nsi")
 app.add_typer(cli_admin.token_app, name="token")
+app.add_typer(cli_admin.system_app, name="system")
 app.command("where")(cli_admin.where)
 app.add_typer(client_app)  # `hub send` and `hub state`: an organization's side, for trying the hub
 

@@ -29,11 +29,14 @@ from sqlalchemy.exc import IntegrityError
 from hub.composition import existing_hub_identity, make_identity_files, open_store
 from hub.config import Settings, load_settings
 from hub.contract import nsi_export, pki
+from hub.domain.systems import is_system
 from hub.errors import E, HubError
 from hub.services import tokens
 from hub.services.identity import generate_password, hash_password
+from hub.services.ports import Organization
 from hub.store import migrate
 from hub.store import nsi as nsi_store
+from hub.store import systems as systems_store
 from hub.store.base import Store
 from hub.store.db import make_engine
 from hub.store.directory import SqlDirectory
@@ -49,6 +52,9 @@ org_app = typer.Typer(help="Organizations.", no_args_is_help=True)
 cert_app = typer.Typer(help="Signing certificates.", no_args_is_help=True)
 nsi_app = typer.Typer(help="NSI reference books (справочники НСИ).", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens for the REST API (/api/v1).", no_args_is_help=True)
+system_app = typer.Typer(
+    help="Information systems (hub cert add --system) and their data providers.", no_args_is_help=True
+)
 
 
 def settings_for(data_dir: Path | None) -> Settings:
@@ -167,7 +173,8 @@ def org_list(data_dir: DataDir = None) -> None:
     """List registered organizations."""
     with admin(data_dir, create=False) as ctx:
         for org in ctx.directory.organizations():
-            typer.echo(f"{org.ppaguid}  {org.ogrn}  {','.join(org.roles):10}  {org.name}")
+            if not is_system(org.roles):  # information systems: hub system list
+                typer.echo(f"{org.ppaguid}  {org.ogrn}  {','.join(org.roles):10}  {org.name}")
 
 
 def _read_certificate(file: Path) -> x509.Certificate:
@@ -182,25 +189,36 @@ def _read_certificate(file: Path) -> x509.Certificate:
 @cert_app.command("add")
 def cert_add(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Certificate, PEM or DER")],
-    org: Annotated[list[str], typer.Option(help="orgPPAGUID (repeat for an operator certificate)")],
+    org: Annotated[list[str] | None, typer.Option(help="orgPPAGUID (repeat for an operator certificate)")] = None,
     operator: Annotated[bool, typer.Option(help="Operator certificate: signs for the listed organizations")] = False,
+    system: Annotated[
+        str | None, typer.Option(help="An information system's certificate (NsiCommon, OrgRegistryCommon): its name")
+    ] = None,
     data_dir: DataDir = None,
 ) -> None:
-    """Register a signing certificate for an organization (or an operator certificate)."""
+    """Register a signing certificate for an organization, an operator, or an information system.
+
+    ``--system NAME`` registers the system on its first certificate and prints its HTTP Basic
+    credential for getState once (only its hash is kept); later certificates join that system.
+    """
+    org = org or []
+    if system is not None and (org or operator):
+        raise typer.BadParameter("--system is a certificate of an information system: no --org, no --operator")
     certificate = _read_certificate(file)
     refusal = _unusable(certificate)
     if refusal:
         raise typer.BadParameter(refusal)
     fingerprint = pki.fingerprint(certificate)
+    secret: str | None = None
     with admin(data_dir, create=True) as ctx:
         orgs = []
         for ppaguid in org:
             found = ctx.directory.organization_by_ppaguid(ppaguid)
-            if found is None:
+            if found is None or is_system(found.roles):
                 raise fail(HubError(E.AUT011002, f"orgPPAGUID {ppaguid}"), "Зарегистрируйте её: hub org add")
             orgs.append(found)
-        if not operator and len(orgs) != 1:
-            raise typer.BadParameter("a certificate is bound to exactly one organization (use --operator)")
+        if system is None and not operator and len(orgs) != 1:
+            raise typer.BadParameter("a certificate is bound to exactly one organization (use --operator or --system)")
         if ctx.directory.certificate(fingerprint) is not None:
             raise fail(HubError(E.INT900102, f"SHA-256 {fingerprint}"), "Отзыв: hub cert revoke")
         if certificate.not_valid_before_utc > datetime.now(UTC):
@@ -209,10 +227,16 @@ def cert_add(
                 " messages signed with it are refused (AUT900005) until then",
                 err=True,
             )
+        owner = orgs[0] if orgs and not operator else None
+        if system is not None:
+            owner = systems_store.system_by_name(ctx.directory, system)
+            if owner is None:
+                secret = generate_password()
+                owner = systems_store.add_system(ctx.directory, system, hash_password(secret), ADMIN)
         try:
             added = ctx.directory.add_certificate(
                 fingerprint=fingerprint,
-                organization_id=None if operator else orgs[0].id,
+                organization_id=owner.id if owner is not None else None,
                 is_operator=operator,
                 subject=certificate.subject.rfc4514_string(),
                 not_before=certificate.not_valid_before_utc,
@@ -225,6 +249,13 @@ def cert_add(
             raise fail(HubError(E.INT900102, f"SHA-256 {fingerprint} (отозван)")) from None
     typer.echo(f"fingerprint (SHA-256): {added.fingerprint}")
     typer.echo(f"valid: {added.not_before:%Y-%m-%d} .. {added.not_after:%Y-%m-%d}")
+    if system is not None and owner is not None:
+        typer.echo(f"system: {owner.name}")
+        typer.echo(f"HTTP Basic user: {owner.ppaguid}")
+        if secret is not None:
+            typer.echo(f"HTTP Basic password: {secret}")
+        else:
+            typer.echo("HTTP Basic password: unchanged (the system was registered before)")
 
 
 def _unusable(certificate: x509.Certificate) -> str | None:
@@ -356,3 +387,39 @@ def token_revoke(token_id: int, data_dir: DataDir = None) -> None:
         if not SqlTokens(ctx.store, actor=ADMIN).revoke(token_id):
             raise typer.BadParameter("no such active token")
     typer.echo("revoked")
+
+
+def _system(ctx: Admin, name: str) -> Organization:
+    found = systems_store.system_by_name(ctx.directory, name)
+    if found is None:
+        raise fail(HubError(E.AUT011002, f"информационная система «{name}»"), "Регистрация: hub cert add --system")
+    return found
+
+
+@system_app.command("link")
+def system_link(
+    system: Annotated[str, typer.Option(help="The system's name (hub cert add --system NAME)")],
+    org: Annotated[str, typer.Option(help="orgPPAGUID of the data provider working through it")],
+    end: Annotated[bool, typer.Option("--end", help="End the link (exportDataProvider: IsActual false)")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Record that an organization (a data provider) works through an information system."""
+    with admin(data_dir, create=False) as ctx:
+        found = _system(ctx, system)
+        provider = ctx.directory.organization_by_ppaguid(org)
+        if provider is None or is_system(provider.roles):
+            raise fail(HubError(E.AUT011002, f"orgPPAGUID {org}"), "Список: hub org list")
+        changed = systems_store.link(ctx.store, found.id, provider.id, ADMIN, actual=not end)
+    state = "ended" if end else "linked"
+    typer.echo(f"{state}: {provider.ppaguid} {provider.name} → {found.name}" + ("" if changed else " (already)"))
+
+
+@system_app.command("list")
+def system_list(data_dir: DataDir = None) -> None:
+    """List the information systems with their HTTP Basic user and linked data providers."""
+    with admin(data_dir, create=False) as ctx:
+        for found in systems_store.systems(ctx.directory):
+            typer.echo(f"{found.ppaguid}  {found.name}")
+            for link in systems_store.links_of(ctx.store, ctx.directory, found.id):
+                mark = "" if link.is_actual else "  (ended)"
+                typer.echo(f"    {link.org.ppaguid}  {link.org.ogrn}  {link.org.name}{mark}")

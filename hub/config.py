@@ -112,6 +112,9 @@ class Settings:
     max_inflight_bytes: int = 64 * MIB
     clock_skew_seconds: int = 24 * 3600
     transport_auth: bool = True
+    #: accept UNSIGNED requests to NsiCommonAsync and OrgRegistryCommonAsync from a caller that
+    #: authenticates the connection (HTTP Basic or a proxy's client certificate); off by default
+    unsigned_common: bool = False
     client_cert_header: str = "X-Client-Cert-Fingerprint"
     trusted_proxies: tuple[str, ...] = ()
     login_failures: int = 10
@@ -192,6 +195,8 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         values["clock_skew_seconds"] = int(env["HUB_CLOCK_SKEW_SECONDS"])
     if "HUB_TRANSPORT_AUTH" in env:
         values["transport_auth"] = _flag(env["HUB_TRANSPORT_AUTH"])
+    if "HUB_UNSIGNED_COMMON" in env:
+        values["unsigned_common"] = _flag(env["HUB_UNSIGNED_COMMON"])
     if "HUB_CLIENT_CERT_HEADER" in env:
         values["client_cert_header"] = env["HUB_CLIENT_CERT_HEADER"]
     if "HUB_TRUSTED_PROXIES" in env:

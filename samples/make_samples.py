@@ -36,6 +36,7 @@ HM = ns.HOUSE_MANAGEMENT
 BASE = ns.BASE
 NSI = ns.NSI_BASE
 NSI_COMMON = ns.NSI_COMMON
+NSI_OWN = ns.NSI
 RO = ns.ORG_REGISTRY_COMMON
 ORG = ns.ORGANIZATIONS_BASE
 #: ОГРН of «ООО «Демо УК»» (hub.demo)
@@ -283,6 +284,61 @@ def export_metering_device_history() -> etree._Element:
     )
 
 
+def export_data_provider() -> etree._Element:
+    """exportDataProviderRequest 10.0.2.1: the data providers in force of the calling system."""
+    request = etree.Element(f"{{{RO}}}exportDataProviderRequest", nsmap={"ro": RO, "base": BASE})
+    request.set(f"{{{BASE}}}version", "10.0.2.1")
+    sub(request, RO, "IsActual", True)
+    return request
+
+
+def nsi_request(local: str, version: str) -> etree._Element:
+    """An NsiAsync request (RequestHeader): the demo organization's own books."""
+    request = etree.Element(f"{{{NSI_OWN}}}{local}", nsmap={"nsi": NSI_OWN, "base": BASE, "nsi-base": NSI})
+    request.set(f"{{{BASE}}}version", version)
+    return request
+
+
+def nsi_own_ref(parent: etree._Element, local: str, registry: int, code: str) -> None:
+    ref = sub(parent, NSI_OWN, local)
+    sub(ref, NSI, "Code", code)
+    sub(ref, NSI, "GUID", guid(f"nsi:{registry}:{code}"))
+
+
+def import_additional_services() -> etree._Element:
+    """importAdditionalServicesRequest 10.0.1.2: two additional services (NSI 1) of the demo organization."""
+    request = nsi_request("importAdditionalServicesRequest", "10.0.1.2")
+    for label, name, okei in (("intercom", "Обслуживание домофона", "796"), ("concierge", "Услуги консьержа", "362")):
+        item = sub(request, NSI_OWN, "ImportAdditionalServiceType")
+        sub(item, BASE, "TransportGUID", guid(f"nsi1:{label}"))
+        sub(item, NSI_OWN, "AdditionalServiceTypeName", name)
+        sub(item, BASE, "OKEI", okei)
+    return request
+
+
+def import_municipal_services() -> etree._Element:
+    """importMunicipalServicesRequest 11.0.0.4: cold water and heating (NSI 51; NSI 3 and NSI 2 codes)."""
+    request = nsi_request("importMunicipalServicesRequest", "11.0.0.4")
+    for label, name, service, resource, order in (
+        ("cold-water", "Холодное водоснабжение", "1", "1", "1"),
+        ("heating", "Отопление", "6", "5", "2"),
+    ):
+        item = sub(request, NSI_OWN, "ImportMainMunicipalService")
+        sub(item, BASE, "TransportGUID", guid(f"nsi51:{label}"))
+        nsi_own_ref(item, "MunicipalServiceRef", 3, service)
+        sub(item, NSI_OWN, "MainMunicipalServiceName", name)
+        nsi_own_ref(item, "MunicipalResourceRef", 2, resource)
+        sub(item, NSI_OWN, "SortOrder", order)
+    return request
+
+
+def export_data_provider_nsi_item() -> etree._Element:
+    """exportDataProviderNsiItemRequest 10.0.1.2: the demo organization's NSI 1."""
+    request = nsi_request("exportDataProviderNsiItemRequest", "10.0.1.2")
+    sub(request, NSI_OWN, "RegistryNumber", 1)
+    return request
+
+
 def premises_from_result(path: Path) -> dict[int, str]:
     """Apartment number → PremisesGUID, from a saved getState response of import-house-uo.xml."""
     tree = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
@@ -362,6 +418,10 @@ SAMPLES = {
     "export-metering-device.xml": export_metering_device,
     "import-metering-device-values.xml": import_metering_device_values,
     "export-metering-device-history.xml": export_metering_device_history,
+    "export-data-provider.xml": export_data_provider,
+    "import-additional-services.xml": import_additional_services,
+    "import-municipal-services.xml": import_municipal_services,
+    "export-data-provider-nsi-item.xml": export_data_provider_nsi_item,
 }
 
 

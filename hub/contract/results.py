@@ -104,25 +104,21 @@ def escape(text: str) -> str:
     return text.translate(_ESCAPES)
 
 
-def import_result_fragment(
-    namespace: str,
-    version: str | None,
+def common_results_text(
+    parts: list[str],
+    local: str,
     outcomes: Sequence[ObjectOutcome],
     extension: Callable[[Mapping[str, str]], str | None] | None = None,
-) -> bytes:
-    """``serialize(container([import_result(…)]))`` written as text.
+) -> None:
+    """Append one ``tns:{local}`` of ``base:CommonResultType`` per outcome to ``parts`` (text).
 
-    ``extension`` returns the operation's extension element as XML text, using
-    ``SERVICE_PREFIX`` for the service namespace (declared here) and declaring any other.
+    ``CommonResult`` inside an ``ImportResult`` for most services; NsiAsync's getStateResult lists
+    its ``ImportResult``s of that type directly.
     """
     tns = SERVICE_PREFIX
-    parts = [
-        f'<hub:Result xmlns:hub="{RESULT_NS}" xmlns:base="{ns.BASE}" xmlns:{tns}="{escape(namespace)}">',
-        f'<{tns}:ImportResult base:version="{escape(version)}">' if version else f"<{tns}:ImportResult>",
-    ]
     add = parts.append
     for outcome in outcomes:
-        add(f"<{tns}:CommonResult>")
+        add(f"<{tns}:{local}>")
         if outcome.guid:
             add(f"<base:GUID>{escape(outcome.guid)}</base:GUID>")
         add(f"<base:TransportGUID>{escape(outcome.transport_guid)}</base:TransportGUID>")
@@ -140,6 +136,25 @@ def import_result_fragment(
                 extra = extension(outcome.extension)
                 if extra is not None:
                     add(extra)
-        add(f"</{tns}:CommonResult>")
+        add(f"</{tns}:{local}>")
+
+
+def import_result_fragment(
+    namespace: str,
+    version: str | None,
+    outcomes: Sequence[ObjectOutcome],
+    extension: Callable[[Mapping[str, str]], str | None] | None = None,
+) -> bytes:
+    """``serialize(container([import_result(…)]))`` written as text.
+
+    ``extension`` returns the operation's extension element as XML text, using
+    ``SERVICE_PREFIX`` for the service namespace (declared here) and declaring any other.
+    """
+    tns = SERVICE_PREFIX
+    parts = [
+        f'<hub:Result xmlns:hub="{RESULT_NS}" xmlns:base="{ns.BASE}" xmlns:{tns}="{escape(namespace)}">',
+        f'<{tns}:ImportResult base:version="{escape(version)}">' if version else f"<{tns}:ImportResult>",
+    ]
+    common_results_text(parts, "CommonResult", outcomes, extension)
     parts.append(f"</{tns}:ImportResult></hub:Result>")
     return "".join(parts).encode()

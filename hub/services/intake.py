@@ -34,6 +34,7 @@ from enum import StrEnum
 from hub.contract.payload import Payload
 from hub.contract.registry import Operation
 from hub.contract.schemas import Schemas
+from hub.domain.systems import SYSTEM_SERVICES, is_system
 from hub.errors import E, HubError
 from hub.services.outages import Outage
 from hub.services.ports import (
@@ -236,7 +237,14 @@ class Intake:
 
 
 def check_caller(operation: Operation, sender: Organization) -> None:
-    """AUT011003 when the operation is reserved to roles the sender has none of."""
+    """AUT011003 when the operation is reserved to roles the sender has none of, or the sender is
+    an information system and the operation is not of the common services it may call."""
+    if is_system(sender.roles) and operation.service.key not in SYSTEM_SERVICES:
+        raise HubError(
+            E.AUT011003,
+            f"Информационная система не может вызывать {operation.name}: ей доступны только "
+            "NsiCommonAsync и OrgRegistryCommonAsync",
+        )
     if operation.callers and not operation.callers.intersection(sender.roles):
         allowed = ", ".join(sorted(operation.callers))
         raise HubError(E.AUT011003, f"Операция {operation.name} доступна организациям с полномочиями: {allowed}")

@@ -313,3 +313,32 @@ class AccountLookup(Protocol):
     def find_many(self, guids: Collection[str]) -> dict[str, AccountRef]:
         """Accounts by AccountGUID; keyed by the GUID stripped and lowercased. Unknown are absent."""
         ...
+
+
+# --- an organization's own NSI books (the nsi area provides ``own_nsi``) ----------------------
+
+
+@dataclass(frozen=True, slots=True)
+class OwnNsiItem:
+    """An element of an organization's own book (NSI 1 additional services, NSI 51 municipal services)."""
+
+    registry: int
+    code: str
+    guid: str  # lowercased
+    name: str
+    is_actual: bool  # False: deleted (importAdditionalServices/importMunicipalServices Delete…)
+
+
+class OwnNsiLookup(Protocol):
+    """Read access to the organizations' own books, bound to the caller's transaction.
+
+    What payment documents check charges against: "does organization X have item CODE/GUID in
+    its book N". Another organization's items are never found.
+    """
+
+    def find(self, org_id: int, registry: int, keys: Collection[str]) -> dict[str, OwnNsiItem]:
+        """The items of ``org_id``'s book ``registry`` whose Code or GUID is one of ``keys``; keyed
+        by the key as given, stripped (a GUID is matched case-insensitively). Deleted items are
+        included (``is_actual`` False): the caller decides whether they may still be used. Keys
+        matching nothing are absent."""
+        ...

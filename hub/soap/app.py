@@ -97,6 +97,7 @@ def soap_ports(hub: Hub) -> handling.SoapPorts:
         transient=is_transient,
         database=hub.database_outage,
         metrics=hub.metrics,
+        unsigned_common=lambda: hub.settings.unsigned_common,
     )
 
 

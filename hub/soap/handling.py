@@ -23,6 +23,7 @@ from hub.contract.payload import Payload
 from hub.contract.registry import HeaderKind, Operation, Registry, Service
 from hub.contract.schemas import Schemas
 from hub.contract.xmlparse import ParseLimits, parse_xml
+from hub.domain.systems import SYSTEM_SERVICES
 from hub.errors import E, HubError
 from hub.metrics import Metrics
 from hub.services.identity import Authenticator, SignerClaims, TransportCredentials
@@ -32,6 +33,7 @@ from hub.services.state import StateQuery
 from hub.soap import envelope
 
 log = logging.getLogger(__name__)
+_SIGNATURE = ns.qname(ns.DS, "Signature")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,8 @@ class SoapPorts:
     transient: Callable[[BaseException], bool] = lambda _exc: False
     database: Outage = field(default_factory=lambda: Outage("database"))
     metrics: Metrics | None = None
+    #: ``HUB_UNSIGNED_COMMON``, read per request: unsigned requests to the common services
+    unsigned_common: Callable[[], bool] = lambda: False
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +126,51 @@ def _handle(
         )
     if not operation.signed:
         return _get_state(ports, service, request, credentials)
+    if service.key in SYSTEM_SERVICES and ports.unsigned_common() and next(request.root.iter(_SIGNATURE), None) is None:
+        return _unsigned_common(ports, operation, request, credentials, body)
     return _import_or_export(ports, operation, request, credentials, body)
+
+
+def _unsigned_common(
+    ports: SoapPorts,
+    operation: Operation,
+    request: envelope.RequestEnvelope,
+    credentials: TransportCredentials,
+    raw: bytes,
+) -> SoapResponse:
+    """An unsigned request to NsiCommonAsync/OrgRegistryCommonAsync, where the operator allows it
+    (``HUB_UNSIGNED_COMMON``): the sender is whoever authenticated the connection, never anyone
+    the header names, so its getState needs that same credential."""
+    assert request.header is not None
+    header = envelope.read_header(request.header)
+    sender = ports.authenticator.transport(credentials)
+    if sender is None:
+        raise HubError(
+            E.AUT900001,
+            "Неподписанный запрос принимается только от аутентифицированного соединения "
+            "(HTTP Basic или сертификат клиента)",
+        )
+    if header.org_ppaguid and header.org_ppaguid.strip().lower() != sender.ppaguid:
+        raise HubError(
+            E.AUT900007,
+            "orgPPAGUID не принадлежит владельцу учетных данных соединения",
+            where="RequestHeader/orgPPAGUID",
+        )
+    ports.intake.admit(sender, header.message_guid)
+    ack = ports.intake.submit(
+        Submission(
+            operation=operation,
+            payload=Payload.unsigned(request.body_child),
+            sender=sender,
+            requester_message_guid=header.message_guid,
+            provenance=Provenance(
+                source=Source.SOAP,
+                raw=raw,
+                authenticated_by="client-certificate" if credentials.certificate_fingerprint else "http-basic",
+            ),
+        )
+    )
+    return SoapResponse(200, envelope.ack(ack.message_guid, ack.requester_message_guid))
 
 
 def _import_or_export(

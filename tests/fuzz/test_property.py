@@ -31,9 +31,11 @@ from lxml import etree
 from hub import ns
 from hub.contract.registry import HeaderKind, Operation, registry
 from hub.services.identity import hash_password
+from testkit import nsi as nsi_kit
 from testkit.answers import ack_guids, body_child, fault_code
 from testkit.messages import get_state, signed
 from testkit.pki import org_identity
+from tests import is_services
 from tests.e2e.harness import PASSWORD, HubUnderTest, Org, register_certificate
 from tests.fuzz.conftest import Corpus
 from tests.fuzz.corpus import FUZZ_EXAMPLES
@@ -69,11 +71,17 @@ class Sent:
 
 #: operations whose random requests do not yet hit a stored object: the overrides of
 #: tests/fuzz/stored.py (ОГРН, КПП of the test organizations) do not reach exportOrgRegistry's
-#: SearchCriteria choice often enough; its success path is tested in tests/orgs
-#: importMeteringDeviceValues and exportMeteringDeviceHistory: on the readings branch no area
-#: provides the ``meters`` port yet (the devices area does), so every device is unknown; their
-#: success paths are tested in tests/readings with fake registries — remove them after the merge
-NO_STORED_MATCH_YET = frozenset({"exportOrgRegistry", "importMeteringDeviceValues", "exportMeteringDeviceHistory"})
+#: SearchCriteria choice often enough; its success path is tested in tests/orgs.
+#: exportDataProvider answers an information system's linked data providers, and the fuzz
+#: senders are organizations (no links: always INT002012); tests/orgs/test_systems_e2e.py
+#: covers its success path.
+#: importMeteringDeviceValues and exportMeteringDeviceHistory: random values and dates rarely fit
+#: the stored reference devices' resources, kinds and commissioning; their success paths are
+#: covered over HTTP by tests/readings/test_scenario.py
+NO_STORED_MATCH_YET = frozenset(
+    {"exportOrgRegistry", "exportDataProvider", "importMeteringDeviceValues", "exportMeteringDeviceHistory"}
+)
+NSI_PATH = "/ext-bus-nsi-service/services/NsiAsync"
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +105,27 @@ def stored(hut: HubUnderTest, real_contract: Path) -> dict[str, str]:
     (supplier,) = senders(hut, registry().operation("importSupplyResourceContractData"))
     key = next(k for k, org in hut.orgs.items() if org is supplier)
     contracts = send(hut, reference_contracts(), key, "importSupplyResourceContractData", real_contract)
+    own_books(hut, real_contract)
     return mapping | contract_placeholders(contracts)
+
+
+def own_books(hut: HubUnderTest, real_contract: Path) -> None:
+    """An NSI 1 and an NSI 51 item in the books of both senders, so exportDataProviderNsiItem of
+    those numbers finds something (names unique per run: the module's hub is shared)."""
+    label = uuid.uuid4().hex[:8]
+    for key in ("a", "b"):
+        for body, action in (
+            (
+                nsi_kit.import_additional_services([nsi_kit.AdditionalService(str(uuid.uuid4()), label)]),
+                "importAdditionalServices",
+            ),
+            (
+                nsi_kit.import_municipal_services([nsi_kit.MunicipalService(str(uuid.uuid4()), label)]),
+                "importMunicipalServices",
+            ),
+        ):
+            result = is_services.send(hut, hut.orgs[key], body, action, NSI_PATH, real_contract, is_header=False)
+            assert result.find(f"{{{ns.NSI}}}ImportResult/{{{ns.BASE}}}GUID") is not None
 
 
 def senders(hut: HubUnderTest, operation: Operation) -> list[Org]:

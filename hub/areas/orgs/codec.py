@@ -1,4 +1,5 @@
-"""exportOrgRegistryRequest → search criteria; organizations → exportOrgRegistryResult elements.
+"""exportOrgRegistryRequest → search criteria; organizations → exportOrgRegistryResult elements;
+a system's data providers → exportDataProviderResult elements.
 
 Names and identifiers come from the hub's directory: a legal entity is sent as ``Legal``
 (FullName, ОГРН, ИНН, КПП), an entrepreneur (15-digit ОГРНИП) as ``Entrp`` with the name split
@@ -42,6 +43,11 @@ def decode(request: etree._Element) -> tuple[list[Criterion], date | None]:
     return criteria, xs_date(edited_from) if edited_from else None
 
 
+def decode_only_actual(request: etree._Element) -> bool:
+    """exportDataProviderRequest/IsActual (fixed true when present): only links in force."""
+    return _text(request, RO, "IsActual") in ("true", "1")
+
+
 def _sub(parent: etree._Element, namespace: str, local: str, text: str | None = None) -> etree._Element:
     child = etree.SubElement(parent, ns.qname(namespace, local))
     if text is not None:
@@ -79,4 +85,15 @@ def encode(org: RegistryOrg) -> etree._Element:
             _sub(legal, ORG, "KPP", org.kpp)
     _sub(root, ns.BASE, "orgPPAGUID", org.ppaguid)
     _sub(root, RO, "isRegistered", "true")
+    return root
+
+
+def encode_provider(org: RegistryOrg, is_actual: bool) -> etree._Element:
+    """One ``exportDataProviderResult``: the provider's GUID (its orgPPAGUID), the link's state,
+    and ``RegOrg`` with the organization's root GUID (as exportOrgRegistry gives it)."""
+    root = etree.Element(ns.qname(RO, "exportDataProviderResult"), nsmap={"ro": RO, "organizations-registry-base": REG})
+    _sub(root, RO, "DataProviderGUID", org.ppaguid)
+    _sub(root, RO, "IsActual", "true" if is_actual else "false")
+    reg = _sub(root, REG, "RegOrg")
+    _sub(reg, REG, "orgRootEntityGUID", org.root_guid)
     return root
