@@ -7,11 +7,12 @@ sees every organization's. Errors are problem+json with the catalogue's codes.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
@@ -20,9 +21,12 @@ from pydantic import BaseModel
 from hub.contract.result_view import read_result
 from hub.errors import E, HubError
 from hub.rest import problems
+from hub.rest.resources import CURSOR, LIMIT, ResourcePageModel, add_resources
 from hub.services import tokens
+from hub.services.ports import ResourceReader, ResourceSpec
 from hub.services.tokens import ApiToken, TokenStore
 from hub.store.message_log import LoggedMessage, SqlMessageLog
+from hub.store.resources import SqlNsiBooks
 
 STATE_LABELS = {1: "received", 2: "processing", 3: "processed"}
 
@@ -31,6 +35,9 @@ STATE_LABELS = {1: "received", 2: "processing", 3: "processed"}
 class RestPorts:
     tokens: TokenStore
     messages: SqlMessageLog
+    nsi: SqlNsiBooks
+    #: resource name → reader (the areas' ``read:<name>`` ports and the core store's)
+    resources: dict[str, ResourceReader] = field(default_factory=dict)
 
 
 class Message(BaseModel):
@@ -115,7 +122,12 @@ def _visible(ports: RestPorts, caller: ApiToken, message_guid: str) -> LoggedMes
     return found
 
 
-def create_api() -> FastAPI:
+def _readers(request: Request) -> dict[str, ResourceReader]:
+    return _ports(request).resources
+
+
+def create_api(resources: Sequence[ResourceSpec] = ()) -> FastAPI:
+    """The API with the message log and a list/item route pair per resource spec."""
     api = FastAPI(
         title="zhkh-hub REST API",
         version="1",
@@ -182,5 +194,22 @@ def create_api() -> FastAPI:
         if response is None:
             raise HubError(E.INT002013, f"Ответ на сообщение {message_guid} ещё не сформирован")
         return Response(response, media_type="application/xml")
+
+    add_resources(api, resources, _caller, _readers)
+
+    @api.get("/nsi/{registry_number}/items", response_model=ResourcePageModel, tags=["nsi"])
+    async def nsi_items(
+        request: Request,
+        _caller: Caller,
+        registry_number: Annotated[str, Path(max_length=10)],
+        modified_since: Annotated[datetime | None, Query()] = None,
+        cursor: CURSOR = None,
+        limit: LIMIT = 50,
+    ) -> dict[str, Any]:
+        """A book's items in code order; ``modified_since`` for delta sync (NSI is public to every token)."""
+        page = await run_in_threadpool(_ports(request).nsi.items, registry_number, modified_since, cursor, limit)
+        if page is None:
+            raise HubError(E.INT002013, f"Справочник {registry_number}")
+        return {"items": page.items, "next_cursor": page.next_cursor}
 
     return api

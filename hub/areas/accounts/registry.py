@@ -41,4 +41,6 @@ AREA = Area(
         ),
     ),
     tables="hub.areas.accounts.tables",
+    # accounts as the REST API reads them (hub.services.ports.ResourceReader)
+    provides={"read:accounts": "hub.areas.accounts.reads:AccountReads"},
 )
