@@ -144,6 +144,10 @@ class E:
     # --- an organization's own NSI books, data providers (nsi, orgs): else INT913xxx ----------
 
     # --- REST API and uploads (hub.rest): else INT914xxx / FMT914xxx ----------------------------
+    FMT914001 = ErrorSpec("FMT914001", "Документ JSON не соответствует схеме запроса")
+    INT914001 = ErrorSpec(
+        "INT914001", "Токен оператора не отправляет данные: нужен токен организации-отправителя", http_status=403
+    )
 
     # --- hub codes: message handling (INT9xxxxx) ---------------------------------------------
     INT900001 = ErrorSpec(

@@ -17,6 +17,7 @@ from hub.composition import Hub
 from hub.config import Settings
 from hub.contract.registry import Registry, registry, resolve
 from hub.rest.app import RestPorts, create_api
+from hub.rest.writes import WritePorts
 from hub.services.ports import ResourceReader
 from hub.soap import app as soap_app
 from hub.store.base import Store
@@ -44,6 +45,12 @@ def rest_ports(hub: Hub, classes: list[Any]) -> RestPorts:
         messages=SqlMessageLog(store),
         nsi=SqlNsiBooks(store),
         resources=readers,
+        writes=WritePorts(
+            intake=hub.intake,
+            directory=hub.directory,
+            registry=hub.registry,
+            max_body_bytes=hub.settings.max_body_bytes,
+        ),
     )
 
 

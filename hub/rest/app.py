@@ -22,6 +22,7 @@ from hub.contract.result_view import read_result
 from hub.errors import E, HubError
 from hub.rest import problems
 from hub.rest.resources import CURSOR, LIMIT, ResourcePageModel, add_resources
+from hub.rest.writes import WritePorts, add_writes
 from hub.services import tokens
 from hub.services.ports import ResourceReader, ResourceSpec
 from hub.services.tokens import ApiToken, TokenStore
@@ -38,6 +39,7 @@ class RestPorts:
     nsi: SqlNsiBooks
     #: resource name → reader (the areas' ``read:<name>`` ports and the core store's)
     resources: dict[str, ResourceReader] = field(default_factory=dict)
+    writes: WritePorts | None = None
 
 
 class Message(BaseModel):
@@ -126,6 +128,13 @@ def _readers(request: Request) -> dict[str, ResourceReader]:
     return _ports(request).resources
 
 
+def _writes(request: Request) -> WritePorts:
+    found = _ports(request).writes
+    if found is None:  # pragma: no cover - the launcher always gives them
+        raise HubError(E.EXP001000, "Приём через API не настроен")
+    return found
+
+
 def create_api(resources: Sequence[ResourceSpec] = ()) -> FastAPI:
     """The API with the message log and a list/item route pair per resource spec."""
     api = FastAPI(
@@ -196,6 +205,7 @@ def create_api(resources: Sequence[ResourceSpec] = ()) -> FastAPI:
         return Response(response, media_type="application/xml")
 
     add_resources(api, resources, _caller, _readers)
+    add_writes(api, resources, _caller, _writes)
 
     @api.get("/nsi/{registry_number}/items", response_model=ResourcePageModel, tags=["nsi"])
     async def nsi_items(

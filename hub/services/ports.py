@@ -324,6 +324,8 @@ class ResourceSpec:
     title: str
     key: str  # what the item's path segment is, e.g. "FIAS house GUID"
     filters: tuple[ResourceFilter, ...] = ()
+    #: the import a ``POST`` of a JSON document sends through the intake (None: read only)
+    write_operation: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

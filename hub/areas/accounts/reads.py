@@ -54,6 +54,7 @@ class AccountReads:
             ResourceFilter("state", "open: открытые, closed: закрытые", "choice", ("open", "closed")),
             MODIFIED_SINCE,
         ),
+        write_operation="importAccountData",
     )
 
     def __init__(self, store: Store) -> None:

@@ -35,6 +35,7 @@ class HouseReads:
             ),
             MODIFIED_SINCE,
         ),
+        write_operation="importHouseUOData",
     )
 
     def __init__(self, store: Store) -> None:
