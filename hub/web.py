@@ -17,6 +17,7 @@ from hub.composition import Hub
 from hub.config import Settings
 from hub.contract.registry import Registry, registry, resolve
 from hub.rest.app import RestPorts, create_api
+from hub.rest.page import create_page
 from hub.rest.writes import WritePorts
 from hub.services.ports import ResourceReader
 from hub.soap import app as soap_app
@@ -26,6 +27,7 @@ from hub.store.resources import SqlNsiBooks, SqlOrganizations
 from hub.store.tokens import SqlTokens
 
 API_PREFIX = "/api/v1"
+PAGE_PREFIX = "/ui"
 #: the ``Area.provides`` names of the areas' REST readers: ``read:<resource>``
 READ_PORT = "read:"
 
@@ -60,14 +62,19 @@ def create_app(
     hub: Hub | None = None,
     beside: Callable[[Hub], AbstractContextManager[object]] | None = None,
 ) -> Starlette:
-    """SOAP at the GIS paths, REST under ``/api/v1``; ``beside`` as in ``hub.soap.app.create_app``."""
+    """SOAP at the GIS paths, REST under ``/api/v1``, the operator page under ``/ui``; ``beside`` as in
+    ``hub.soap.app.create_app``."""
     classes = reader_classes(registry())
     api = create_api([cls.spec for cls in classes])
 
+    page = create_page()
+
     @contextmanager
     def with_api(the_hub: Hub) -> Iterator[None]:
-        api.state.ports = rest_ports(the_hub, classes)
+        api.state.ports = page.state.ports = rest_ports(the_hub, classes)
         with beside(the_hub) if beside is not None else nullcontext():
             yield
 
-    return soap_app.create_app(settings, hub=hub, beside=with_api, mounts=[Mount(API_PREFIX, app=api)])
+    return soap_app.create_app(
+        settings, hub=hub, beside=with_api, mounts=[Mount(API_PREFIX, app=api), Mount(PAGE_PREFIX, app=page)]
+    )

@@ -117,7 +117,7 @@ def _message(row: LoggedMessage) -> dict[str, Any]:
     }
 
 
-def _visible(ports: RestPorts, caller: ApiToken, message_guid: str) -> LoggedMessage:
+def visible_message(ports: RestPorts, caller: ApiToken, message_guid: str) -> LoggedMessage:
     found = ports.messages.get(message_guid)
     if found is None or (not caller.is_operator and found.sender_id != caller.organization_id):
         raise HubError(E.INT002013, f"MessageGUID {message_guid}")
@@ -176,7 +176,7 @@ def create_api(resources: Sequence[ResourceSpec] = ()) -> FastAPI:
     async def get_message(request: Request, caller: Caller, message_guid: str) -> dict[str, Any]:
         """One message with its per-object results (the same ones getState returns)."""
         ports = _ports(request)
-        found = await run_in_threadpool(_visible, ports, caller, message_guid)
+        found = await run_in_threadpool(visible_message, ports, caller, message_guid)
         detail = _message(found)
         _raw, result, _response = await run_in_threadpool(ports.messages.documents, found.id)
         if result is not None:
@@ -190,7 +190,7 @@ def create_api(resources: Sequence[ResourceSpec] = ()) -> FastAPI:
     async def get_request(request: Request, caller: Caller, message_guid: str) -> Response:
         """The request exactly as the hub received it."""
         ports = _ports(request)
-        found = await run_in_threadpool(_visible, ports, caller, message_guid)
+        found = await run_in_threadpool(visible_message, ports, caller, message_guid)
         raw, _result, _response = await run_in_threadpool(ports.messages.documents, found.id)
         return Response(raw, media_type="application/xml")
 
@@ -198,7 +198,7 @@ def create_api(resources: Sequence[ResourceSpec] = ()) -> FastAPI:
     async def get_response(request: Request, caller: Caller, message_guid: str) -> Response:
         """The signed getStateResult of a processed message (404 until the hub stored it)."""
         ports = _ports(request)
-        found = await run_in_threadpool(_visible, ports, caller, message_guid)
+        found = await run_in_threadpool(visible_message, ports, caller, message_guid)
         _raw, _result, response = await run_in_threadpool(ports.messages.documents, found.id)
         if response is None:
             raise HubError(E.INT002013, f"Ответ на сообщение {message_guid} ещё не сформирован")
