@@ -18,6 +18,7 @@ from hub.config import Settings
 from hub.contract.registry import Registry, registry, resolve
 from hub.rest.app import RestPorts, create_api
 from hub.rest.page import create_page
+from hub.rest.problems import LineBreakPaths
 from hub.rest.writes import WritePorts
 from hub.services.ports import ResourceReader
 from hub.soap import app as soap_app
@@ -75,6 +76,8 @@ def create_app(
         with beside(the_hub) if beside is not None else nullcontext():
             yield
 
-    return soap_app.create_app(
+    app = soap_app.create_app(
         settings, hub=hub, beside=with_api, mounts=[Mount(API_PREFIX, app=api), Mount(PAGE_PREFIX, app=page)]
     )
+    app.add_middleware(LineBreakPaths, prefix=API_PREFIX)
+    return app

@@ -17,6 +17,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hub.contract.result_view import read_result
 from hub.errors import E, HubError
@@ -144,9 +145,12 @@ def create_api(resources: Sequence[ResourceSpec] = ()) -> FastAPI:
         docs_url="/docs",
         redoc_url=None,
         description="Журнал сообщений хаба ГИС ЖКХ по токену организации (Authorization: Bearer).",
+        responses=problems.RESPONSES,
     )
     api.add_exception_handler(HubError, problems.hub_error)
     api.add_exception_handler(RequestValidationError, problems.invalid_request)
+    api.add_exception_handler(StarletteHTTPException, problems.http_error)
+    api.add_exception_handler(Exception, problems.unexpected)
 
     @api.get("/messages", response_model=MessagePage)
     async def list_messages(
@@ -155,7 +159,7 @@ def create_api(resources: Sequence[ResourceSpec] = ()) -> FastAPI:
         state: Annotated[int | None, Query(ge=1, le=3)] = None,
         operation: Annotated[str | None, Query(max_length=64)] = None,
         source: Annotated[str | None, Query(max_length=16)] = None,
-        cursor: Annotated[int | None, Query(ge=1)] = None,
+        cursor: Annotated[int | None, Query(ge=1, le=2**62)] = None,
         limit: Annotated[int, Query(ge=1, le=200)] = 50,
     ) -> dict[str, Any]:
         """The caller's messages, newest first; ``next_cursor`` continues the list."""

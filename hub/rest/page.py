@@ -186,7 +186,8 @@ def create_page() -> Starlette:
         reader = _ports(request).resources.get(name)
         if reader is None or name not in ("houses", "accounts"):
             return render(request, "missing.html", status_code=404, caller=caller, text="Нет такого раздела", guid=name)
-        cursor = request.query_params.get("cursor") or None
+        given = request.query_params.get("cursor", "")
+        cursor = int(given) if given.isascii() and given.isdigit() and len(given) < 19 else None
         try:
             page = await run_in_threadpool(reader.page, scope_of(caller), {}, cursor, 50)
         except HubError as error:

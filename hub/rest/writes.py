@@ -113,7 +113,6 @@ def _add(
                 "content": {"application/json": {"schema": {"type": "object", "additionalProperties": True}}},
             }
         },
-        responses={400: {"description": "Документ не соответствует схеме"}, 401: {"description": "Нет токена"}},
     )
 
 

@@ -330,10 +330,10 @@ class ResourceSpec:
 
 @dataclass(frozen=True, slots=True)
 class ResourcePage:
-    """Items in a stable order; ``next_cursor`` (opaque) continues after the last one, None at the end."""
+    """Items in a stable order; ``next_cursor`` continues after the last one, None at the end."""
 
     items: list[dict[str, Any]]
-    next_cursor: str | None
+    next_cursor: int | None
 
 
 class ResourceReader(Protocol):
@@ -342,6 +342,6 @@ class ResourceReader(Protocol):
 
     spec: ResourceSpec
 
-    def page(self, scope: ReadScope, filters: Mapping[str, Any], cursor: str | None, limit: int) -> ResourcePage: ...
+    def page(self, scope: ReadScope, filters: Mapping[str, Any], cursor: int | None, limit: int) -> ResourcePage: ...
 
     def get(self, scope: ReadScope, key: str) -> dict[str, Any] | None: ...

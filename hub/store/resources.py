@@ -1,22 +1,19 @@
 """Reading resources for the REST API: cursor pages by id, and the core store's own resources.
 
 Every list is ordered by the table's id (it only grows, so a page never shifts under a client
-walking the list while others write); the cursor is the last id seen, opaque to the client. The
+walking the list while others write); the cursor is the last id seen (``next_cursor``). The
 areas' read modules (``hub.areas.<area>.reads``) page through :func:`page_by_id` as well, so every
 resource pages the same way. Organizations and NSI books live in core tables: their readers are here.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, select
 
-from hub.errors import E, HubError
 from hub.services.ports import ReadScope, ResourceFilter, ResourcePage, ResourceSpec
 from hub.store.base import Store, aware
 from hub.store.tables import nsi_books, nsi_elements, organizations
@@ -26,27 +23,11 @@ MODIFIED_SINCE = ResourceFilter(
 )
 
 
-def encode_cursor(last_id: int) -> str:
-    return base64.urlsafe_b64encode(f"id:{last_id}".encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> int:
-    """The id a cursor continues after; FMT001300 for anything this module did not make."""
-    try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
-        kind, _, value = text.partition(":")
-        if kind == "id" and value.isdigit() and len(value) < 19:
-            return int(value)
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        pass
-    raise HubError(E.FMT001300, "Некорректный курсор страницы", where="cursor")
-
-
 def page_by_id(
     store: Store,
     query: Select[Any],
     id_column: ColumnElement[Any],
-    cursor: str | None,
+    cursor: int | None,
     limit: int,
     item: Callable[[Any], dict[str, Any]],
     expand: Callable[[Any, list[Any]], Mapping[int, dict[str, Any]]] | None = None,
@@ -57,7 +38,7 @@ def page_by_id(
     account's accommodations): ``{row id: extra fields}``.
     """
     if cursor is not None:
-        query = query.where(id_column > decode_cursor(cursor))
+        query = query.where(id_column > cursor)
     query = query.order_by(id_column).limit(limit + 1)
     with store.reading() as conn:
         rows = list(conn.execute(query))[: limit + 1]
@@ -65,7 +46,7 @@ def page_by_id(
         rows = rows[:limit]
         extra = expand(conn, rows) if expand is not None and rows else {}
     items = [{**item(row), **extra.get(row.id, {})} for row in rows]
-    return ResourcePage(items, encode_cursor(rows[-1].id) if more else None)
+    return ResourcePage(items, int(rows[-1].id) if more else None)
 
 
 def iso(value: datetime | None) -> str | None:
@@ -122,7 +103,7 @@ class SqlOrganizations:
             "created_at": iso(row.created_at),
         }
 
-    def page(self, scope: ReadScope, filters: Mapping[str, Any], cursor: str | None, limit: int) -> ResourcePage:
+    def page(self, scope: ReadScope, filters: Mapping[str, Any], cursor: int | None, limit: int) -> ResourcePage:
         query = self._query(scope)
         if filters.get("ogrn"):
             query = query.where(organizations.c.ogrn == filters["ogrn"])
@@ -161,7 +142,7 @@ class SqlNsiBooks:
             "loaded_at": iso(row.loaded_at),
         }
 
-    def page(self, scope: ReadScope, filters: Mapping[str, Any], cursor: str | None, limit: int) -> ResourcePage:
+    def page(self, scope: ReadScope, filters: Mapping[str, Any], cursor: int | None, limit: int) -> ResourcePage:
         return page_by_id(self.store, self._BOOKS, nsi_books.c.registry, cursor, limit, self._book)
 
     def get(self, scope: ReadScope, key: str) -> dict[str, Any] | None:
@@ -175,7 +156,7 @@ class SqlNsiBooks:
             count = conn.execute(select(func.count()).where(nsi_elements.c.registry == number)).scalar_one()
         return {**self._book(row), "items": int(count)}
 
-    def items(self, key: str, modified_since: datetime | None, cursor: str | None, limit: int) -> ResourcePage | None:
+    def items(self, key: str, modified_since: datetime | None, cursor: int | None, limit: int) -> ResourcePage | None:
         """A book's items in code order of loading (None: no such book)."""
         if self.get(ReadScope(None), key) is None:
             return None
@@ -208,4 +189,4 @@ def _nsi_item(row: Any) -> dict[str, Any]:
 
 def _registry_number(key: str) -> int | None:
     text = key.strip()
-    return int(text) if text.isdigit() and len(text) < 10 else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None

@@ -67,7 +67,7 @@ class AccountReads:
             query = query.where(accounts.c.org_id == scope.organization_id)
         return query
 
-    def page(self, scope: ReadScope, filters: Mapping[str, Any], cursor: str | None, limit: int) -> ResourcePage:
+    def page(self, scope: ReadScope, filters: Mapping[str, Any], cursor: int | None, limit: int) -> ResourcePage:
         query = self._query(scope)
         if filters.get("house"):
             query = query.where(

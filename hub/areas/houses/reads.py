@@ -48,7 +48,7 @@ class HouseReads:
             query = query.where(houses.c.manager_org_id == scope.organization_id)
         return query
 
-    def page(self, scope: ReadScope, filters: Mapping[str, Any], cursor: str | None, limit: int) -> ResourcePage:
+    def page(self, scope: ReadScope, filters: Mapping[str, Any], cursor: int | None, limit: int) -> ResourcePage:
         query = self._query(scope)
         if filters.get("kind"):
             query = query.where(houses.c.kind == filters["kind"])
