@@ -16,6 +16,7 @@ from starlette.routing import Mount
 from hub.composition import Hub
 from hub.config import Settings
 from hub.contract.registry import Registry, registry, resolve
+from hub.logs import RequestIds
 from hub.rest.app import RestPorts, create_api
 from hub.rest.page import create_page
 from hub.rest.problems import LineBreakPaths
@@ -80,4 +81,5 @@ def create_app(
         settings, hub=hub, beside=with_api, mounts=[Mount(API_PREFIX, app=api), Mount(PAGE_PREFIX, app=page)]
     )
     app.add_middleware(LineBreakPaths, prefix=API_PREFIX)
+    app.add_middleware(RequestIds)  # outermost: every answer (Faults, problems) carries the id
     return app

@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from hub import logs
 from hub.errors import E, HubError
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,9 @@ def problem(error: HubError, instance: str = "", status: int | None = None) -> J
         body["where"] = error.where
     if instance:
         body["instance"] = instance
+    rid = logs.request_id()
+    if rid:
+        body["request_id"] = rid
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE)
 
 
