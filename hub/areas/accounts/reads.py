@@ -61,14 +61,18 @@ class AccountReads:
         self.store = store
 
     @staticmethod
-    def _query(scope: ReadScope) -> Select[Any]:
+    def _query(scope: ReadScope, *, by_house: bool = False) -> Select[Any]:
         query = select(*_COLUMNS)
         if not scope.everything:
-            query = query.where(accounts.c.org_id == scope.organization_id)
+            # with a house, the house's accommodations drive the query: ``org_id + 0`` keeps
+            # SQLite from walking every account of the organization through its
+            # (org_id, account_number) index instead (measured: 0.5 s → ms at 100 000 accounts)
+            owner = accounts.c.org_id + 0 if by_house else accounts.c.org_id
+            query = query.where(owner == scope.organization_id)
         return query
 
     def page(self, scope: ReadScope, filters: Mapping[str, Any], cursor: int | None, limit: int) -> ResourcePage:
-        query = self._query(scope)
+        query = self._query(scope, by_house=bool(filters.get("house")))
         if filters.get("house"):
             query = query.where(
                 accounts.c.id.in_(
