@@ -20,15 +20,17 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import xmlschema
 from lxml import etree
-from xmlschema.validators import XsdElement
 
 from hub import ns
 from hub.contract.schemas import _wrapper, default_xsd_dir
 from hub.errors import E, HubError
+
+if TYPE_CHECKING:  # xmlschema is imported on first use (≈ 0.3 s): not in every process's start
+    import xmlschema
+    from xmlschema.validators import XsdElement
 
 VERSION = f"{{{ns.BASE}}}version"
 SIGNATURE = "{http://www.w3.org/2000/09/xmldsig#}Signature"
@@ -37,6 +39,8 @@ SIGNATURE = "{http://www.w3.org/2000/09/xmldsig#}Signature"
 @functools.cache
 def model() -> xmlschema.XMLSchema10:
     """xmlschema's model of the hub's contract (every namespace's entry file), once per process."""
+    import xmlschema
+
     return xmlschema.XMLSchema10(_wrapper(default_xsd_dir()).decode())
 
 
@@ -56,6 +60,8 @@ def request_element(qname: str, version: str, document: Any) -> etree._Element:
 def _children(declaration: XsdElement) -> dict[str, XsdElement]:
     """The element's possible children by local name, in content-model order (ds:Signature left out:
     a JSON write is authenticated by its token)."""
+    from xmlschema.validators import XsdElement
+
     content = getattr(declaration.type, "content", None)
     if content is None or not hasattr(content, "iter_elements"):
         return {}

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from hub.errors import E, HubError
@@ -67,7 +68,9 @@ def _add(
     async def list_items(request: Request, token: ApiToken, cursor: int | None, limit: int, **filters: Any) -> Any:
         reader = readers(request)[name]
         page = await run_in_threadpool(reader.page, scope_of(token), filters, cursor, limit)
-        return {"items": page.items, "next_cursor": page.next_cursor}
+        # the readers give plain JSON values: encoded directly, not through FastAPI's recursive
+        # encoder (half the time of a page of 200 accounts; response_model stays for the docs)
+        return JSONResponse({"items": page.items, "next_cursor": page.next_cursor})
 
     parameters = [
         inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, annotation=Request),
@@ -94,7 +97,7 @@ def _add(
         found = await run_in_threadpool(readers(request)[name].get, scope_of(token), key)
         if found is None:
             raise HubError(E.INT002013, f"{spec.key} {key}")
-        return found
+        return JSONResponse(found)
 
     # built here, not written as annotations: the key's description is the spec's (no string
     # annotations FastAPI would have to resolve in this module's namespace)
