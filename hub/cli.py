@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from hub import __version__, cli_admin, demo
+from hub import __version__, cli_admin, demo, logs
 from hub.cli_client import client_app
 from hub.composition import Hub, SchemaOutdatedError, SetupError, build_hub, worker_ports
 from hub.config import PROCESSES_VARIABLE, Settings, load_settings
@@ -112,8 +112,8 @@ def serve(
     processes: Annotated[int | None, typer.Option(min=1, help=_PROCESSES_HELP)] = None,
 ) -> None:
     """Serve SOAP (and the in-process worker in the embedded shape)."""
-    logging.basicConfig(level=logging.INFO)
     settings = _settings()
+    logs.setup(logging.INFO, settings.log_format)
     count = processes or settings.effective_processes
     banner = ["zhkh-hub on {base}/ (index of services)"]
     if count == 1:
@@ -126,8 +126,9 @@ def serve(
 @app.command("worker")
 def worker_command(threads: Annotated[int | None, typer.Option(help="Worker threads")] = None) -> None:
     """Process queued messages (production shape: run any number of these)."""
-    logging.basicConfig(level=logging.INFO)
-    worker.run_forever(worker_ports(_hub(_settings()), threads=threads))
+    settings = _settings()
+    logs.setup(logging.INFO, settings.log_format)
+    worker.run_forever(worker_ports(_hub(settings), threads=threads))
 
 
 @app.command("demo")

@@ -47,6 +47,8 @@ Environment variables (all optional):
                             serialized and a second Python thread only contends for the GIL,
                             measured 13 % slower; 2 on PostgreSQL, where one thread's round
                             trips overlap the other's work)
+``HUB_LOG_FORMAT``          ``json`` (default: one JSON object per line, with the request id) or
+                            ``text`` (key=value lines for a terminal)
 ``HUB_PUBLIC_URL``          base URL written into the served WSDL (default from the request)
 ``HUB_PROCESSES``           processes ``hub serve`` and ``hub demo`` run (default: 2 on Linux
                             with two or more usable cores, else 1 — see ``default_processes``;
@@ -127,6 +129,7 @@ class Settings:
     directory_cache_seconds: float = 5.0
     worker_threads: int = 0  # 0: by database, see effective_worker_threads
     public_url: str = ""
+    log_format: str = "json"
     #: 0: ``default_processes()``; set explicitly in each process ``hub serve`` starts, where
     #: more than 1 means "one of several" (``hub.queue.worker`` then runs the idle poller)
     processes: int = 0
@@ -185,6 +188,10 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         values["database_url"] = env["HUB_DATABASE_URL"]
     if "HUB_BROKER_URL" in env:
         values["broker_url"] = env["HUB_BROKER_URL"]
+    if "HUB_LOG_FORMAT" in env:
+        if env["HUB_LOG_FORMAT"] not in ("json", "text"):
+            raise ValueError("HUB_LOG_FORMAT is json or text")
+        values["log_format"] = env["HUB_LOG_FORMAT"]
     if "HUB_MAX_BODY_BYTES" in env:
         values["max_body_bytes"] = int(env["HUB_MAX_BODY_BYTES"])
     if "HUB_MAX_INFLIGHT_BYTES" in env:

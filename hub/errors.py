@@ -183,6 +183,10 @@ class E:
     INT913005 = ErrorSpec("INT913005", "В запросе нет ни одного элемента справочника для изменения")
 
     # --- REST API and uploads (hub.rest): else INT914xxx / FMT914xxx ----------------------------
+    FMT914001 = ErrorSpec("FMT914001", "Документ JSON не соответствует схеме запроса")
+    INT914001 = ErrorSpec(
+        "INT914001", "Токен оператора не отправляет данные: нужен токен организации-отправителя", http_status=403
+    )
 
     # --- hub codes: message handling (INT9xxxxx) ---------------------------------------------
     INT900001 = ErrorSpec(

@@ -28,6 +28,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 
+from hub import logs
 from hub.composition import Hub, SetupError, check_setup, worker_ports
 from hub.config import load_settings
 from hub.queue import worker
@@ -70,8 +71,8 @@ def _in_process_worker(hub: Hub) -> Iterator[None]:
 def app() -> Starlette:
     """uvicorn's factory (``hub.serving:app``), called once in each process it starts."""
     die_with_parent()
-    logging.basicConfig(level=logging.INFO)
     settings = load_settings()
+    logs.setup(logging.INFO, settings.log_format)
     try:
         check_setup(settings)  # refuse to start on a setup error in one line, not a traceback
     except SetupError as exc:

@@ -8,22 +8,54 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
 from hub.composition import Hub
 from hub.config import Settings
+from hub.contract.registry import Registry, registry, resolve
+from hub.logs import RequestIds
 from hub.rest.app import RestPorts, create_api
+from hub.rest.page import create_page
+from hub.rest.problems import LineBreakPaths
+from hub.rest.writes import WritePorts
+from hub.services.ports import ResourceReader
 from hub.soap import app as soap_app
+from hub.store.base import Store
 from hub.store.message_log import SqlMessageLog
+from hub.store.resources import SqlNsiBooks, SqlOrganizations
 from hub.store.tokens import SqlTokens
 
 API_PREFIX = "/api/v1"
+PAGE_PREFIX = "/ui"
+#: the ``Area.provides`` names of the areas' REST readers: ``read:<resource>``
+READ_PORT = "read:"
 
 
-def rest_ports(hub: Hub) -> RestPorts:
-    return RestPorts(tokens=SqlTokens(hub.store, actor="api"), messages=SqlMessageLog(hub.store))
+def reader_classes(found: Registry) -> list[Any]:
+    """The classes of every resource: the areas' ``read:*`` ports, then the core store's."""
+    provided = found.provided()
+    areas = [resolve(reference) for name, reference in sorted(provided.items()) if name.startswith(READ_PORT)]
+    return [*areas, SqlOrganizations, SqlNsiBooks]
+
+
+def rest_ports(hub: Hub, classes: list[Any]) -> RestPorts:
+    store: Store = hub.store
+    readers: dict[str, ResourceReader] = {cls.spec.name: cls(store) for cls in classes}
+    return RestPorts(
+        tokens=SqlTokens(store, actor="api"),
+        messages=SqlMessageLog(store),
+        nsi=SqlNsiBooks(store),
+        resources=readers,
+        writes=WritePorts(
+            intake=hub.intake,
+            directory=hub.directory,
+            registry=hub.registry,
+            max_body_bytes=hub.settings.max_body_bytes,
+        ),
+    )
 
 
 def create_app(
@@ -32,13 +64,22 @@ def create_app(
     hub: Hub | None = None,
     beside: Callable[[Hub], AbstractContextManager[object]] | None = None,
 ) -> Starlette:
-    """SOAP at the GIS paths, REST under ``/api/v1``; ``beside`` as in ``hub.soap.app.create_app``."""
-    api = create_api()
+    """SOAP at the GIS paths, REST under ``/api/v1``, the operator page under ``/ui``; ``beside`` as in
+    ``hub.soap.app.create_app``."""
+    classes = reader_classes(registry())
+    api = create_api([cls.spec for cls in classes])
+
+    page = create_page()
 
     @contextmanager
     def with_api(the_hub: Hub) -> Iterator[None]:
-        api.state.ports = rest_ports(the_hub)
+        api.state.ports = page.state.ports = rest_ports(the_hub, classes)
         with beside(the_hub) if beside is not None else nullcontext():
             yield
 
-    return soap_app.create_app(settings, hub=hub, beside=with_api, mounts=[Mount(API_PREFIX, app=api)])
+    app = soap_app.create_app(
+        settings, hub=hub, beside=with_api, mounts=[Mount(API_PREFIX, app=api), Mount(PAGE_PREFIX, app=page)]
+    )
+    app.add_middleware(LineBreakPaths, prefix=API_PREFIX)
+    app.add_middleware(RequestIds)  # outermost: every answer (Faults, problems) carries the id
+    return app

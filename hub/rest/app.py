@@ -7,22 +7,28 @@ sees every organization's. Errors are problem+json with the catalogue's codes.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hub.contract.result_view import read_result
 from hub.errors import E, HubError
 from hub.rest import problems
+from hub.rest.resources import CURSOR, LIMIT, ResourcePageModel, add_resources
+from hub.rest.writes import WritePorts, add_writes
 from hub.services import tokens
+from hub.services.ports import ResourceReader, ResourceSpec
 from hub.services.tokens import ApiToken, TokenStore
 from hub.store.message_log import LoggedMessage, SqlMessageLog
+from hub.store.resources import SqlNsiBooks
 
 STATE_LABELS = {1: "received", 2: "processing", 3: "processed"}
 
@@ -31,6 +37,10 @@ STATE_LABELS = {1: "received", 2: "processing", 3: "processed"}
 class RestPorts:
     tokens: TokenStore
     messages: SqlMessageLog
+    nsi: SqlNsiBooks
+    #: resource name → reader (the areas' ``read:<name>`` ports and the core store's)
+    resources: dict[str, ResourceReader] = field(default_factory=dict)
+    writes: WritePorts | None = None
 
 
 class Message(BaseModel):
@@ -108,14 +118,26 @@ def _message(row: LoggedMessage) -> dict[str, Any]:
     }
 
 
-def _visible(ports: RestPorts, caller: ApiToken, message_guid: str) -> LoggedMessage:
+def visible_message(ports: RestPorts, caller: ApiToken, message_guid: str) -> LoggedMessage:
     found = ports.messages.get(message_guid)
     if found is None or (not caller.is_operator and found.sender_id != caller.organization_id):
         raise HubError(E.INT002013, f"MessageGUID {message_guid}")
     return found
 
 
-def create_api() -> FastAPI:
+def _readers(request: Request) -> dict[str, ResourceReader]:
+    return _ports(request).resources
+
+
+def _writes(request: Request) -> WritePorts:
+    found = _ports(request).writes
+    if found is None:  # pragma: no cover - the launcher always gives them
+        raise HubError(E.EXP001000, "Приём через API не настроен")
+    return found
+
+
+def create_api(resources: Sequence[ResourceSpec] = ()) -> FastAPI:
+    """The API with the message log and a list/item route pair per resource spec."""
     api = FastAPI(
         title="zhkh-hub REST API",
         version="1",
@@ -123,9 +145,12 @@ def create_api() -> FastAPI:
         docs_url="/docs",
         redoc_url=None,
         description="Журнал сообщений хаба ГИС ЖКХ по токену организации (Authorization: Bearer).",
+        responses=problems.RESPONSES,
     )
     api.add_exception_handler(HubError, problems.hub_error)
     api.add_exception_handler(RequestValidationError, problems.invalid_request)
+    api.add_exception_handler(StarletteHTTPException, problems.http_error)
+    api.add_exception_handler(Exception, problems.unexpected)
 
     @api.get("/messages", response_model=MessagePage)
     async def list_messages(
@@ -134,7 +159,7 @@ def create_api() -> FastAPI:
         state: Annotated[int | None, Query(ge=1, le=3)] = None,
         operation: Annotated[str | None, Query(max_length=64)] = None,
         source: Annotated[str | None, Query(max_length=16)] = None,
-        cursor: Annotated[int | None, Query(ge=1)] = None,
+        cursor: Annotated[int | None, Query(ge=1, le=2**62)] = None,
         limit: Annotated[int, Query(ge=1, le=200)] = 50,
     ) -> dict[str, Any]:
         """The caller's messages, newest first; ``next_cursor`` continues the list."""
@@ -155,7 +180,7 @@ def create_api() -> FastAPI:
     async def get_message(request: Request, caller: Caller, message_guid: str) -> dict[str, Any]:
         """One message with its per-object results (the same ones getState returns)."""
         ports = _ports(request)
-        found = await run_in_threadpool(_visible, ports, caller, message_guid)
+        found = await run_in_threadpool(visible_message, ports, caller, message_guid)
         detail = _message(found)
         _raw, result, _response = await run_in_threadpool(ports.messages.documents, found.id)
         if result is not None:
@@ -169,7 +194,7 @@ def create_api() -> FastAPI:
     async def get_request(request: Request, caller: Caller, message_guid: str) -> Response:
         """The request exactly as the hub received it."""
         ports = _ports(request)
-        found = await run_in_threadpool(_visible, ports, caller, message_guid)
+        found = await run_in_threadpool(visible_message, ports, caller, message_guid)
         raw, _result, _response = await run_in_threadpool(ports.messages.documents, found.id)
         return Response(raw, media_type="application/xml")
 
@@ -177,10 +202,28 @@ def create_api() -> FastAPI:
     async def get_response(request: Request, caller: Caller, message_guid: str) -> Response:
         """The signed getStateResult of a processed message (404 until the hub stored it)."""
         ports = _ports(request)
-        found = await run_in_threadpool(_visible, ports, caller, message_guid)
+        found = await run_in_threadpool(visible_message, ports, caller, message_guid)
         _raw, _result, response = await run_in_threadpool(ports.messages.documents, found.id)
         if response is None:
             raise HubError(E.INT002013, f"Ответ на сообщение {message_guid} ещё не сформирован")
         return Response(response, media_type="application/xml")
+
+    add_resources(api, resources, _caller, _readers)
+    add_writes(api, resources, _caller, _writes)
+
+    @api.get("/nsi/{registry_number}/items", response_model=ResourcePageModel, tags=["nsi"])
+    async def nsi_items(
+        request: Request,
+        _caller: Caller,
+        registry_number: Annotated[str, Path(max_length=10)],
+        modified_since: Annotated[datetime | None, Query()] = None,
+        cursor: CURSOR = None,
+        limit: LIMIT = 50,
+    ) -> dict[str, Any]:
+        """A book's items in code order; ``modified_since`` for delta sync (NSI is public to every token)."""
+        page = await run_in_threadpool(_ports(request).nsi.items, registry_number, modified_since, cursor, limit)
+        if page is None:
+            raise HubError(E.INT002013, f"Справочник {registry_number}")
+        return {"items": page.items, "next_cursor": page.next_cursor}
 
     return api

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 from hub.domain.messages import RequestState
 
@@ -342,3 +342,58 @@ class OwnNsiLookup(Protocol):
         included (``is_actual`` False): the caller decides whether they may still be used. Keys
         matching nothing are absent."""
         ...
+
+
+# --- REST resources: what an area (or the core store) lets the REST API and the operator page read
+
+
+@dataclass(frozen=True, slots=True)
+class ReadScope:
+    """Whose objects a read may return: one organization's (its id), or every one (the operator)."""
+
+    organization_id: int | None
+
+    @property
+    def everything(self) -> bool:
+        return self.organization_id is None
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceFilter:
+    """A query parameter of a resource's list: ``kind`` "string", "datetime" or "choice"."""
+
+    name: str
+    description: str
+    kind: str = "string"
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceSpec:
+    """A resource as the API names it (a GIS term: ``houses``, ``accounts``) and its list filters."""
+
+    name: str
+    title: str
+    key: str  # what the item's path segment is, e.g. "FIAS house GUID"
+    filters: tuple[ResourceFilter, ...] = ()
+    #: the import a ``POST`` of a JSON document sends through the intake (None: read only)
+    write_operation: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ResourcePage:
+    """Items in a stable order; ``next_cursor`` continues after the last one, None at the end."""
+
+    items: list[dict[str, Any]]
+    next_cursor: int | None
+
+
+class ResourceReader(Protocol):
+    """An area's read-only view of its objects (``Area.provides`` ``"read:<name>"`` → a class taking
+    the store). Objects outside the scope are absent, exactly like missing ones (no existence leak)."""
+
+    spec: ResourceSpec
+
+    def page(self, scope: ReadScope, filters: Mapping[str, Any], cursor: int | None, limit: int) -> ResourcePage: ...
+
+    def get(self, scope: ReadScope, key: str) -> dict[str, Any] | None: ...

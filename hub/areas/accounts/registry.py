@@ -42,5 +42,10 @@ AREA = Area(
         ),
     ),
     tables="hub.areas.accounts.tables",
-    provides={"accounts": "hub.areas.accounts.lookup:SqlAccountLookup"},
+    # accounts as devices check them (hub.services.ports.AccountLookup) and as the REST API reads
+    # them (hub.services.ports.ResourceReader)
+    provides={
+        "accounts": "hub.areas.accounts.lookup:SqlAccountLookup",
+        "read:accounts": "hub.areas.accounts.reads:AccountReads",
+    },
 )

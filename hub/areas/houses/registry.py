@@ -34,6 +34,10 @@ AREA = Area(
     ),
     tables="hub.areas.houses.tables",
     # houses, premises and rooms as other areas see them (hub.services.ports.HousingLookup)
-    provides={"housing": "hub.areas.houses.lookup:SqlHousingLookup"},
+    provides={
+        "housing": "hub.areas.houses.lookup:SqlHousingLookup",
+        # houses with premises and rooms as the REST API reads them (hub.services.ports.ResourceReader)
+        "read:houses": "hub.areas.houses.reads:HouseReads",
+    },
     commands="hub.areas.houses.commands:app",
 )
