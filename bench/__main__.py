@@ -1,4 +1,4 @@
-"""``python -m bench [intake|accounts|all]``: run benchmarks, print a table, save JSON."""
+"""``python -m bench [intake|accounts|readings|all]``: run benchmarks, print a table, save JSON."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 import time
 from dataclasses import asdict
 
-from bench import accounts, intake
+from bench import accounts, intake, readings
 from bench.common import machine, save_report
 
 
@@ -17,6 +17,22 @@ def shapes() -> list[str]:
         os.environ.get("HUB_BENCH_REDIS_URL") or os.environ.get("HUB_TEST_REDIS_URL")
     )
     return ["embedded", "production"] if has_servers else ["embedded"]
+
+
+def readings_table() -> list[dict[str, object]]:
+    """Readings end to end on every shape, printed as a table; the rows for the report."""
+    print("\nReadings end to end: signed 1000-reading messages, 2 clients, to the last result;")
+    print("latency: one 1000-reading message alone, Ack → RequestState 3, beside its raw time")
+    print(f"{'shape':11} {'readings':>8} {'bytes':>7} {'hub r/s':>8} {'raw r/s':>8} {'ratio':>6}", end="")
+    print(f" {'Ack→3 s':>8} {'raw s':>6} {'×':>5}")
+    table: list[dict[str, object]] = []
+    for shape in shapes():
+        r = readings.run(shape=shape)
+        table.append(asdict(r) | {"ratio": r.ratio, "latency_ratio": r.latency_ratio})
+        print(f"{r.shape:11} {r.readings:8} {r.message_bytes:7} {r.hub_readings_per_s:8.0f}", end="")
+        print(f" {r.raw_readings_per_s:8.0f} {r.ratio:6.2f} {r.ack_to_done_s:8.3f} {r.raw_message_s:6.3f}", end="")
+        print(f" {r.latency_ratio:5.1f}")
+    return table
 
 
 def main(argv: list[str]) -> int:
@@ -45,6 +61,8 @@ def main(argv: list[str]) -> int:
                     f"{label:14} {a.accounts:8} {a.message_bytes:9} {a.hub_accounts_per_s:10.1f}"
                     f" {a.raw_accounts_per_s:10.1f} {a.ratio:6.2f}"
                 )
+    if which in {"readings", "all"}:
+        report["readings"] = readings_table()
     print(f"\nsaved {save_report(report, 'bench')}")
     return 0
 

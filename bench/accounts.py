@@ -25,21 +25,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
-from sqlalchemy import Column, Integer, LargeBinary, MetaData, String, Table, insert
 
 from bench.common import (
     PASSWORD,
     BenchOrg,
     Loopback,
     hub_processes,
+    raw_seconds,
     register_orgs,
     settings_env,
     signed_request,
     storage,
 )
 from hub import ns
-from hub.contract import signature
-from hub.contract.schemas import Schemas
 from hub.contract.xmlparse import parse_xml
 from hub.store.db import make_engine
 from testkit.accounts import Acc, import_request
@@ -83,36 +81,20 @@ def _messages(org: BenchOrg, premises: list[str], count: int, per_message: int, 
 
 
 def raw_rate(messages: list[bytes], scratch_db: Path) -> float:
-    schemas = Schemas.load()
-    engine = make_engine(f"sqlite:///{scratch_db}")
-    table = Table(
-        "accounts_raw",
-        MetaData(),
-        Column("id", Integer, primary_key=True),
-        Column("guid", String(36)),
-        Column("number", String(64)),
-        Column("payload", LargeBinary),
-    )
-    table.metadata.create_all(engine)
-    accounts = 0
-    started = time.perf_counter()
-    for data in messages:
-        verified = signature.verify_envelope(parse_xml(data))
-        schemas.validate(verified.element)
-        rows = [
+    """Accounts per second at the raw limit (``bench.common.raw_seconds``)."""
+
+    def rows(request: etree._Element) -> list[dict[str, object]]:
+        return [
             {
                 "guid": str(uuid.uuid4()),
                 "number": account.findtext(f"{{{ns.HOUSE_MANAGEMENT}}}AccountNumber"),
-                "payload": etree.tostring(account),
+                "payload": etree.tostring(account).decode(),
             }
-            for account in verified.element.iterchildren(f"{{{ns.HOUSE_MANAGEMENT}}}Account")
+            for account in request.iterchildren(f"{{{ns.HOUSE_MANAGEMENT}}}Account")
         ]
-        with engine.begin() as conn:
-            conn.execute(insert(table), rows)
-        accounts += len(rows)
-    elapsed = time.perf_counter() - started
-    engine.dispose()
-    return accounts / elapsed
+
+    count = sum(1 for m in messages for _ in parse_xml(m).iter(f"{{{ns.HOUSE_MANAGEMENT}}}Account"))
+    return count / raw_seconds(messages, scratch_db, ["guid", "number", "payload"], rows)
 
 
 def _client(client: Loopback, org: BenchOrg, messages: list[bytes]) -> int:

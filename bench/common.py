@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -213,3 +213,33 @@ def storage(shape: str) -> Iterator[tuple[str, str]]:
     redis.Redis.from_url(redis_url).flushdb()
     with databases.postgres_database(admin_url, prefix="hub_bench") as url:
         yield url, redis_url
+
+
+def raw_seconds(
+    messages: list[bytes],
+    scratch_db: Path,
+    columns: list[str],
+    rows: Callable[[etree._Element], list[dict[str, object]]],
+) -> float:
+    """The raw limit of an import: seconds to safe-parse, strictly verify, XSD-validate
+    ``messages`` and insert each one's ``rows`` (of its verified request element) in one batch
+    into a scratch SQLite table of text ``columns`` — no HTTP, queue or rules."""
+    from sqlalchemy import Column, Integer, MetaData, String, Table, insert
+
+    from hub.contract import signature
+    from hub.contract.schemas import Schemas
+    from hub.contract.xmlparse import parse_xml
+
+    schemas = Schemas.load()
+    engine = make_engine(f"sqlite:///{scratch_db}")
+    table = Table("raw", MetaData(), Column("id", Integer, primary_key=True), *(Column(c, String) for c in columns))
+    table.metadata.create_all(engine)
+    started = time.perf_counter()
+    for data in messages:
+        verified = signature.verify_envelope(parse_xml(data))
+        schemas.validate(verified.element)
+        with engine.begin() as conn:
+            conn.execute(insert(table), rows(verified.element))
+    elapsed = time.perf_counter() - started
+    engine.dispose()
+    return elapsed

@@ -1,0 +1,204 @@
+"""Meter readings end to end: signed 1000-reading messages from several clients, vs the raw limit.
+
+set-up: per client an organization (УО) with its own house of 1000 premises, an account and a
+      hot-water meter in each, placed over HTTP (10 + 10 messages of 100).
+hub:  the clients post, in parallel, fresh signed importMeteringDeviceValues messages of 1000
+      readings (one per device; the next month in each message) and poll getState until every
+      message is processed; each client waits for a month's result before sending the next, as a
+      client keeping the months in order must. Rate = readings with a good ImportResult / wall
+      time from the first POST to the last result.
+raw:  the same messages in one process, no HTTP, no queue, no rules: safe parse + strict
+      signature verify + XSD validation + one batched insert of the message's 1000 rows into a
+      readings-shaped table.
+latency: one more 1000-reading message alone: Ack → RequestState 3 (getState polled every
+      10 ms), beside the raw time of the same message.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from bench.common import (
+    PASSWORD,
+    BenchOrg,
+    Loopback,
+    hub_processes,
+    raw_seconds,
+    register_orgs,
+    settings_env,
+    signed_request,
+    storage,
+)
+from hub import ns
+from hub.contract.xmlparse import parse_xml
+from hub.store.db import make_engine
+from testkit.accounts import Acc
+from testkit.accounts import import_request as import_accounts
+from testkit.devices import Dev, place_devices
+from testkit.messages import HM_PATH, get_state
+from testkit.readings import Dev as Values
+from testkit.readings import Val, import_values
+from testkit.seeds import add_house
+
+DM_PATH = "/ext-bus-device-metering-service/services/DeviceMeteringAsync"
+BASE, HM, DM = ns.BASE, ns.HOUSE_MANAGEMENT, ns.DEVICE_METERING
+HOT_WATER = "2"
+#: months in order from February 2024 (devices are commissioned in January 2024)
+MONTHS = [(2024 + m // 12, m % 12 + 1) for m in range(1, 35)]
+
+
+@dataclass
+class ReadingsResult:
+    shape: str
+    clients: int
+    messages: int
+    readings: int
+    message_bytes: int
+    hub_readings_per_s: float
+    raw_readings_per_s: float
+    ack_to_done_s: float
+    raw_message_s: float
+
+    @property
+    def ratio(self) -> float:
+        return self.hub_readings_per_s / self.raw_readings_per_s
+
+    @property
+    def latency_ratio(self) -> float:
+        return self.ack_to_done_s / self.raw_message_s
+
+
+def _post(
+    client: Loopback, org: BenchOrg, path: str, action: str, body: etree._Element, poll: float = 0.1
+) -> tuple[etree._Element, float]:
+    """Sign, post, poll to state 3: the getStateResult and the seconds from Ack to state 3."""
+    status, answer = client.post(path, signed_request(org, body), soap_action=f"urn:{action}")
+    if status != 200:
+        raise RuntimeError(answer[:500].decode(errors="replace"))
+    acked = time.perf_counter()
+    guid = parse_xml(answer).findtext(f".//{{{BASE}}}Ack/{{{BASE}}}MessageGUID") or ""
+    while True:
+        _status, answer = client.post(path, get_state(guid, org.ppaguid))
+        result = parse_xml(answer)
+        if result.findtext(f".//{{{BASE}}}RequestState") == "3":
+            return result, time.perf_counter() - acked
+        time.sleep(poll)
+
+
+def _place(client: Loopback, org: BenchOrg, premises: list[str]) -> list[str]:
+    """An account and a hot-water meter in every premises; the devices' root GUIDs."""
+    accounts: list[str] = []
+    for start in range(0, len(premises), 100):
+        batch = [
+            Acc([("PremisesGUID", p, None)], number=f"b{uuid.uuid4().hex[:10]}") for p in premises[start : start + 100]
+        ]
+        result, _ = _post(client, org, HM_PATH, "importAccountData", import_accounts(batch))
+        accounts += [c.findtext(f"{{{BASE}}}GUID") or "" for c in result.iter(f"{{{HM}}}CommonResult")]
+    devices = [
+        Dev("ResidentialPremiseDevice", [p], (HOT_WATER,), values=("1",), accounts=[a])
+        for p, a in zip(premises, accounts, strict=True)
+    ]
+    roots: list[str] = []
+    for request in place_devices(devices):
+        result, _ = _post(client, org, HM_PATH, "importMeteringDeviceData", request)
+        roots += [
+            c.findtext(f"{{{HM}}}importMeteringDevice/{{{HM}}}MeteringDeviceGUID") or ""
+            for c in result.iter(f"{{{HM}}}CommonResult")
+        ]
+    if not all(roots) or len(roots) != len(premises):
+        raise RuntimeError("devices were not placed")
+    return roots
+
+
+def _readings(roots: list[str], month: tuple[int, int]) -> etree._Element:
+    """One reading per device for ``month``, growing month by month."""
+    year, number = month
+    value = f"{(year - 2023) * 12 + number}"
+    values = [Values(root, values=(Val((value,), HOT_WATER, f"{year}-{number:02d}-20", month),)) for root in roots]
+    return import_values(values, seed=f"bench-{uuid.uuid4()}")
+
+
+def _good(result: etree._Element) -> int:
+    return sum(1 for r in result.iter(f"{{{DM}}}ImportResult") if r.find(f"{{{BASE}}}Error") is None)
+
+
+def _raw_rows(request: etree._Element) -> list[dict[str, object]]:
+    """What the raw limit inserts of a readings message: a row per device."""
+    return [
+        {
+            "guid": str(uuid.uuid4()),
+            "device": block.findtext(f"{{{DM}}}MeteringDeviceRootGUID"),
+            "value": block.findtext(f".//{{{ns.METERING_DEVICE_BASE}}}MeteringValue"),
+            "date": block.findtext(f".//{{{DM}}}DateValue"),
+        }
+        for block in request.iterchildren(f"{{{DM}}}MeteringDevicesValues")
+    ]
+
+
+def _raw(messages: list[bytes], scratch_db: Path) -> float:
+    return raw_seconds(messages, scratch_db, ["guid", "device", "value", "date"], _raw_rows)
+
+
+def run(*, shape: str = "embedded", clients: int = 2, messages_per_client: int = 5, repeats: int = 2) -> ReadingsResult:
+    with tempfile.TemporaryDirectory(prefix="hub-bench-") as tmp, storage(shape) as (db_url, broker_url):
+        data_dir = Path(tmp) / "data"
+        env = settings_env(data_dir, db_url, broker_url)
+        url = db_url or f"sqlite:///{data_dir / 'hub.sqlite3'}"
+        orgs = register_orgs(url, clients)
+        engine = make_engine(url)
+        with engine.begin() as conn:
+            houses = [add_house(conn, org.id, premises_count=1000, rooms=0) for org in orgs]
+        engine.dispose()
+        with hub_processes(env, workers=2 if shape == "production" else 0, processes=1) as base:
+            connections = [Loopback(base, user=org.ppaguid, password=PASSWORD) for org in orgs]
+            with ThreadPoolExecutor(clients) as pool:
+                roots = list(pool.map(_place, connections, orgs, [h.premises for h in houses]))
+            months = iter(MONTHS)
+            hub_runs, raw_runs = [], []
+            for run_no in range(repeats):
+                batch = [next(months) for _ in range(messages_per_client)]
+                raw = [signed_request(org, _readings(r, m)) for org, r in zip(orgs, roots, strict=True) for m in batch]
+                raw_runs.append(len(raw) * 1000 / _raw(raw, Path(tmp) / f"raw{run_no}.sqlite3"))
+
+                def client(i: int, batch: list[tuple[int, int]] = batch) -> int:
+                    action = "importMeteringDeviceValues"
+                    return sum(
+                        _good(_post(connections[i], orgs[i], DM_PATH, action, _readings(roots[i], m))[0]) for m in batch
+                    )
+
+                started = time.perf_counter()
+                with ThreadPoolExecutor(clients) as pool:
+                    good = sum(pool.map(client, range(clients)))
+                elapsed = time.perf_counter() - started
+                expected = clients * messages_per_client * 1000
+                if good != expected:
+                    raise RuntimeError(f"{expected - good} readings failed")
+                hub_runs.append(good / elapsed)
+            month = next(months)
+            body = _readings(roots[0], month)
+            one = signed_request(orgs[0], body)
+            raw_one = _raw([one], Path(tmp) / "raw-one.sqlite3")
+            # the same body in a fresh envelope (a resend of ``one`` would be a replay)
+            result, ack_to_done = _post(connections[0], orgs[0], DM_PATH, "importMeteringDeviceValues", body, poll=0.01)
+            if _good(result) != 1000:
+                raise RuntimeError("the timed message failed")
+            for connection in connections:
+                connection.close()
+        return ReadingsResult(
+            shape=shape,
+            clients=clients,
+            messages=clients * messages_per_client,
+            readings=clients * messages_per_client * 1000,
+            message_bytes=len(one),
+            hub_readings_per_s=max(hub_runs),
+            raw_readings_per_s=max(raw_runs),
+            ack_to_done_s=ack_to_done,
+            raw_message_s=raw_one,
+        )
