@@ -146,7 +146,15 @@ def _raw(messages: list[bytes], scratch_db: Path) -> float:
     return raw_seconds(messages, scratch_db, ["guid", "device", "value", "date"], _raw_rows)
 
 
-def run(*, shape: str = "embedded", clients: int = 2, messages_per_client: int = 5, repeats: int = 2) -> ReadingsResult:
+def run(
+    *,
+    shape: str = "embedded",
+    clients: int = 2,
+    messages_per_client: int = 5,
+    repeats: int = 2,
+    processes: int | None = 1,
+) -> ReadingsResult:
+    """``processes``: of ``hub serve`` (None: its default, 2 on Linux with 2+ cores)."""
     with tempfile.TemporaryDirectory(prefix="hub-bench-") as tmp, storage(shape) as (db_url, broker_url):
         data_dir = Path(tmp) / "data"
         env = settings_env(data_dir, db_url, broker_url)
@@ -156,7 +164,7 @@ def run(*, shape: str = "embedded", clients: int = 2, messages_per_client: int =
         with engine.begin() as conn:
             houses = [add_house(conn, org.id, premises_count=1000, rooms=0) for org in orgs]
         engine.dispose()
-        with hub_processes(env, workers=2 if shape == "production" else 0, processes=1) as base:
+        with hub_processes(env, workers=2 if shape == "production" else 0, processes=processes) as base:
             connections = [Loopback(base, user=org.ppaguid, password=PASSWORD) for org in orgs]
             with ThreadPoolExecutor(clients) as pool:
                 roots = list(pool.map(_place, connections, orgs, [h.premises for h in houses]))
