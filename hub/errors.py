@@ -188,6 +188,10 @@ class E:
         "INT914001", "Токен оператора не отправляет данные: нужен токен организации-отправителя", http_status=403
     )
 
+    # --- payment documents, ПД (the bills area): GIS codes where GIS has them, else INT915xxx ---
+
+    # --- Excel and other file adapters (adapters/, uploads): FMT916xxx / INT916xxx -----------
+
     # --- hub codes: message handling (INT9xxxxx) ---------------------------------------------
     INT900001 = ErrorSpec(
         "INT900001",
