@@ -41,9 +41,11 @@ from hub.client import (
     ClientError,
     HubClient,
     HubFault,
+    PayloadError,
     Polling,
     RequestState,
     StateResult,
+    service_of,
 )
 from hub.contract.gost.keyfile import is_gost_key, read_identity_files
 from hub.contract.pki import AnyIdentity, SigningIdentity
@@ -80,7 +82,22 @@ Password = Annotated[
         help="HTTP Basic password of the organization (better: the environment variable)",
     ),
 ]
-Service = Annotated[str, typer.Option("--service", help="Service: home-management (HomeManagementAsync)")]
+Service = Annotated[
+    str,
+    typer.Option(
+        "--service",
+        help="Service key or port: home-management (HomeManagementAsync), device-metering, bills, nsi, nsi-common,"
+        " org-registry-common",
+    ),
+]
+SendService = Annotated[
+    str | None,
+    typer.Option(
+        "--service",
+        show_default=False,
+        help="Service key or port; default: the one service that serves OPERATION",
+    ),
+]
 HubCert = Annotated[
     Path | None,
     typer.Option(
@@ -122,7 +139,7 @@ def send(
     operator: Annotated[
         bool, typer.Option("--operator", help="IsOperatorSignature: an operator signs for --org")
     ] = False,
-    service: Service = "home-management",
+    service: SendService = None,
     hub_cert: HubCert = None,
     client_cert_fingerprint: Fingerprint = None,
     timeout: Timeout = 120.0,
@@ -144,6 +161,12 @@ def send(
     except (OSError, ValueError) as exc:
         _errors.print(f"[red]Ключ/сертификат / key or certificate:[/] {escape(str(exc))}")
         raise typer.Exit(EXIT_FAILED) from exc
+    if service is None:
+        try:
+            service = service_of(operation)
+        except PayloadError as exc:
+            _errors.print(f"[red]Операция / operation:[/] {escape(str(exc))}")
+            raise typer.Exit(EXIT_USAGE) from exc
     config = _config(
         url,
         org,
@@ -256,7 +279,10 @@ def _send(client: HubClient, operation: str, payload: bytes, *, wait: bool, xml:
     _console.print(f"Ack: MessageGUID {ack.message_guid}")
     _console.print(f"     RequesterMessageGUID {ack.requester_message_guid}")
     if not wait:
-        _console.print(f"Состояние / state: hub state {ack.message_guid} --org {client.config.org_ppaguid}")
+        _console.print(
+            f"Состояние / state: hub state {ack.message_guid} --org {client.config.org_ppaguid}"
+            f" --service {client.config.service_info.key}"
+        )
         return EXIT_OK
     return _print_state(client.wait(ack.message_guid), xml=xml, save=save)
 

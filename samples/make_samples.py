@@ -2,6 +2,7 @@
 
     python samples/make_samples.py                                  # all samples
     python samples/make_samples.py --premises-from house-result.xml # accounts on real PremisesGUIDs
+    python samples/make_samples.py --devices-from device-result.xml # readings of the imported devices
 
 The samples are Body elements only, unsigned: ``hub send`` adds the header and signs them with
 the key you give it (GIS signs the Body element; the header is never signed). They describe one
@@ -276,11 +277,17 @@ def import_metering_device_values() -> etree._Element:
 
 
 def export_metering_device_history() -> etree._Element:
-    """exportMeteringDeviceHistoryRequest: the demo house's water meters' November readings."""
+    """exportMeteringDeviceHistoryRequest: the demo house's water, electricity and heat meters
+    (NSI 2 codes 1, 2, 3, 5; the contract wants a device filter beside the house) and their
+    November readings."""
     from testkit.readings import export_history
 
     return export_history(
-        houses=[DEMO_HOUSE_FIAS], resources=["1", "2"], date_from="2026-11-01", date_to="2026-11-30", signed_id=None
+        houses=[DEMO_HOUSE_FIAS],
+        resources=["1", "2", "3", "5"],
+        date_from="2026-11-01",
+        date_to="2026-11-30",
+        signed_id=None,
     )
 
 
@@ -397,6 +404,40 @@ def import_metering_device() -> etree._Element:
     return request
 
 
+def devices_from_result(path: Path) -> dict[int, str]:
+    """Device number in import-metering-device.xml → the root GUID the hub gave it, from a saved
+    getState response of that import (``CommonResult/importMeteringDevice/MeteringDeviceGUID``)."""
+    tree = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
+    by_transport = {
+        (c.findtext(f"{{{BASE}}}TransportGUID") or "").strip(): "".join(
+            e.text or "" for e in c.iter("{*}MeteringDeviceGUID")
+        ).strip()
+        for c in tree.iter("{*}CommonResult")
+    }
+    found = {n: by_transport.get(guid(f"metering-device:{n}"), "") for n in (1, 2)}
+    missing = [n for n, value in found.items() if not value]
+    if missing:
+        raise SystemExit(f"{path}: no MeteringDeviceGUID for device(s) {missing} (were the devices imported?)")
+    return found
+
+
+def readings_of_demo_devices(devices: dict[int, str]) -> etree._Element:
+    """importMeteringDeviceValuesRequest for the two house devices of import-metering-device.xml:
+    November's heat reading (one-rate, NSI 2 code 5) and electricity on two tariffs, each above
+    the base values the devices were placed with."""
+    from testkit.readings import ELECTRIC, Dev, Val, import_values
+
+    return import_values(
+        [
+            Dev(devices[1], values=(Val(("16.8",), "5", "2026-11-20", (2026, 11)),)),
+            Dev(devices[2], kind=ELECTRIC, values=(Val(("1300.5", "320.75"), "3", "2026-11-20", (2026, 11)),)),
+        ],
+        house=DEMO_HOUSE_FIAS,
+        seed="demo-house-readings",
+        signed_id=None,
+    )
+
+
 def export_metering_device() -> etree._Element:
     request = root("exportMeteringDeviceDataRequest", "14.8.0.1")
     sub(request, HM, "FIASHouseGuid", DEMO_HOUSE_FIAS)
@@ -435,8 +476,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--premises-from", type=Path, help="saved getState response of import-house-uo.xml (hub send --save)"
     )
+    parser.add_argument(
+        "--devices-from",
+        type=Path,
+        help="saved getState response of import-metering-device.xml: readings of those devices",
+    )
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.devices_from:
+        devices = devices_from_result(args.devices_from)
+        target = args.out / "import-metering-device-values.xml"
+        target.write_bytes(serialize(readings_of_demo_devices(devices)))
+        print(f"{target}: readings of the devices in {args.devices_from}")
+        return 0
     if args.premises_from:
         guids = premises_from_result(args.premises_from)
         (args.out / "import-account.xml").write_bytes(serialize(import_account(guids)))

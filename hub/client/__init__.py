@@ -19,6 +19,7 @@ from hub.client.core import (
     Polling,
     PreparedRequest,
     Retries,
+    service_of,
 )
 from hub.client.errors import (
     ClientError,
@@ -51,4 +52,5 @@ __all__ = [
     "StateResult",
     "TransportError",
     "WaitTimeoutError",
+    "service_of",
 ]

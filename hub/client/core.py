@@ -122,6 +122,22 @@ class ClientConfig:
         return self.base_url.rstrip("/") + self.service_info.path
 
 
+def service_of(operation: str) -> str:
+    """The key of the one service that serves ``operation`` (``importMeteringDeviceValues`` →
+    ``device-metering``), so a user need not know GIS's split of operations into services.
+
+    Operation names are unique across GIS services except ``getState`` (every service has one),
+    which asks for the service explicitly.
+    """
+    keys = sorted({op.service.key for op in registry.registry().operations if op.name == operation})
+    if len(keys) == 1:
+        return keys[0]
+    if keys:
+        raise PayloadError(f"{operation} is served by several services ({', '.join(keys)}): name one")
+    served = sorted({op.name for op in registry.registry().operations if op.signed})
+    raise PayloadError(f"the hub serves no operation {operation!r}; served: {', '.join(served)}")
+
+
 @dataclass(frozen=True, slots=True)
 class PreparedRequest:
     """A signed request ready to POST: ``body`` is exactly what goes on the wire."""

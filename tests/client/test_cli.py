@@ -194,3 +194,20 @@ def test_russian_plural_forms(count: int, word: str) -> None:
     from hub.cli_client import plural
 
     assert plural(count, "объект", "объекта", "объектов") == word
+
+
+def test_an_operation_the_hub_does_not_serve_is_a_usage_error(demo_hub: Demo) -> None:
+    done = demo_hub.send("importNothing", "export-house.xml")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "the hub serves no operation 'importNothing'" in done.stderr
+    assert "importMeteringDeviceValues" in done.stderr  # the list of what it serves
+
+
+def test_the_service_of_an_operation_is_found_and_get_state_asks_for_one() -> None:
+    from hub.client import PayloadError, service_of
+
+    assert service_of("importMeteringDeviceValues") == "device-metering"
+    assert service_of("importAccountData") == "home-management"
+    assert service_of("exportDataProviderNsiItem") == "nsi"
+    with pytest.raises(PayloadError, match="several services"):
+        service_of("getState")

@@ -31,6 +31,7 @@ def test_the_samples_walkthrough_runs_as_written(tmp_path: Path) -> None:
     work = tmp_path / "work"
     shutil.copytree(REPO / "samples", work / "samples")  # make_samples.py rewrites a sample: not the repo's
     (work / ".venv").symlink_to(REPO / ".venv")
+    (work / "testkit").symlink_to(REPO / "testkit")  # make_samples.py builds readings with the test kit
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
     demo = subprocess.Popen(
@@ -56,9 +57,15 @@ def test_the_samples_walkthrough_runs_as_written(tmp_path: Path) -> None:
     finally:
         terminate(demo)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    assert done.stdout.count("RequestState: 3") == 4
+    assert done.stdout.count("RequestState: 3") == 11
     assert "успешно / ok: 3, с ошибками / failed: 0" in done.stdout  # the three accounts
+    # the two devices, then their three readings (heat; electricity T1 and T2 are one value)
+    assert done.stdout.count("успешно / ok: 2, с ошибками / failed: 0") >= 2, done.stdout[-3000:]
+    assert "exportMeteringDeviceHistoryResult" in done.stdout
     assert "PremisesGUID" in (work / "samples" / "requests" / "import-account.xml").read_text(encoding="utf-8")
+    assert "MeteringDeviceRootGUID" in (work / "samples" / "requests" / "import-metering-device-values.xml").read_text(
+        encoding="utf-8"
+    )
     assert (work / "house-result.xml").exists() and (work / "hub-data" / "flow").is_dir()
 
 
