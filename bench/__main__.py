@@ -21,17 +21,18 @@ def shapes() -> list[str]:
 
 def readings_table() -> list[dict[str, object]]:
     """Readings end to end on every shape, printed as a table; the rows for the report."""
-    print("\nReadings end to end: signed 1000-reading messages, 2 clients, to the last result;")
-    print("latency: one 1000-reading message alone, Ack → RequestState 3, beside its raw time")
-    print(f"{'shape':11} {'readings':>8} {'bytes':>7} {'hub r/s':>8} {'raw r/s':>8} {'ratio':>6}", end="")
+    print("\nReadings end to end: signed 1000-reading messages, 2 clients, each with 1 or 4 houses (messages")
+    print("in flight), to the last result; latency: one 1000-reading message alone, Ack → RequestState 3")
+    print(f"{'shape':11} {'houses':>6} {'readings':>8} {'bytes':>7} {'hub r/s':>8} {'raw r/s':>8} {'ratio':>6}", end="")
     print(f" {'Ack→3 s':>8} {'raw s':>6} {'×':>5}")
     table: list[dict[str, object]] = []
     for shape in shapes():
-        r = readings.run(shape=shape)
-        table.append(asdict(r) | {"ratio": r.ratio, "latency_ratio": r.latency_ratio})
-        print(f"{r.shape:11} {r.readings:8} {r.message_bytes:7} {r.hub_readings_per_s:8.0f}", end="")
-        print(f" {r.raw_readings_per_s:8.0f} {r.ratio:6.2f} {r.ack_to_done_s:8.3f} {r.raw_message_s:6.3f}", end="")
-        print(f" {r.latency_ratio:5.1f}")
+        for houses, months in ((1, 5), (4, 3)):
+            r = readings.run(shape=shape, houses=houses, months=months, processes=None)
+            table.append(asdict(r) | {"ratio": r.ratio, "latency_ratio": r.latency_ratio})
+            print(f"{r.shape:11} {r.houses:6} {r.readings:8} {r.message_bytes:7} {r.hub_readings_per_s:8.0f}", end="")
+            print(f" {r.raw_readings_per_s:8.0f} {r.ratio:6.2f} {r.ack_to_done_s:8.3f} {r.raw_message_s:6.3f}", end="")
+            print(f" {r.latency_ratio:5.1f}")
     return table
 
 

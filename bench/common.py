@@ -116,7 +116,11 @@ class Loopback:
     standard library's ``http.client`` spends ~0.1 ms. Clients on a real network run elsewhere.
     """
 
+    #: uvicorn closes a keep-alive connection idle for 5 s (a client busy signing a long batch)
+    IDLE_S = 3.0
+
     def __init__(self, base_url: str, *, user: str | None = None, password: str | None = None) -> None:
+        self._used = time.monotonic()
         parts = urlsplit(base_url)
         self._connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=120)
         self._headers = {"Content-Type": "text/xml; charset=utf-8"}
@@ -126,9 +130,13 @@ class Loopback:
 
     def post(self, path: str, body: bytes, *, soap_action: str | None = None) -> tuple[int, bytes]:
         headers = self._headers if soap_action is None else {**self._headers, "SOAPAction": soap_action}
+        if time.monotonic() - self._used > self.IDLE_S:
+            self._connection.close()  # the server may have dropped it: reconnect rather than race it
         self._connection.request("POST", path, body=body, headers=headers)
         response = self._connection.getresponse()
-        return response.status, response.read()
+        answer = response.read()
+        self._used = time.monotonic()
+        return response.status, answer
 
     def close(self) -> None:
         self._connection.close()

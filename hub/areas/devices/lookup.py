@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, select, text
 
-from hub.areas.devices.rows import current_device
+from hub.areas.devices.rows import port_record
 from hub.areas.devices.tables import metering_device_versions, metering_devices
 from hub.services.ports import MeteringDevice
 from hub.store import bulk
@@ -47,28 +47,6 @@ def _sqlite_find_many() -> tuple[Select[Any], Select[Any]]:
     return by_root, by_version
 
 
-def _port_record(row: Any) -> MeteringDevice:
-    device = current_device(row)
-    data = device.data
-    return MeteringDevice(
-        root_guid=device.root_guid,
-        version_guid=device.version_guid,
-        owner_org_id=device.owner_org_id,
-        house_guid=device.house_guid,
-        device_type=data.device_type,
-        resources=data.resources,
-        energy=data.energy,
-        tariff_count=data.tariff_count,
-        consumed_volume=bool(data.consumed_volume),
-        commissioned=data.commissioning_date,
-        archived=device.archived,
-        replaced_root_guid=device.replaced_root_guid,
-        base_values=data.base_values(),
-        premises_guids=data.premises or data.rooms,
-        account_guids=data.accounts,
-    )
-
-
 class SqlMeteringDeviceLookup:
     """``MeteringDeviceLookup`` on the caller's connection (so it sees the caller's own writes)."""
 
@@ -95,7 +73,7 @@ class SqlMeteringDeviceLookup:
         by_root: dict[str, MeteringDevice] = {}
         for row in rows:
             if row.root_guid not in by_root:
-                by_root[row.root_guid] = _port_record(row)
+                by_root[row.root_guid] = port_record(row)
             records[row.wanted] = by_root[row.root_guid]
         return records
 
@@ -118,5 +96,5 @@ class SqlMeteringDeviceLookup:
         if not include_archived:
             query = query.where(_devices.c.archived_on.is_(None))
         wanted = set(resources)
-        found = [_port_record(row) for row in self.conn.execute(query)]
+        found = [port_record(row) for row in self.conn.execute(query)]
         return [d for d in found if not wanted or wanted & set(d.resources)]

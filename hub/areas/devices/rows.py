@@ -12,8 +12,21 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from hub.areas.devices.rules import Archive, Device, DeviceData, DeviceKind, Link, Meter, ResourceForm
+from hub.areas.devices.rules import (
+    DEVICE_TYPE,
+    Archive,
+    Device,
+    DeviceData,
+    DeviceKind,
+    Link,
+    Meter,
+    ResourceForm,
+    base_values,
+    is_energy,
+    tariff_count,
+)
 from hub.domain.nsi import NsiRef
+from hub.services.ports import MeteringDevice
 from hub.store.base import aware
 
 
@@ -174,3 +187,31 @@ def device_from(row: Any, document: str, version_guid: str, version_number: int)
 
 def current_device(row: Any) -> Device:
     return device_from(row, row.data, row.version_guid, row.version_number)
+
+
+def port_record(row: Any) -> MeteringDevice:
+    """The current version as other areas see it (``MeteringDevice``), read from the row's
+    document without building the whole ``Device``: readings look up 1000 devices a message,
+    and the full record cost a fifth of its processing."""
+    doc = json.loads(row.data)
+    data = doc["data"]
+    meters = tuple(_unmeter(m) for m in data["meters"])
+    form = ResourceForm(data["form"])
+    resources = tuple(m.resource.code for m in meters)
+    return MeteringDevice(
+        root_guid=row.root_guid,
+        version_guid=row.version_guid,
+        owner_org_id=row.owner_org_id,
+        house_guid=doc["house"],
+        device_type=DEVICE_TYPE[DeviceKind(data["kind"])],
+        resources=resources,
+        energy=is_energy(form, resources),
+        tariff_count=tariff_count(form, meters, resources),
+        consumed_volume=bool(data["consumed_volume"]),
+        commissioned=_undate(data["commissioning_date"]),
+        archived=doc["archive"] is not None,
+        replaced_root_guid=doc["replaced"],
+        base_values=base_values(meters),
+        premises_guids=tuple(data["premises"] or data["rooms"]),
+        account_guids=tuple(data["accounts"]),
+    )

@@ -107,6 +107,29 @@ class Link:
     versions: tuple[str, ...] = ()
 
 
+def is_energy(form: ResourceForm, resources: tuple[str, ...]) -> bool:
+    """An electric device: ``MunicipalResourceEnergy``, or electricity among its resources."""
+    return form is ResourceForm.ENERGY or (form is ResourceForm.RESOURCES and ELECTRICITY in resources)
+
+
+def tariff_count(form: ResourceForm, meters: tuple[Meter, ...], resources: tuple[str, ...]) -> int:
+    """1–3 for an electric device (its base values or declared count), 1 for any other."""
+    if form is ResourceForm.ENERGY:
+        return max(len(meters[0].values), 1)
+    if is_energy(form, resources):
+        return next((m.tariff_count or 1 for m in meters if m.resource.code == ELECTRICITY), 1)
+    return 1
+
+
+def base_values(meters: tuple[Meter, ...]) -> dict[tuple[str, int], Decimal]:
+    """Readings at commissioning: (NSI 2 code, tariff 1–3) → value."""
+    return {
+        (meter.resource.code, tariff): Decimal(value)
+        for meter in meters
+        for tariff, value in enumerate(meter.values, start=1)
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class DeviceData:
     """What the client says about a device (one version)."""
@@ -146,17 +169,11 @@ class DeviceData:
 
     @property
     def energy(self) -> bool:
-        return self.form is ResourceForm.ENERGY or (
-            self.form is ResourceForm.RESOURCES and ELECTRICITY in self.resources
-        )
+        return is_energy(self.form, self.resources)
 
     @property
     def tariff_count(self) -> int:
-        if self.form is ResourceForm.ENERGY:
-            return max(len(self.meters[0].values), 1)
-        if self.energy:
-            return next((m.tariff_count or 1 for m in self.meters if m.resource.code == ELECTRICITY), 1)
-        return 1
+        return tariff_count(self.form, self.meters, self.resources)
 
     @property
     def places(self) -> tuple[str, ...]:
@@ -165,11 +182,7 @@ class DeviceData:
         return self.premises if kind == "premises" else self.rooms if kind == "room" else self.houses
 
     def base_values(self) -> dict[tuple[str, int], Decimal]:
-        return {
-            (meter.resource.code, tariff): Decimal(value)
-            for meter in self.meters
-            for tariff, value in enumerate(meter.values, start=1)
-        }
+        return base_values(self.meters)
 
 
 @dataclass(frozen=True, slots=True)
