@@ -232,3 +232,15 @@ def test_a_message_without_any_value_is_refused_whole(rig: Rig, real_contract: P
     result = run_guarded(rig, import_values([Dev(device.root_guid, values=())]))
     assert result.findtext(".//{*}ErrorMessage/{*}ErrorCode") == "INT912012"
     assert_valid_under_real_xsd(result, real_contract)
+
+
+def test_one_device_by_its_root_and_by_its_version_guid_is_a_duplicate(rig: Rig) -> None:
+    device = rig.device("d")
+    assert device.version_guid != device.root_guid
+    blocks = [
+        Dev(device.root_guid, values=(Val(("10",)),)),
+        Dev(device.version_guid, values=(Val(("11",)),), by_version=True),  # same device, same period
+    ]
+    found = outcomes(rig.run_import(import_values(blocks)))
+    assert [found[transport("readings", i)].errors for i in (0, 1)] == [(), ("INT912008",)]
+    assert rig.stored() == 1

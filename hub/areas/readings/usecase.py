@@ -172,8 +172,11 @@ class ReadingChunkImport:
             session.readings.lock_devices(roots)
         pairs = {(d.root_guid, r) for d in devices.values() for r in d.resources}
         last = session.readings.last_readings(pairs) if pairs else {}
+        found = {guid: device.root_guid for guid, device in devices.items()}
         results: list[list[StoredReading] | HubError] = []
-        for command in commands:
+        # by root GUID now that devices are known: one device named by its root GUID in one block
+        # and by a version GUID in another is one device (GUIDs as sent were marked before)
+        for command in rules.mark_duplicates(commands, lambda guid: found.get(guid, guid)):
             try:
                 results.append(self._plan(command, devices.get(command.device_guid), allowed, last, now))
             except HubError as exc:
