@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from hub.domain.messages import RequestState
+from hub.domain.nsi import NsiRef
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,6 +271,9 @@ class MeteringDevice:
     base_values: Mapping[tuple[str, int], Decimal] = field(default_factory=dict)
     premises_guids: tuple[str, ...] = ()
     account_guids: tuple[str, ...] = ()
+    #: an archived device: the date it left service and why (NSI 21), as the export gives them
+    archived_on: date | None = None
+    archive_reason: NsiRef | None = None
 
 
 class MeteringDeviceLookup(Protocol):

@@ -40,7 +40,10 @@ def test_devices_by_root_and_by_any_version(db: Db) -> None:
     assert current.version_guid == changed.version_guid and current.owner_org_id == db.org_a
     assert current.device_type == "1" and current.resources == ("1",) and not current.energy
     assert current.base_values == {("1", 1): Decimal("12.5")} and current.premises_guids == (house.premises[0],)
-    assert found[placed[1].root_guid or ""].archived
+    archived = found[placed[1].root_guid or ""]
+    assert archived.archived and archived.archived_on is not None and archived.archive_reason is not None
+    assert archived.archive_reason.code == "1" and archived.archive_reason.guid
+    assert current.archived_on is None and current.archive_reason is None
     electric = found[placed[2].root_guid or ""]
     assert electric.energy and electric.tariff_count == 2 and electric.resources == ("3",)
     assert electric.base_values == {("3", 1): Decimal("100.1"), ("3", 2): Decimal("50.2")}

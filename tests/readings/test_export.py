@@ -10,11 +10,13 @@ from pathlib import Path
 from lxml import etree
 
 from hub import ns
+from hub.domain.nsi import NsiRef
 from testkit.readings import ELECTRIC, VOLUME, Check, Dev, Val, bulk_readings, export_history, import_values
 from tests.readings.rig import Rig, error_code, outcomes
 from tests.real_contract import assert_valid_under_real_xsd
 
 DM = ns.DEVICE_METERING
+NSI = ns.NSI_BASE
 
 
 def _devices(result: etree._Element) -> list[str]:
@@ -149,3 +151,24 @@ def test_an_answer_has_the_shape_of_gis_captured_ones(rig: Rig, gis_samples: Pat
     assert [p for p in _paths(theirs) if not p.endswith(unit)] == [
         p for p in _paths(mine) if not any(p.endswith(e) for e in extras)
     ]
+
+
+def test_archive_dates_choose_among_archived_devices_which_carry_their_reason(rig: Rig, real_contract: Path) -> None:
+    active = rig.device("active")
+    reason = NsiRef("4", "00000000-0000-4000-8000-000000000021", "Истек срок эксплуатации")
+    early = rig.device("early", archived=True, archived_on=date(2026, 3, 1), archive_reason=reason)
+    late = rig.device("late", archived=True, archived_on=date(2026, 10, 1), archive_reason=reason)
+    roots = [active.root_guid, early.root_guid, late.root_guid]
+    between = export_history(roots=roots, archived=True, archived_from="2026-09-01", archived_to="2026-12-01")
+    result = rig.run_export(between)
+    assert _devices(result) == sorted([active.root_guid, late.root_guid])
+    assert_valid_under_real_xsd(result, real_contract)
+    by_root = {
+        r.findtext(f"{{{DM}}}MeteringDeviceRootGUID"): r
+        for r in result.iterfind(f".//{{{DM}}}exportMeteringDeviceHistoryResult")
+    }
+    assert by_root[late.root_guid].findtext(f"{{{DM}}}ArchivedValues/{{{DM}}}ArchivingReason/{{{NSI}}}Code") == "4"
+    assert by_root[active.root_guid].find(f"{{{DM}}}ArchivedValues") is None
+    # the hub takes readings from organizations only: excluding citizens' readings changes nothing
+    person = rig.run_export(export_history(roots=roots, archived=True, exclude_person=True))
+    assert _devices(person) == sorted(roots)

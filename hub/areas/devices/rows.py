@@ -195,6 +195,7 @@ def port_record(row: Any) -> MeteringDevice:
     and the full record cost a fifth of its processing."""
     doc = json.loads(row.data)
     data = doc["data"]
+    archive = doc["archive"]
     meters = tuple(_unmeter(m) for m in data["meters"])
     form = ResourceForm(data["form"])
     resources = tuple(m.resource.code for m in meters)
@@ -209,7 +210,9 @@ def port_record(row: Any) -> MeteringDevice:
         tariff_count=tariff_count(form, meters, resources),
         consumed_volume=bool(data["consumed_volume"]),
         commissioned=_undate(data["commissioning_date"]),
-        archived=doc["archive"] is not None,
+        archived=archive is not None,
+        archived_on=None if archive is None else date.fromisoformat(archive["on"]),
+        archive_reason=None if archive is None else _unref(archive["reason"]),
         replaced_root_guid=doc["replaced"],
         base_values=base_values(meters),
         premises_guids=tuple(data["premises"] or data["rooms"]),

@@ -217,6 +217,8 @@ def decode_export(request: etree._Element) -> HistoryQuery:
         commissioned_from=day("CommissioningDateFrom"),
         commissioned_to=day("CommissioningDateTo"),
         archived=flag("SerchArchived"),
+        archived_from=day("ArchiveDateFrom"),
+        archived_to=day("ArchiveDateTo"),
         date_from=day("inputDateFrom"),
         date_to=day("inputDateTo"),
         exclude_current_org=flag("ExcludeCurrentOrgAsDataSource"),
@@ -326,6 +328,12 @@ def encode_history(
             _volume(writer, block, history.readings)
         else:
             _counter(writer, block, kind, device.base_values, history)
+        if device.archive_reason is not None and device.archive_reason.guid:
+            reason = writer._sub(writer._sub(result, DM, "ArchivedValues"), DM, "ArchivingReason")
+            writer._sub(reason, NSI, "Code", device.archive_reason.code)
+            writer._sub(reason, NSI, "GUID", device.archive_reason.guid)
+            if device.archive_reason.name:
+                writer._sub(reason, NSI, "Name", device.archive_reason.name)
         out.append(result)
     if page.paged:
         paged = etree.Element(_q(DM, "PagedOutput"), nsmap=nsmap)

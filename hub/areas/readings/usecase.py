@@ -273,6 +273,8 @@ class HistoryQuery:
     commissioned_from: date | None = None
     commissioned_to: date | None = None
     archived: bool = False
+    archived_from: date | None = None  # ArchiveDateFrom/To: which archived devices (active ones stay)
+    archived_to: date | None = None
     date_from: date | None = None
     date_to: date | None = None
     exclude_current_org: bool = False
@@ -316,6 +318,13 @@ def _selected(view: ReadingExportView, query: HistoryQuery) -> list[MeteringDevi
     )
 
 
+def _archived_within(device: MeteringDevice, start: date | None, end: date | None) -> bool:
+    """Archive-date bounds choose among archived devices; a device in service is not filtered."""
+    if not device.archived or device.archived_on is None:
+        return not device.archived
+    return (start is None or device.archived_on >= start) and (end is None or device.archived_on <= end)
+
+
 def export_history(view: ReadingExportView, sender_id: int, query: HistoryQuery, today: date) -> HistoryPage:
     """The block of devices the sender may see, from ``query.cursor`` on, with their readings in
     the date range; INT002012 when there is none. A block is at most ``PAGE_SIZE`` devices,
@@ -325,6 +334,8 @@ def export_history(view: ReadingExportView, sender_id: int, query: HistoryQuery,
         devices = [d for d in devices if d.commissioned is not None and d.commissioned >= query.commissioned_from]
     if query.commissioned_to is not None:
         devices = [d for d in devices if d.commissioned is not None and d.commissioned <= query.commissioned_to]
+    if query.archived_from is not None or query.archived_to is not None:
+        devices = [d for d in devices if _archived_within(d, query.archived_from, query.archived_to)]
     allowed = permissions(view, sender_id, {d.house_guid for d in devices}, today)
     visible = [d for d in devices if allowed.sees(d)]
     if query.cursor is not None:
