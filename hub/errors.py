@@ -143,6 +143,8 @@ class E:
     INT910005 = ErrorSpec("INT910005", "Операция с договором ресурсоснабжения не поддерживается")
     INT910006 = ErrorSpec("INT910006", "Версия договора неактуальна: укажите текущую версию или ContractRootGUID")
     INT910007 = ErrorSpec("INT910007", "Код вида коммунального ресурса (НСИ 2) указан неверно")
+    INT910008 = ErrorSpec("INT910008", "Бессрочный договор не пролонгируется")
+    INT910009 = ErrorSpec("INT910009", "Дата пролонгации должна быть позже даты окончания действия договора")
 
     # --- metering devices (the devices area): GIS codes where GIS has them, else INT911xxx -----
     INT911001 = ErrorSpec(

@@ -11,8 +11,8 @@ from hub.areas.supply.codec import decode_export, decode_import, encode_page
 from hub.areas.supply.rules import (
     AnnulContract,
     Contract,
-    NotSupported,
     PlaceContract,
+    RollOverContract,
     TerminateContract,
     VersionStatus,
 )
@@ -63,7 +63,8 @@ def test_every_kind_of_contract_command_decodes(real_contract: Path) -> None:
     )
     assert terminate.on == date(2025, 6, 30) and terminate.reason.code == "1"
     assert isinstance(annul, AnnulContract) and annul.ref.version_guid and annul.reason == "Ошибка"
-    assert isinstance(roll, NotSupported) and roll.block == "RollOverContract"
+    assert isinstance(roll, RollOverContract) and roll.to == date(2027, 1, 1)
+    assert roll.ref.root_guid == "c" * 8 + "-0000-0000-0000-" + "0" * 12
 
 
 def test_a_year_the_hub_cannot_hold_fails_only_its_contract() -> None:

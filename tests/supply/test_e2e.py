@@ -72,4 +72,4 @@ def test_object_errors_carry_their_transport_guid(hut: HubUnderTest, real_contra
     assert import_result is not None
     got = commons(import_result)
     assert [c.transport_guid for c in got] == [c.transport for c in contracts]
-    assert [c.errors for c in got] == [(), ("INT910001",), ("INT910005",), ()]
+    assert [c.errors for c in got] == [(), ("INT910001",), ("INT002000",), ()]  # prolonging no contract

@@ -97,6 +97,30 @@ def test_termination_and_annulment_end_the_rights(db: Db) -> None:
     assert again[0].errors == ("INT910003",)
 
 
+def test_a_prolonged_contract_is_a_new_version_in_force_to_the_new_date(db: Db) -> None:
+    house, forever = _house(), _house()
+    subjects = [Subj(end="2025-12-31"), Subj("4", "4", end="2025-06-30")]
+    (root,) = _place(db, Drso(objects=[Obj(house, (0, 1))], subjects=subjects, completion="2025-12-31"))
+    (indefinite,) = _place(db, Drso(objects=[Obj(forever)]))
+    result = db.run_import(
+        import_request(
+            [
+                Drso(root_guid=root, roll_over="2026-12-31"),
+                Drso(root_guid=indefinite, roll_over="2026-12-31"),
+            ]
+        )
+    )
+    assert [c.errors for c in commons(result)] == [(), ("INT910008",)]
+    earlier = db.run_import(import_request([Drso(root_guid=root, roll_over="2026-06-30")]))
+    assert [c.errors for c in commons(earlier)] == [("INT910009",)]  # not after the new expiration
+    # the subject that ended with the contract goes on; the one that ended earlier does not
+    assert db.supplied(db.rso, [house], D("2026-06-01")) == {house: {"2"}}
+    assert db.supplied(db.rso, [house], D("2027-01-01")) == {}
+    (contract,) = exported(db.run_export(export_request("ContractRootGUID", [root])))
+    assert contract.findtext("{*}VersionNumber") == "2"
+    assert contract.findtext(".//{*}ComptetionDate") == "2026-12-31"
+
+
 def test_object_errors_carry_their_transport_guid_and_the_rest_applies(db: Db) -> None:
     house = _house()
     (theirs,) = _place(db, Drso(objects=[Obj(house)]), sender=db.rso2)
@@ -119,7 +143,7 @@ def test_object_errors_carry_their_transport_guid_and_the_rest_applies(db: Db) -
         ("INT910001",),
         ("INT910004",),
         ("INT002000",),
-        ("INT910005",),
+        ("AUT011003",),  # prolonging another organization's contract
         ("INT910002",),
         (),
     ]

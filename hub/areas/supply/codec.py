@@ -22,6 +22,7 @@ from hub.areas.supply.rules import (
     Pair,
     PlaceContract,
     Rejected,
+    RollOverContract,
     Subject,
     SupplyObject,
     TerminateContract,
@@ -139,9 +140,14 @@ def _command(contract: etree._Element) -> ContractCommand:
         annul = contract.find(_q("AnnulmentContract"))
         if annul is not None:
             return AnnulContract(transport, ref, _text(annul, "ReasonOfAnnulment") or "")
+        roll = contract.find(_q("RollOverContract"))
+        if roll is not None:
+            to = _date(roll, "RollOverDate")
+            assert to is not None  # required by the XSD
+            return RollOverContract(transport, ref, to)
     except HubError as exc:
         return Rejected(transport, exc)
-    return NotSupported(transport, "RollOverContract")
+    return NotSupported(transport, "Contract")
 
 
 def decode_import(request: etree._Element) -> list[ContractCommand]:

@@ -11,7 +11,7 @@ bridge (docs/SUPPLY.md gives its sources). A code missing from it grants nothing
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
@@ -150,8 +150,17 @@ class AnnulContract:
 
 
 @dataclass(frozen=True, slots=True)
+class RollOverContract:
+    """Prolongation: the contract in force until ``to`` (``RollOverDate``)."""
+
+    transport_guid: str
+    ref: ContractRef
+    to: date
+
+
+@dataclass(frozen=True, slots=True)
 class NotSupported:
-    """A block the hub does not apply (RollOverContract): answered with INT910005."""
+    """A block the hub does not apply: answered with INT910005."""
 
     transport_guid: str
     block: str
@@ -165,7 +174,7 @@ class Rejected:
     error: HubError
 
 
-ContractCommand = PlaceContract | TerminateContract | AnnulContract | NotSupported | Rejected
+ContractCommand = PlaceContract | TerminateContract | AnnulContract | RollOverContract | NotSupported | Rejected
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +218,24 @@ def check_changeable(contract: Contract) -> None:
     """Only a contract in force (not terminated or annulled) takes a new version or an end."""
     if contract.status is not VersionStatus.POSTED:
         raise HubError(E.INT910003, f"Договор {contract.root_guid} в статусе {contract.status.value}")
+
+
+def rolled_over(terms: Terms, to: date) -> Terms:
+    """The terms prolonged until ``to``: the expiration, and every subject and object period that
+    ended with the contract, move to ``to``. An indefinite contract has nothing to prolong
+    (INT910008); ``to`` must be after the expiration (INT910009)."""
+    if terms.indefinite or terms.expiration_date is None:
+        raise HubError(E.INT910008, "Договор заключен на неопределенный срок", where="RollOverContract")
+    until = terms.expiration_date
+    if to <= until:
+        raise HubError(E.INT910009, f"RollOverDate {to} не позже {until}", where="RollOverContract/RollOverDate")
+
+    def moved(end: date | None) -> date | None:
+        return to if end == until else end
+
+    subjects = tuple(replace(s, end=moved(s.end)) for s in terms.subjects)
+    objects = tuple(replace(o, pairs=tuple(replace(p, end=moved(p.end)) for p in o.pairs)) for o in terms.objects)
+    return replace(terms, expiration_date=to, subjects=subjects, objects=objects)
 
 
 def supply_period(subject: Subject, pair: Pair) -> tuple[date, date | None]:

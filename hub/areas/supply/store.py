@@ -215,6 +215,19 @@ class SqlContracts:
     def insert(self, contract: Contract, source: str, at: datetime) -> None:
         insert_contract(self.conn, contract, source, at)
 
+    def insert_prolonged(self, previous: Contract, contract: Contract, at: datetime) -> None:
+        """The previous version's object rows (the terms read back carry no objects), those that
+        ended with it moved to the new expiration."""
+        until, to = previous.terms.expiration_date, contract.terms.expiration_date
+        rows = [
+            {k: v for k, v in row._mapping.items() if k not in {"id", "contract_id"}}
+            | {"end_date": to if row.end_date == until else row.end_date}
+            for row in self.conn.execute(
+                select(supply_contract_objects).where(O.contract_id == previous.id).order_by(O.id)
+            )
+        ]
+        insert_contract(self.conn, contract, "gis", at, rows)
+
     def supersede(self, contract_id: int) -> None:
         self.conn.execute(update(supply_contracts).where(C.id == contract_id).values(is_current=False))
 

@@ -25,11 +25,13 @@ from hub.areas.supply.rules import (
     NotSupported,
     PlaceContract,
     Rejected,
+    RollOverContract,
     TerminateContract,
     Terms,
     VersionStatus,
     check_changeable,
     check_terms,
+    rolled_over,
 )
 from hub.domain.guids import new_guid
 from hub.domain.nsi import NsiRef
@@ -52,6 +54,11 @@ class ContractRepository(Protocol):
 
     def insert(self, contract: Contract, source: str, at: datetime) -> None:
         """Write a version with its subjects and objects (``contract.id`` is ignored)."""
+        ...
+
+    def insert_prolonged(self, previous: Contract, contract: Contract, at: datetime) -> None:
+        """Write ``contract`` (``previous`` prolonged) with ``previous``'s objects, each object's
+        supply that ended with ``previous`` now ending with ``contract``."""
         ...
 
     def supersede(self, contract_id: int) -> None: ...
@@ -122,6 +129,8 @@ class SupplyImport:
         now = self.clock()
         if isinstance(command, PlaceContract):
             contract = self._place(session.contracts, command, now)
+        elif isinstance(command, RollOverContract):
+            contract = self._roll_over(session.contracts, command, now)
         else:
             contract = self._end(session.contracts, command)
         return ObjectOutcome(
@@ -146,14 +155,36 @@ class SupplyImport:
     def _place(self, repo: ContractRepository, command: PlaceContract, now: datetime) -> Contract:
         check_terms(command.terms)
         terms = resolve_terms(self.catalog, command.terms)
-        if command.ref.given:
-            previous = self._existing(repo, command.ref)
+        previous = self._existing(repo, command.ref) if command.ref.given else None
+        return self._version(repo, previous, terms, now)
+
+    def _roll_over(self, repo: ContractRepository, command: RollOverContract, now: datetime) -> Contract:
+        """A new version with the prolonged term (the export shows the new ComptetionDate)."""
+        if not command.ref.given:
+            raise HubError(E.INT910004, "Не указан ContractRootGUID или ContractGUID")
+        previous = self._existing(repo, command.ref)
+        return self._version(repo, previous, rolled_over(previous.terms, command.to), now, prolonged=True)
+
+    def _version(
+        self,
+        repo: ContractRepository,
+        previous: Contract | None,
+        terms: Terms,
+        now: datetime,
+        *,
+        prolonged: bool = False,
+    ) -> Contract:
+        """Insert ``terms`` as the next version of ``previous`` (None: a new contract)."""
+        if previous is not None:
             repo.supersede(previous.id)
             root, number = previous.root_guid, previous.version_number + 1
         else:
             root, number = new_guid(), 1
         contract = Contract(0, root, new_guid(), self.sender_id, number, True, VersionStatus.POSTED, terms)
-        repo.insert(contract, "gis", now)
+        if prolonged and previous is not None:
+            repo.insert_prolonged(previous, contract, now)
+        else:
+            repo.insert(contract, "gis", now)
         return contract
 
     def _end(self, repo: ContractRepository, command: TerminateContract | AnnulContract) -> Contract:
