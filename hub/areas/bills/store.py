@@ -159,10 +159,12 @@ class SqlDocuments:
     def add_many(self, documents: Sequence[NewDocument]) -> None:
         if not documents:
             return
-        inserted = bulk.insert_rows(
-            self.conn, payment_documents, [_document_row(doc) for doc in documents], returning=("guid", "id")
-        )
-        ids = {row.guid: row.id for row in inserted}
+        bulk.insert_rows(self.conn, payment_documents, [_document_row(doc) for doc in documents])
+        # read the new ids back: a RETURNING executemany runs row by row on SQLite
+        d = payment_documents.c
+        guids = [doc.guid for doc in documents]
+        rows = self.conn.execute(select(d.guid, d.id).where(bulk.one_of(self.conn, d.guid, guids)))
+        ids = {guid: id_ for guid, id_ in rows}
         charges = [
             _charge_row(ids[doc.guid], ordinal, charge)
             for doc in documents
