@@ -70,31 +70,56 @@ def _amount(parent: etree._Element, local: str, namespace: str = B) -> Decimal |
     return xs_decimal(value) if value is not None else None
 
 
+def _children(element: etree._Element) -> dict[str, etree._Element]:
+    """The element's children by tag (one pass; the elements read here occur once)."""
+    return {child.tag: child for child in element if isinstance(child.tag, str)}
+
+
+def _decimal(children: dict[str, etree._Element], tag: str) -> Decimal | None:
+    child = children.get(tag)
+    return xs_decimal(child.text or "") if child is not None else None
+
+
+_SERVICE_TYPE, _SERVICE_CHARGE, _CONSUMPTION = _q(B, "ServiceType"), _q(B, "ServiceCharge"), _q(B, "Consumption")
+_VOLUME, _CODE, _NSI_GUID = _q(B, "Volume"), _q(NSI, "Code"), _q(NSI, "GUID")
+_RATE, _PAYABLE, _ACCRUED = _q(B, "Rate"), _q(B, "TotalPayable"), _q(B, "AccountingPeriodTotal")
+_RECALCULATION, _DISCOUNT = _q(B, "MoneyRecalculation"), _q(B, "MoneyDiscount")
+_CHARGE_DEBT = _q(B, "DebtPreviousPeriodsOrAdvanceBillingPeriod")
+
+
 def _charge(element: etree._Element, kind: ChargeKind, where: str) -> Charge:
-    service = element.find(_q(B, "ServiceType"))
-    code = (service.findtext(_q(NSI, "Code")) or "").strip() if service is not None else ""
-    guid = (service.findtext(_q(NSI, "GUID")) or "").strip().lower() if service is not None else ""
-    charge = element.find(_q(B, "ServiceCharge"))
-    volume = element.find(f"{_q(B, 'Consumption')}/{_q(B, 'Volume')}")
+    """One service of a ChargeInfo; the hot path of a 500-document message: one pass over the
+    children, read by tag."""
+    children = _children(element)
+    service = children.get(_SERVICE_TYPE)
+    code = (service.findtext(_CODE) or "").strip() if service is not None else ""
+    guid = (service.findtext(_NSI_GUID) or "").strip().lower() if service is not None else ""
+    charge = children.get(_SERVICE_CHARGE)
+    parts = _children(charge) if charge is not None else {}
+    consumption = children.get(_CONSUMPTION)
+    volume = consumption.find(_VOLUME) if consumption is not None else None
     return Charge(
         kind=kind,
         code=code,
         service_guid=guid or None,
-        rate=_amount(element, "Rate"),
-        payable=_amount(element, "TotalPayable"),
-        accrued=_amount(element, "AccountingPeriodTotal"),
-        recalculation=_amount(charge, "MoneyRecalculation") if charge is not None else None,
-        discount=_amount(charge, "MoneyDiscount") if charge is not None else None,
-        debt=_amount(element, "DebtPreviousPeriodsOrAdvanceBillingPeriod"),
+        rate=_decimal(children, _RATE),
+        payable=_decimal(children, _PAYABLE),
+        accrued=_decimal(children, _ACCRUED),
+        recalculation=_decimal(parts, _RECALCULATION),
+        discount=_decimal(parts, _DISCOUNT),
+        debt=_decimal(children, _CHARGE_DEBT),
         volume=xs_decimal(volume.text or "") if volume is not None else None,
         volume_type=volume.get("type") if volume is not None else None,
         where=where,
     )
 
 
-def _charges(document: etree._Element, where: str) -> tuple[Charge, ...]:
+_CHARGE_INFO = _q(B, "ChargeInfo")
+
+
+def _charges(infos: list[etree._Element], where: str) -> tuple[Charge, ...]:
     found: list[Charge] = []
-    for index, info in enumerate(document.iterfind(_q(B, "ChargeInfo")), start=1):
+    for index, info in enumerate(infos, start=1):
         place = f"{where}/ChargeInfo[{index}]"
         for child in info:
             kind = _KINDS.get(child.tag) if isinstance(child.tag, str) else None
@@ -102,11 +127,8 @@ def _charges(document: etree._Element, where: str) -> tuple[Charge, ...]:
                 found.append(_charge(child, kind, f"{place}/{etree.QName(child).localname}"))
             elif child.tag == _GROUP:
                 for number, service in enumerate(child.iterfind(_q(B, "MunicipalService")), start=1):
-                    found.append(
-                        _charge(
-                            service, ChargeKind.UTILITY, f"{place}/GroupMunicipalService/MunicipalService[{number}]"
-                        )
-                    )
+                    where_service = f"{place}/GroupMunicipalService/MunicipalService[{number}]"
+                    found.append(_charge(service, ChargeKind.UTILITY, where_service))
     return tuple(found)
 
 
@@ -119,32 +141,49 @@ def _banks(request: etree._Element) -> dict[str, Bank]:
     }
 
 
-def _bank_key(document: etree._Element) -> str | None:
-    key = document.findtext(_q(B, "PaymentInformationKey"))
-    if key is None:
-        key = document.findtext(f"{_q(B, 'DetailsPaymentInformation')}/{_q(B, 'PaymentInformationKey')}")
-    return key.strip() if key is not None else None
+_ACCOUNT, _NUMBER, _DOCUMENT_ID = _q(AB, "AccountGuid"), _q(BB, "PaymentDocumentNumber"), _q(BB, "PaymentDocumentID")
+_BANK_KEY, _DETAILS = _q(B, "PaymentInformationKey"), _q(B, "DetailsPaymentInformation")
+_TOTALS = {
+    local: _q(B, local)
+    for local in (
+        "TotalPayableByChargeInfo",
+        "DebtPreviousPeriods",
+        "AdvanceBllingPeriod",
+        "TotalPayableByPDWithDebtAndAdvance",
+        "TotalPayableByPD",
+        "SubsidiesCompensationSocialSupport",
+    )
+}
+
+
+def _stripped(children: dict[str, etree._Element], tag: str) -> str | None:
+    child = children.get(tag)
+    return (child.text or "").strip() if child is not None else None
 
 
 def _issue(document: etree._Element, year: int, month: int, banks: dict[str, Bank], where: str) -> IssueCommand:
-    key = _bank_key(document)
+    children = _children(document)
+    key = _stripped(children, _BANK_KEY)
+    if key is None and _DETAILS in children:
+        key = _stripped(_children(children[_DETAILS]), _BANK_KEY)
+    t = {local: _decimal(children, tag) for local, tag in _TOTALS.items()}
     return IssueCommand(
-        transport_guid=(document.findtext(_TRANSPORT) or "").strip(),
-        account_guid=(document.findtext(_q(AB, "AccountGuid")) or "").strip().lower(),
+        transport_guid=_stripped(children, _TRANSPORT) or "",
+        account_guid=(_stripped(children, _ACCOUNT) or "").lower(),
         year=year,
         month=month,
-        number=_text(document, BB, "PaymentDocumentNumber"),
-        charges=_charges(document, where),
+        number=_stripped(children, _NUMBER),
+        charges=_charges([c for c in document if c.tag == _CHARGE_INFO], where),
         totals=Totals(
-            by_charges=_amount(document, "TotalPayableByChargeInfo"),
-            debt=_amount(document, "DebtPreviousPeriods"),
-            advance=_amount(document, "AdvanceBllingPeriod"),
-            with_debt=_amount(document, "TotalPayableByPDWithDebtAndAdvance"),
-            by_document=_amount(document, "TotalPayableByPD"),
-            subsidies=_amount(document, "SubsidiesCompensationSocialSupport"),
+            by_charges=t["TotalPayableByChargeInfo"],
+            debt=t["DebtPreviousPeriods"],
+            advance=t["AdvanceBllingPeriod"],
+            with_debt=t["TotalPayableByPDWithDebtAndAdvance"],
+            by_document=t["TotalPayableByPD"],
+            subsidies=t["SubsidiesCompensationSocialSupport"],
         ),
         bank=banks.get(key) if key else None,
-        document_id=_text(document, BB, "PaymentDocumentID"),
+        document_id=_stripped(children, _DOCUMENT_ID),
         where=where,
     )
 

@@ -28,7 +28,7 @@ from hub.services.ports import InboxEntry, NsiCatalog
 from hub.services.processing import Handler
 
 #: a payment documents chunk is this many times the hub's import chunk (HUB_IMPORT_CHUNK)
-CHUNK_FACTOR = 5
+CHUNK_FACTOR = 10
 
 
 def _utcnow() -> datetime:

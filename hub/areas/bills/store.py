@@ -130,9 +130,12 @@ class SqlDocuments:
     def by_period(self, keys: Collection[PeriodKey]) -> dict[PeriodKey, list[tuple[int, DocumentState]]]:
         wanted = set(keys)
         d = payment_documents.c
+        # a message has one period: the years and months are one each, the index's full prefix
         rows = self.conn.execute(
             select(d.account_guid, d.year, d.month, d.org_id, d.state).where(
-                bulk.one_of(self.conn, d.account_guid, sorted({k[0] for k in wanted}))
+                bulk.one_of(self.conn, d.account_guid, sorted({k[0] for k in wanted})),
+                d.year.in_(sorted({k[1] for k in wanted})),
+                d.month.in_(sorted({k[2] for k in wanted})),
             )
         )
         found: dict[PeriodKey, list[tuple[int, DocumentState]]] = {}
