@@ -422,3 +422,15 @@ class AccountCardLookup(Protocol):
     def cards(self, guids: Collection[str]) -> dict[str, AccountCard]:
         """Accounts by AccountGUID; keyed by the GUID stripped and lowercased. Unknown are absent."""
         ...
+
+
+# --- getRequestsState: which of a sender's messages are processed -----------------------------
+
+
+class ProcessedMessages(Protocol):
+    """The inbox as getRequestsState reads it (``hub.store.inbox.SqlInbox`` answers it)."""
+
+    def processed(self, sender_id: int, service: str, message_guids: Collection[str]) -> list[str]:
+        """The MessageGUIDs among ``message_guids`` (lowercased) that ``sender_id`` sent to
+        ``service`` and that are processed (RequestState 3), in the order given."""
+        ...

@@ -26,7 +26,7 @@ from hub.areas.bills.tables import payment_charges, payment_documents
 from hub.areas.nsi.lookup import SqlOwnNsiLookup
 from testkit.accounts import Acc
 from testkit.accounts import import_request as import_accounts
-from testkit.answers import ack_guids, body_child
+from testkit.answers import ack_guids, body_child, fault_code
 from testkit.bills import (
     ADDITIONAL,
     HOUSING,
@@ -38,7 +38,7 @@ from testkit.bills import (
     import_documents,
     withdraw_documents,
 )
-from testkit.messages import signed
+from testkit.messages import get_requests_state, signed
 from testkit.nsi import AdditionalService, MunicipalService, import_additional_services, import_municipal_services
 from testkit.seeds import add_house
 from tests.accounts.results import HM, commons
@@ -397,3 +397,36 @@ def test_a_period_outside_the_window_is_refused(hut: HubUnderTest, billed: Bille
     request = import_documents([Doc(billed.accounts[40])], 2015, 12, seed=f"p-{uuid.uuid4()}")
     answer = results(bills(hut, billed.uo, request, "importPaymentDocumentData", real_contract))
     assert [r.errors for r in answer.values()] == [("INT915003",)]
+
+
+def test_get_requests_state_lists_the_senders_processed_messages(
+    hut: HubUnderTest, billed: Billed, real_contract: Path
+) -> None:
+    uo, other = billed.uo, hut.orgs["b"]
+    acked = []
+    for org, index in ((uo, 50), (uo, 51), (other, 52)):
+        request = export_documents(ids=[_id(billed, index)])
+        response = hut.post(
+            signed(etree.tostring(request, encoding="unicode"), org.identity, org.ppaguid),
+            soap_action="urn:exportPaymentDocumentData",
+            path=BILLS_PATH,
+        )
+        guid, _ = ack_guids(response.content)
+        hut.poll(guid, org, timeout=60, path=BILLS_PATH)
+        acked.append(guid)
+    asked = [*acked, str(uuid.uuid4())]
+    response = hut.post(
+        get_requests_state(asked, uo.ppaguid), auth=uo.auth, soap_action="urn:getRequestsState", path=BILLS_PATH
+    )
+    assert response.status_code == 200, response.text[:1000]
+    result = body_child(response.content)
+    assert result.tag == f"{{{BASE}}}getRequestsStateResult"
+    assert_valid_under_real_xsd(result, real_contract)
+    # the two of the sender, not the other organization's nor the unknown one
+    assert [e.text for e in result.iterfind(f"{{{BASE}}}MessageGUIDList")] == acked[:2]
+    none = hut.post(
+        get_requests_state(acked[2:], uo.ppaguid), auth=uo.auth, soap_action="urn:getRequestsState", path=BILLS_PATH
+    )
+    assert fault_code(none.content) == "INT002013"
+    anonymous = hut.post(get_requests_state(acked, uo.ppaguid), soap_action="urn:getRequestsState", path=BILLS_PATH)
+    assert anonymous.status_code != 200
