@@ -47,6 +47,7 @@ from hub.client import (
 )
 from hub.contract.gost.keyfile import is_gost_key, read_identity_files
 from hub.contract.pki import AnyIdentity, SigningIdentity
+from hub.contract.registry import HOME_MANAGEMENT, registry
 
 EXIT_OK = 0
 EXIT_FAULT = 1
@@ -81,6 +82,10 @@ Password = Annotated[
     ),
 ]
 Service = Annotated[str, typer.Option("--service", help="Service: home-management (HomeManagementAsync)")]
+SendService = Annotated[
+    str | None,
+    typer.Option("--service", help="Service key or port; default: the service serving OPERATION"),
+]
 HubCert = Annotated[
     Path | None,
     typer.Option(
@@ -122,7 +127,7 @@ def send(
     operator: Annotated[
         bool, typer.Option("--operator", help="IsOperatorSignature: an operator signs for --org")
     ] = False,
-    service: Service = "home-management",
+    service: SendService = None,
     hub_cert: HubCert = None,
     client_cert_fingerprint: Fingerprint = None,
     timeout: Timeout = 120.0,
@@ -148,7 +153,7 @@ def send(
         url,
         org,
         password,
-        service,
+        service or service_of(operation),
         hub_cert,
         client_cert_fingerprint,
         timeout,
@@ -183,6 +188,13 @@ def state(
             return _print_state(result, xml=xml, save=save)
 
         raise typer.Exit(_run(run))
+
+
+def service_of(operation: str) -> str:
+    """The key of the service serving ``operation`` in the registry (home-management when none
+    does): ``hub send importPaymentDocumentData …`` needs no ``--service bills``."""
+    found = registry().operation(operation)
+    return found.service.key if found is not None else HOME_MANAGEMENT.key
 
 
 def _config(
