@@ -4,15 +4,18 @@ supplier's right to bill, the organization's own books, a group of utilities."""
 
 from __future__ import annotations
 
+import time
 import uuid
+import zlib
 from collections.abc import Collection
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from lxml import etree
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, select, text
 
 from hub import ns
 from hub.areas.bills.handlers import make_import_handler
@@ -20,7 +23,7 @@ from hub.areas.bills.store import Ports, bills_import_store
 from hub.areas.bills.tables import payment_charges, payment_documents
 from hub.services.ports import AccountCard, HousingObject, InboxEntry, OwnNsiItem
 from hub.store.base import Store
-from testkit.bills import ADDITIONAL, HOUSING, UTILITY, B, Doc, Svc, import_documents
+from testkit.bills import ADDITIONAL, HOUSING, UTILITY, B, Doc, Svc, import_documents, withdraw_documents
 from tests.fakes import FakeNsi
 from tests.readings.rig import Rig, open_rig
 from tests.real_contract import assert_valid_under_real_xsd
@@ -196,3 +199,44 @@ def test_each_utility_of_a_group_is_a_charge(bills: BillsRig, real_contract: Pat
     answer = bills.run(request, bills.entry(uk))
     assert list(answer.values()) == [()]
     assert bills.count() == (1, 2)
+
+
+def _hold(backend: Backend, account: str) -> Connection:
+    """A connection holding the account's advisory lock, as another worker mid-chunk would."""
+    conn = backend.engine.connect()
+    key = zlib.crc32(f"payment-document:{account}".encode())
+    conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
+    return conn
+
+
+def _release(conn: Connection, account: str) -> None:
+    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": zlib.crc32(f"payment-document:{account}".encode())})
+    conn.close()
+
+
+def test_two_messages_racing_for_one_account_and_period_give_one_document(bills: BillsRig, backend: Backend) -> None:
+    if backend.name != "postgres":
+        pytest.skip("SQLite serializes writers; the race exists only on PostgreSQL")
+    account = bills.account(bills.rig.uk)
+    requests = [import_documents([Doc(account, transport=f"t{i}")], 2026, 11, seed=f"race-{i}") for i in range(2)]
+    held = _hold(backend, account)
+    with ThreadPoolExecutor(2) as pool:
+        running = [pool.submit(bills.run, r, bills.entry(bills.rig.uk)) for r in requests]
+        time.sleep(0.3)  # both wait on the lock, past their account reads
+        _release(held, account)
+        answers = sorted(next(iter(f.result().values())) for f in running)
+    assert answers == [(), ("INT915005",)]
+    assert bills.count() == (1, 1)
+    # withdrawals racing for one document: one withdraws it, the other finds it withdrawn
+    with bills.rig.store.reading() as conn:
+        [document_id] = conn.execute(select(payment_documents.c.document_id)).scalars().all()
+    held = _hold(backend, account)
+    with ThreadPoolExecutor(2) as pool:
+        running = [
+            pool.submit(bills.run, withdraw_documents([document_id], seed=f"w{i}"), bills.entry(bills.rig.uk))
+            for i in range(2)
+        ]
+        time.sleep(0.3)
+        _release(held, account)
+        answers = sorted(next(iter(f.result().values())) for f in running)
+    assert answers == [(), ("SRV008070",)]

@@ -202,6 +202,8 @@ class BillsChunkImport:
         locked = sorted(set(accounts) | {ref.account_guid for ref in stored.values()})
         if locked:
             session.documents.lock_accounts(locked)
+        if stored:  # read again under the locks: a concurrent withdrawal is seen
+            stored = session.documents.by_ids({c.document_id for c in withdrawals})
         keys_wanted = {(c.account_guid, c.year, c.month) for c in issues if c.account_guid in accounts}
         periods = session.documents.by_period(keys_wanted) if keys_wanted else {}
         return _Snapshot(accounts, allowed, own, periods, stored)
