@@ -1,4 +1,4 @@
-"""``python -m bench [intake|accounts|readings|all]``: run benchmarks, print a table, save JSON."""
+"""``python -m bench [intake|accounts|readings|bills|all]``: run benchmarks, print a table, save JSON."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 import time
 from dataclasses import asdict
 
-from bench import accounts, intake, readings
+from bench import accounts, bills, intake, readings
 from bench.common import machine, save_report
 
 
@@ -33,6 +33,19 @@ def readings_table() -> list[dict[str, object]]:
             print(f"{r.shape:11} {r.houses:6} {r.readings:8} {r.message_bytes:7} {r.hub_readings_per_s:8.0f}", end="")
             print(f" {r.raw_readings_per_s:8.0f} {r.ratio:6.2f} {r.ack_to_done_s:8.3f} {r.raw_message_s:6.3f}", end="")
             print(f" {r.latency_ratio:5.1f}")
+    return table
+
+
+def bills_table() -> list[dict[str, object]]:
+    """Payment documents end to end on every shape, printed as a table; the rows for the report."""
+    print("\nPayment documents end to end: signed 500-document messages, 2 clients, to the last result")
+    print(f"{'shape':11} {'documents':>9} {'bytes':>7} {'hub d/s':>8} {'raw d/s':>8} {'ratio':>6}")
+    table: list[dict[str, object]] = []
+    for shape in shapes():
+        r = bills.run(shape=shape)
+        table.append(asdict(r) | {"ratio": r.ratio})
+        print(f"{r.shape:11} {r.documents:9} {r.message_bytes:7} {r.hub_documents_per_s:8.0f}", end="")
+        print(f" {r.raw_documents_per_s:8.0f} {r.ratio:6.2f}")
     return table
 
 
@@ -64,6 +77,8 @@ def main(argv: list[str]) -> int:
                 )
     if which in {"readings", "all"}:
         report["readings"] = readings_table()
+    if which in {"bills", "all"}:
+        report["bills"] = bills_table()
     print(f"\nsaved {save_report(report, 'bench')}")
     return 0
 

@@ -180,7 +180,7 @@ def build_hub(settings: Settings, *, upgrade_schema: bool | None = None) -> Hub:
     schemas = Schemas.load()
     identity = hub_identity(settings)
     found = registry()
-    states = StateQuery(inbox=inbox, identity=identity, registry=found)
+    states = StateQuery(inbox=inbox, identity=identity, registry=found, processed=inbox)
     passwords = PasswordCache(
         throttle=LoginThrottle(max_failures=settings.login_failures, window_seconds=settings.login_window_seconds)
     )

@@ -291,6 +291,38 @@ def export_metering_device_history() -> etree._Element:
     )
 
 
+def import_payment_document() -> etree._Element:
+    """importPaymentDocumentRequest 11.2.0.16: November documents of the three demo accounts —
+    maintenance (NSI 50 code 1) and cold water (the demo organization's NSI 51 code 1, after
+    import-municipal-services.xml). The AccountGuids are placeholders: put the GUIDs the hub gave
+    the accounts (importAccountData) in their place."""
+    from testkit.bills import HOUSING, UTILITY, Doc, Svc, import_documents
+
+    docs = [
+        Doc(
+            guid(f"account:{apartment}"),
+            (
+                Svc(HOUSING, "1", "25.50", "1275.00"),
+                Svc(UTILITY, "1", "42.30", "423.00", recalculation="-12.50", discount="10.00", volume="10"),
+            ),
+            number=f"11-{apartment}",
+            debt="100.00",
+        )
+        for apartment in range(1, APARTMENTS + 1)
+    ]
+    return import_documents(docs, 2026, 11, seed="demo-bills", signed_id=None)
+
+
+def export_payment_document() -> etree._Element:
+    """exportPaymentDocumentRequest 13.1.0.1: the November documents of the demo house's
+    accounts 1 and 2 (by account number and the house's FIAS GUID)."""
+    from testkit.bills import export_documents
+
+    return export_documents(
+        period=(2026, 11), house=DEMO_HOUSE_FIAS, account_numbers=["ДЕМО-0001", "ДЕМО-0002"], signed_id=None
+    )
+
+
 def export_data_provider() -> etree._Element:
     """exportDataProviderRequest 10.0.2.1: the data providers in force of the calling system."""
     request = etree.Element(f"{{{RO}}}exportDataProviderRequest", nsmap={"ro": RO, "base": BASE})
@@ -463,6 +495,8 @@ SAMPLES = {
     "import-additional-services.xml": import_additional_services,
     "import-municipal-services.xml": import_municipal_services,
     "export-data-provider-nsi-item.xml": export_data_provider_nsi_item,
+    "import-payment-document.xml": import_payment_document,
+    "export-payment-document.xml": export_payment_document,
 }
 
 

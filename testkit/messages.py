@@ -116,6 +116,13 @@ def signed(
     return signing.sign_envelope(raw, identity, signing_time=signing_time)
 
 
+def get_requests_state(message_guids: list[str], org_ppaguid: str | None) -> bytes:
+    """An unsigned ``getRequestsStateRequest`` (BillsAsync) for ``message_guids``."""
+    listed = "".join(f"<base:MessageGUIDList>{guid}</base:MessageGUIDList>" for guid in message_guids)
+    body = f"<base:getRequestsStateRequest>{listed}</base:getRequestsStateRequest>"
+    return envelope(body, header_xml(org_ppaguid))
+
+
 def export_house_body(fias: str | None = None, *, version: str = "15.10.0.0") -> str:
     """The smallest valid request (an ``exportHouseRequest``), the workhorse of intake tests."""
     return (

@@ -18,6 +18,7 @@ area registers an operation of it, and then gets its ``getState`` operation from
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import importlib
 import importlib.util
@@ -54,6 +55,8 @@ class Service:
     #: getState's header in the real WSDL, and the others accepted (``Operation.also_accepts``)
     state_header: HeaderKind = HeaderKind.REQUEST
     state_also_accepts: tuple[HeaderKind, ...] = ()
+    #: the WSDL also has getRequestsState (which of many MessageGUIDs are processed): BillsAsync
+    requests_state: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +192,7 @@ BILLS = Service(
     service_namespace=ns.BILLS_SERVICE,
     wsdl_file="hcs-bills-service-async.wsdl",
     get_state_result_version="10.0.1.1",
+    requests_state=True,
 )
 
 #: every service the hub knows (contract facts); served once an area registers an operation of it
@@ -217,6 +221,21 @@ def get_state_operation(service: Service) -> Operation:
     )
 
 
+#: at most this many MessageGUIDList in one getRequestsStateRequest (hcs-base.xsd)
+REQUESTS_STATE_LIMIT = 10_000
+
+
+def get_requests_state_operation(service: Service) -> Operation:
+    """The service's getRequestsState: unsigned like getState, answered by the pipeline itself."""
+    return dataclasses.replace(
+        get_state_operation(service),
+        name="getRequestsState",
+        request_element="getRequestsStateRequest",
+        result_element="getRequestsStateResult",
+        limits=(RequestLimit(ns.qname(ns.BASE, "MessageGUIDList"), REQUESTS_STATE_LIMIT),),
+    )
+
+
 def resolve(reference: str) -> Any:
     """The object a ``"module:attribute"`` reference names (imported now, not at registry load)."""
     module, _, attribute = reference.partition(":")
@@ -237,9 +256,10 @@ class Registry:
 
     @functools.cached_property
     def operations(self) -> tuple[Operation, ...]:
-        """Every served operation, each service's getState last."""
+        """Every served operation, each service's getState (and getRequestsState) last."""
         declared = tuple(op for area in self.areas for op in area.operations)
-        return declared + tuple(get_state_operation(s) for s in self.services)
+        states = tuple(get_state_operation(s) for s in self.services)
+        return declared + states + tuple(get_requests_state_operation(s) for s in self.services if s.requests_state)
 
     def service(self, key: str) -> Service | None:
         return next((s for s in self.services if s.key == key), None)

@@ -1,4 +1,5 @@
-"""Response envelopes the hub signs: getStateResult, built by whoever holds the result.
+"""Response envelopes the hub signs: getStateResult (built by whoever holds the result) and
+getRequestsStateResult.
 
 The worker builds and signs the final getStateResult when it completes a message (so the HTTP
 process only replays it with a fresh unsigned ResultHeader); the SOAP layer builds the ones for
@@ -7,6 +8,7 @@ pending states. Both use this module, which sits below both.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from lxml import etree
@@ -128,7 +130,22 @@ def signed_state_result(
     element = get_state_result(
         service_namespace=service_namespace, version=version, state=state, message_guid=message_guid, result=result
     )
-    envelope = _wrapped(element, requester_message_guid)
+    return _signed(_wrapped(element, requester_message_guid), identity)
+
+
+def signed_requests_state_result(
+    message_guids: Sequence[str], *, requester_message_guid: str, identity: AnyIdentity
+) -> bytes:
+    """A whole response envelope with a signed ``base:getRequestsStateResult`` (the processed
+    MessageGUIDs), signed as getState answers are."""
+    element = etree.Element(ns.qname(ns.BASE, "getRequestsStateResult"), nsmap={"base": ns.BASE})
+    element.set("Id", "signed-data-container")
+    for guid in message_guids:
+        etree.SubElement(element, ns.qname(ns.BASE, "MessageGUIDList")).text = guid
+    return _signed(_wrapped(element, requester_message_guid), identity)
+
+
+def _signed(envelope: etree._Element, identity: AnyIdentity) -> bytes:
     if isinstance(identity, SigningIdentity):
         return signing.sign_envelope_tree(envelope, identity)
     from hub.contract.gost.signing import sign_envelope_gost  # the GOST code only where it signs

@@ -401,3 +401,40 @@ class ResourceReader(Protocol):
     def page(self, scope: ReadScope, filters: Mapping[str, Any], cursor: int | None, limit: int) -> ResourcePage: ...
 
     def get(self, scope: ReadScope, key: str) -> dict[str, Any] | None: ...
+
+
+# --- personal accounts with their numbers, as payment documents see them ----------------------
+# The accounts area's ``"accounts"`` port (``SqlAccountLookup``) also answers ``cards``: payment
+# documents need the ЕЛС (their PaymentDocumentID starts with it) and the account number.
+
+
+@dataclass(frozen=True, slots=True)
+class AccountCard:
+    """A personal account with the numbers a payment document carries."""
+
+    guid: str  # lowercased
+    org_id: int  # the organization that placed it
+    unified_number: str  # ЕЛС, 10 characters
+    account_number: str | None
+    house_guids: frozenset[str]  # FIAS GUIDs of the houses of its accommodations, lowercased
+    closed: bool
+
+
+class AccountCardLookup(Protocol):
+    """Accounts with their numbers, bound to the caller's transaction."""
+
+    def cards(self, guids: Collection[str]) -> dict[str, AccountCard]:
+        """Accounts by AccountGUID; keyed by the GUID stripped and lowercased. Unknown are absent."""
+        ...
+
+
+# --- getRequestsState: which of a sender's messages are processed -----------------------------
+
+
+class ProcessedMessages(Protocol):
+    """The inbox as getRequestsState reads it (``hub.store.inbox.SqlInbox`` answers it)."""
+
+    def processed(self, sender_id: int, service: str, message_guids: Collection[str]) -> list[str]:
+        """The MessageGUIDs among ``message_guids`` (lowercased) that ``sender_id`` sent to
+        ``service`` and that are processed (RequestState 3), in the order given."""
+        ...

@@ -1,4 +1,5 @@
-"""getState: the state and results of a request, for its sender only, as a signed answer.
+"""getState: the state and results of a request, for its sender only, as a signed answer; and
+getRequestsState (BillsAsync): which of the sender's requests are processed.
 
 Signing a 100-result answer is the costliest part of getState, so it happens as rarely as
 possible: the worker signs the final answer once, stored with the result
@@ -17,7 +18,7 @@ from hub.contract.pki import AnyIdentity
 from hub.contract.registry import Registry, Service
 from hub.domain.messages import RequestState
 from hub.errors import E, HubError
-from hub.services.ports import Inbox, InboxEntry, Organization
+from hub.services.ports import Inbox, InboxEntry, Organization, ProcessedMessages
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +39,16 @@ def lookup(inbox: Inbox, caller: Organization, message_guid: str, service: str) 
 class StateQuery:
     """The signed getStateResult of a request, for the SOAP endpoint and the worker."""
 
-    def __init__(self, *, inbox: Inbox, identity: AnyIdentity, registry: Registry) -> None:
+    def __init__(
+        self,
+        *,
+        inbox: Inbox,
+        identity: AnyIdentity,
+        registry: Registry,
+        processed: ProcessedMessages | None = None,
+    ) -> None:
         self.inbox = inbox
+        self.processed = processed
         self.identity = identity
         self.registry = registry
         self._pending: dict[tuple[int, int], bytes] = {}
@@ -64,6 +73,21 @@ class StateQuery:
                 self._pending.clear()
             self._pending[pending] = signed
         return signed
+
+    def requests_state(
+        self, caller: Organization, message_guids: list[str], service: Service, requester_message_guid: str
+    ) -> bytes:
+        """getRequestsState: the signed list of ``caller``'s messages to ``service`` among
+        ``message_guids`` that are processed. None of them (or another organization's only):
+        INT002013, since the result's list may not be empty."""
+        done = self.processed.processed(caller.id, service.key, message_guids) if self.processed else []
+        if not done:
+            raise HubError(
+                E.INT002013, "Ни один из запросов не обработан", where="getRequestsStateRequest/MessageGUIDList"
+            )
+        return responses.signed_requests_state_result(
+            done, requester_message_guid=requester_message_guid, identity=self.identity
+        )
 
     def final_response(self, entry: InboxEntry, result: bytes) -> bytes | None:
         """The signed getStateResult (state 3) of an entry about to be completed with ``result``.

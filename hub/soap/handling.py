@@ -13,6 +13,7 @@ check has passed.
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -125,7 +126,7 @@ def _handle(
             E.FMT001300, f"Операция {operation.name} принимает заголовок {accepted}", where="/Envelope/Header"
         )
     if not operation.signed:
-        return _get_state(ports, service, request, credentials)
+        return _get_state(ports, operation, service, request, credentials)
     if service.key in SYSTEM_SERVICES and ports.unsigned_common() and next(request.root.iter(_SIGNATURE), None) is None:
         return _unsigned_common(ports, operation, request, credentials, body)
     return _import_or_export(ports, operation, request, credentials, body)
@@ -222,11 +223,20 @@ def _import_or_export(
 
 
 def _get_state(
-    ports: SoapPorts, service: Service, request: envelope.RequestEnvelope, credentials: TransportCredentials
+    ports: SoapPorts,
+    operation: Operation,
+    service: Service,
+    request: envelope.RequestEnvelope,
+    credentials: TransportCredentials,
 ) -> SoapResponse:
+    """getState, or getRequestsState (many MessageGUIDs at once): unsigned, the same caller check."""
     ports.schemas.validate(request.body_child)
     assert request.header is not None
     header = envelope.read_header(request.header)
     caller = ports.authenticator.state_caller(credentials, header.org_ppaguid)
+    if operation.name == "getRequestsState":
+        guids = [(e.text or "").strip() for e in request.body_child.iterfind(ns.qname(ns.BASE, "MessageGUIDList"))]
+        answer = ports.states.requests_state(caller, guids, service, header.message_guid or str(uuid.uuid4()))
+        return SoapResponse(200, answer)
     guid = (request.body_child.findtext(ns.qname(ns.BASE, "MessageGUID")) or "").strip()
     return SoapResponse(200, ports.states.answer(caller, guid, service))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any, TypeVar
@@ -38,6 +38,7 @@ from hub.services.ports import (
     NewInboxEntry,
     ReplayedSignatureError,
 )
+from hub.store import bulk
 from hub.store.audit import audit_params, write_audit
 from hub.store.backlog import BacklogView
 from hub.store.base import Store, aware, utcnow
@@ -305,6 +306,24 @@ class SqlInbox:
         with self.store.reading() as conn:
             row = conn.execute(_select_entry("id"), {"entry_id": entry_id}).first()
         return _entry(row) if row else None
+
+    def processed(self, sender_id: int, service: str, message_guids: Collection[str]) -> list[str]:
+        """``ProcessedMessages``: one query over the unique message_guid index, whatever the count."""
+        wanted = list(dict.fromkeys(guid.strip().lower() for guid in message_guids))
+        if not wanted:
+            return []
+        c = inbox.c
+        with self.store.reading() as conn:
+            rows = conn.execute(
+                select(c.message_guid).where(
+                    bulk.one_of(conn, c.message_guid, wanted),
+                    c.sender_id == sender_id,
+                    c.service == service,
+                    c.state == int(RequestState.PROCESSED),
+                )
+            )
+            done = {row.message_guid for row in rows}
+        return [guid for guid in wanted if guid in done]
 
     def find(self, message_guid: str) -> InboxEntry | None:
         with self.store.reading() as conn:

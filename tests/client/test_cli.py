@@ -211,3 +211,14 @@ def test_the_service_of_an_operation_is_found_and_get_state_asks_for_one() -> No
     assert service_of("exportDataProviderNsiItem") == "nsi"
     with pytest.raises(PayloadError, match="several services"):
         service_of("getState")
+
+
+def test_send_finds_the_service_of_the_operation(demo_hub: Demo) -> None:
+    """No --service: importPaymentDocumentData goes to BillsAsync. The sample's AccountGuids are
+    placeholders the demo hub does not know: every document is refused with its code (exit 5)."""
+    done = demo_hub.send("importPaymentDocumentData", "import-payment-document.xml")
+    assert done.returncode == 5, done.stdout + done.stderr
+    assert "RequestState: 3" in done.stdout and "INT002000" in done.stdout
+    exported = demo_hub.send("exportPaymentDocumentData", "export-payment-document.xml")
+    assert exported.returncode == 4, exported.stdout + exported.stderr
+    assert "ErrorMessage INT002012" in exported.stdout

@@ -78,8 +78,19 @@ class Sent:
 #: importMeteringDeviceValues and exportMeteringDeviceHistory: random values and dates rarely fit
 #: the stored reference devices' resources, kinds and commissioning; their success paths are
 #: covered over HTTP by tests/readings/test_scenario.py
+#: importPaymentDocumentData and exportPaymentDocumentData: a random document names a random
+#: AccountGuid, Month/Year and amounts that never add up to the kopeck, a random withdrawal or
+#: export a PaymentDocumentID never issued; their success paths are covered over HTTP by
+#: tests/bills/test_e2e.py
 NO_STORED_MATCH_YET = frozenset(
-    {"exportOrgRegistry", "exportDataProvider", "importMeteringDeviceValues", "exportMeteringDeviceHistory"}
+    {
+        "exportOrgRegistry",
+        "exportDataProvider",
+        "importMeteringDeviceValues",
+        "exportMeteringDeviceHistory",
+        "importPaymentDocumentData",
+        "exportPaymentDocumentData",
+    }
 )
 NSI_PATH = "/ext-bus-nsi-service/services/NsiAsync"
 

@@ -1,5 +1,8 @@
 """The accounts registry as other areas see it: ``SqlAccountLookup`` (the ``"accounts"`` port).
 
+Payment documents read the accounts' numbers (ЕЛС, account number) through ``cards``
+(``hub.services.ports.AccountCardLookup``).
+
 Metering devices check the AccountGUIDs a device is linked to through
 ``hub.services.ports.AccountLookup`` and never import this package; the registry hands them
 ``SqlAccountLookup(conn)``, bound to their own transaction.
@@ -12,7 +15,7 @@ from collections.abc import Collection
 from sqlalchemy import Connection, select
 
 from hub.areas.accounts.tables import account_accommodations, accounts
-from hub.services.ports import AccountRef
+from hub.services.ports import AccountCard, AccountRef
 from hub.store import bulk
 
 
@@ -23,14 +26,25 @@ class SqlAccountLookup:
         self.conn = conn
 
     def find_many(self, guids: Collection[str]) -> dict[str, AccountRef]:
+        return {
+            guid: AccountRef(card.guid, card.org_id, card.house_guids, card.closed)
+            for guid, card in self.cards(guids).items()
+        }
+
+    def cards(self, guids: Collection[str]) -> dict[str, AccountCard]:
+        """``AccountCardLookup``: the same two queries, with the ЕЛС and the account number."""
         keys = sorted({guid.strip().lower() for guid in guids})
         if not keys:
             return {}
-        rows = self.conn.execute(
-            select(accounts.c.id, accounts.c.guid, accounts.c.org_id, accounts.c.close_date).where(
-                bulk.one_of(self.conn, accounts.c.guid, keys)
-            )
-        ).all()
+        columns = (
+            accounts.c.id,
+            accounts.c.guid,
+            accounts.c.org_id,
+            accounts.c.close_date,
+            accounts.c.unified_number,
+            accounts.c.account_number,
+        )
+        rows = self.conn.execute(select(*columns).where(bulk.one_of(self.conn, accounts.c.guid, keys))).all()
         if not rows:
             return {}
         houses: dict[int, set[str]] = {row.id: set() for row in rows}
@@ -41,6 +55,13 @@ class SqlAccountLookup:
             if place.house_guid:
                 houses[place.account_id].add(place.house_guid)
         return {
-            row.guid: AccountRef(row.guid, row.org_id, frozenset(houses[row.id]), row.close_date is not None)
+            row.guid: AccountCard(
+                row.guid,
+                row.org_id,
+                row.unified_number,
+                row.account_number,
+                frozenset(houses[row.id]),
+                row.close_date is not None,
+            )
             for row in rows
         }
