@@ -3,6 +3,7 @@
     python samples/make_samples.py                                  # all samples
     python samples/make_samples.py --premises-from house-result.xml # accounts on real PremisesGUIDs
     python samples/make_samples.py --devices-from device-result.xml # readings of the imported devices
+    python samples/make_samples.py --accounts-from account-result.xml # payment documents of the accounts
 
 The samples are Body elements only, unsigned: ``hub send`` adds the header and signs them with
 the key you give it (GIS signs the Body element; the header is never signed). They describe one
@@ -291,16 +292,16 @@ def export_metering_device_history() -> etree._Element:
     )
 
 
-def import_payment_document() -> etree._Element:
+def import_payment_document(accounts: dict[int, str] | None = None) -> etree._Element:
     """importPaymentDocumentRequest 11.2.0.16: November documents of the three demo accounts —
     maintenance (NSI 50 code 1) and cold water (the demo organization's NSI 51 code 1, after
-    import-municipal-services.xml). The AccountGuids are placeholders: put the GUIDs the hub gave
-    the accounts (importAccountData) in their place."""
+    import-municipal-services.xml). Without ``accounts`` the AccountGuids are placeholders (the
+    accounts' TransportGUIDs): ``--accounts-from`` puts the GUIDs the hub gave them."""
     from testkit.bills import HOUSING, UTILITY, Doc, Svc, import_documents
 
     docs = [
         Doc(
-            guid(f"account:{apartment}"),
+            (accounts or {}).get(apartment) or guid(f"account:{apartment}"),
             (
                 Svc(HOUSING, "1", "25.50", "1275.00"),
                 Svc(UTILITY, "1", "42.30", "423.00", recalculation="-12.50", discount="10.00", volume="10"),
@@ -311,6 +312,13 @@ def import_payment_document() -> etree._Element:
         for apartment in range(1, APARTMENTS + 1)
     ]
     return import_documents(docs, 2026, 11, seed="demo-bills", signed_id=None)
+
+
+def accounts_from_result(path: Path) -> dict[int, str]:
+    """Account number in import-account.xml → the AccountGUID the hub gave it, from a saved
+    getState response of that import."""
+    transports = {n: guid(f"account:{n}") for n in range(1, APARTMENTS + 1)}
+    return guids_from_result(path, transports, "AccountGUID of account(s)")
 
 
 def export_payment_document() -> etree._Element:
@@ -378,18 +386,28 @@ def export_data_provider_nsi_item() -> etree._Element:
     return request
 
 
-def premises_from_result(path: Path) -> dict[int, str]:
-    """Apartment number → PremisesGUID, from a saved getState response of import-house-uo.xml."""
+def guids_from_result(
+    path: Path, transports: dict[int, str], what: str, *, element: str = f"{{{BASE}}}GUID"
+) -> dict[int, str]:
+    """Number → the GUID the hub returned for the object whose TransportGUID is
+    ``transports[number]``, from a saved getState response (``hub send … --save``)."""
     tree = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
     by_transport = {
-        (c.findtext(f"{{{BASE}}}TransportGUID") or "").strip(): (c.findtext(f"{{{BASE}}}GUID") or "").strip()
-        for c in tree.iter(f"{{{HM}}}CommonResult")
+        (c.findtext(f"{{{BASE}}}TransportGUID") or "").strip(): "".join(e.text or "" for e in c.iter(element)).strip()
+        for c in tree.iter("{*}CommonResult")
     }
-    found = {n: by_transport.get(premises_transport_guid(n), "") for n in range(1, APARTMENTS + 1)}
+    found = {n: by_transport.get(transport, "") for n, transport in transports.items()}
     missing = [n for n, value in found.items() if not value]
     if missing:
-        raise SystemExit(f"{path}: no PremisesGUID for apartment(s) {missing} (was the house imported?)")
+        raise SystemExit(f"{path}: no {what} for {missing} (was the request before it sent?)")
     return found
+
+
+def premises_from_result(path: Path) -> dict[int, str]:
+    """Apartment number → PremisesGUID, from a saved getState response of import-house-uo.xml."""
+    return guids_from_result(
+        path, {n: premises_transport_guid(n) for n in range(1, APARTMENTS + 1)}, "PremisesGUID of apartment(s)"
+    )
 
 
 MD = "http://dom.gosuslugi.ru/schema/integration/metering-device-base/"
@@ -439,18 +457,8 @@ def import_metering_device() -> etree._Element:
 def devices_from_result(path: Path) -> dict[int, str]:
     """Device number in import-metering-device.xml → the root GUID the hub gave it, from a saved
     getState response of that import (``CommonResult/importMeteringDevice/MeteringDeviceGUID``)."""
-    tree = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
-    by_transport = {
-        (c.findtext(f"{{{BASE}}}TransportGUID") or "").strip(): "".join(
-            e.text or "" for e in c.iter("{*}MeteringDeviceGUID")
-        ).strip()
-        for c in tree.iter("{*}CommonResult")
-    }
-    found = {n: by_transport.get(guid(f"metering-device:{n}"), "") for n in (1, 2)}
-    missing = [n for n, value in found.items() if not value]
-    if missing:
-        raise SystemExit(f"{path}: no MeteringDeviceGUID for device(s) {missing} (were the devices imported?)")
-    return found
+    transports = {n: guid(f"metering-device:{n}") for n in (1, 2)}
+    return guids_from_result(path, transports, "MeteringDeviceGUID of device(s)", element="{*}MeteringDeviceGUID")
 
 
 def readings_of_demo_devices(devices: dict[int, str]) -> etree._Element:
@@ -515,8 +523,18 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="saved getState response of import-metering-device.xml: readings of those devices",
     )
+    parser.add_argument(
+        "--accounts-from",
+        type=Path,
+        help="saved getState response of import-account.xml: payment documents of those accounts",
+    )
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.accounts_from:
+        target = args.out / "import-payment-document.xml"
+        target.write_bytes(serialize(import_payment_document(accounts_from_result(args.accounts_from))))
+        print(f"{target}: payment documents of the accounts in {args.accounts_from}")
+        return 0
     if args.devices_from:
         devices = devices_from_result(args.devices_from)
         target = args.out / "import-metering-device-values.xml"

@@ -57,11 +57,12 @@ def test_the_samples_walkthrough_runs_as_written(tmp_path: Path) -> None:
     finally:
         terminate(demo)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    assert done.stdout.count("RequestState: 3") == 11
+    assert done.stdout.count("RequestState: 3") == 13
     assert "успешно / ok: 3, с ошибками / failed: 0" in done.stdout  # the three accounts
     # the two devices, then their three readings (heat; electricity T1 and T2 are one value)
     assert done.stdout.count("успешно / ok: 2, с ошибками / failed: 0") >= 2, done.stdout[-3000:]
     assert "exportMeteringDeviceHistoryResult" in done.stdout
+    assert "exportPaymentDocResult" in done.stdout  # the documents placed just before
     assert "PremisesGUID" in (work / "samples" / "requests" / "import-account.xml").read_text(encoding="utf-8")
     assert "MeteringDeviceRootGUID" in (work / "samples" / "requests" / "import-metering-device-values.xml").read_text(
         encoding="utf-8"
