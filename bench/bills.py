@@ -26,22 +26,20 @@ from lxml import etree
 
 from bench.common import (
     PASSWORD,
-    BenchOrg,
     Loopback,
+    ack,
     hub_processes,
+    place_accounts,
     raw_seconds,
     register_orgs,
+    result,
     settings_env,
     signed_request,
     storage,
 )
 from hub import ns
-from hub.contract.xmlparse import parse_xml
 from hub.store.db import make_engine
-from testkit.accounts import Acc
-from testkit.accounts import import_request as import_accounts
 from testkit.bills import HOUSING, Doc, Svc, import_documents
-from testkit.messages import HM_PATH, get_state
 from testkit.seeds import add_house
 
 BILLS_PATH = "/ext-bus-bills-service/services/BillsAsync"
@@ -64,44 +62,6 @@ class BillsResult:
     @property
     def ratio(self) -> float:
         return self.hub_documents_per_s / self.raw_documents_per_s
-
-
-def _ack(client: Loopback, org: BenchOrg, path: str, action: str, body: etree._Element | bytes) -> str:
-    """Post (signing a body element first): the Ack's MessageGUID."""
-    message = body if isinstance(body, bytes) else signed_request(org, body)
-    status, answer = client.post(path, message, soap_action=f"urn:{action}")
-    if status != 200:
-        raise RuntimeError(answer[:500].decode(errors="replace"))
-    return parse_xml(answer).findtext(f".//{{{BASE}}}Ack/{{{BASE}}}MessageGUID") or ""
-
-
-def _result(client: Loopback, org: BenchOrg, path: str, guid: str, poll: float = 0.02) -> etree._Element:
-    """getState polled until RequestState 3: the getStateResult."""
-    while True:
-        _status, answer = client.post(path, get_state(guid, org.ppaguid))
-        result = parse_xml(answer)
-        if result.findtext(f".//{{{BASE}}}RequestState") == "3":
-            return result
-        time.sleep(poll)
-
-
-def _post(client: Loopback, org: BenchOrg, path: str, action: str, body: etree._Element | bytes) -> etree._Element:
-    """Sign, post, poll to state 3: the getStateResult."""
-    return _result(client, org, path, _ack(client, org, path, action, body))
-
-
-def _place(client: Loopback, org: BenchOrg, premises: list[str]) -> list[str]:
-    """An account in every premises; their GUIDs."""
-    accounts: list[str] = []
-    for start in range(0, len(premises), 100):
-        batch = [
-            Acc([("PremisesGUID", p, None)], number=f"b{uuid.uuid4().hex[:10]}") for p in premises[start : start + 100]
-        ]
-        result = _post(client, org, HM_PATH, "importAccountData", import_accounts(batch))
-        accounts += [c.findtext(f"{{{BASE}}}GUID") or "" for c in result.iter(f"{{{HM}}}CommonResult")]
-    if not all(accounts) or len(accounts) != len(premises):
-        raise RuntimeError("accounts were not placed")
-    return accounts
 
 
 SERVICES = (Svc(HOUSING, "1", "25.50", "1275.00"), Svc(HOUSING, "2", "3.10", "155.00", recalculation="-5.00"))
@@ -142,7 +102,7 @@ def run(*, shape: str = "embedded", clients: int = 2, messages_per_client: int =
         with hub_processes(env, workers=2 if shape == "production" else 0, processes=1) as base:
             connections = [Loopback(base, user=org.ppaguid, password=PASSWORD) for org in orgs]
             with ThreadPoolExecutor(clients) as pool:
-                accounts = list(pool.map(_place, connections, orgs, [h.premises for h in houses]))
+                accounts = list(pool.map(place_accounts, connections, orgs, [h.premises for h in houses]))
             months = iter(MONTHS)
             hub_runs, raw_runs = [], []
             size = 0
@@ -160,8 +120,8 @@ def run(*, shape: str = "embedded", clients: int = 2, messages_per_client: int =
                 def client(i: int, signed: list[list[bytes]] = signed) -> int:
                     # months are independent: a client sends them all, then collects the results
                     c, o, action = connections[i], orgs[i], "importPaymentDocumentData"
-                    guids = [_ack(c, o, BILLS_PATH, action, m) for m in signed[i]]
-                    return sum(_good(_result(c, o, BILLS_PATH, g)) for g in guids)
+                    guids = [ack(c, o, BILLS_PATH, action, m) for m in signed[i]]
+                    return sum(_good(result(c, o, BILLS_PATH, g)) for g in guids)
 
                 started = time.perf_counter()
                 with ThreadPoolExecutor(clients) as pool:

@@ -22,17 +22,21 @@ from urllib.parse import urlsplit
 import httpx
 from lxml import etree
 
+from hub import ns
 from hub.composition import make_identity_files
 from hub.config import load_settings
 from hub.contract import pki
 from hub.contract.pki import SigningIdentity
+from hub.contract.xmlparse import parse_xml
 from hub.services.identity import hash_password
 from hub.store import migrate
 from hub.store.base import Store
 from hub.store.db import make_engine
 from hub.store.directory import SqlDirectory
 from testkit import databases
-from testkit.messages import signed
+from testkit.accounts import Acc
+from testkit.accounts import import_request as import_accounts
+from testkit.messages import HM_PATH, get_state, signed
 
 HUB_BIN = Path(sys.executable).parent / "hub"
 PASSWORD = "bench-password"
@@ -236,7 +240,6 @@ def raw_seconds(
 
     from hub.contract import signature
     from hub.contract.schemas import Schemas
-    from hub.contract.xmlparse import parse_xml
 
     schemas = Schemas.load()
     engine = make_engine(f"sqlite:///{scratch_db}")
@@ -251,3 +254,53 @@ def raw_seconds(
     elapsed = time.perf_counter() - started
     engine.dispose()
     return elapsed
+
+
+#: how often a bench client asks getState (s): short, so a result is seen soon after it is ready;
+#: each poll is a signed answer the hub pays for, as with any client
+POLL_S = 0.02
+
+
+def ack(client: Loopback, org: BenchOrg, path: str, action: str, body: etree._Element | bytes) -> str:
+    """Post a message (signing a body element first): the Ack's MessageGUID."""
+    message = body if isinstance(body, bytes) else signed_request(org, body)
+    status, answer = client.post(path, message, soap_action=f"urn:{action}")
+    if status != 200:
+        raise RuntimeError(answer[:500].decode(errors="replace"))
+    return parse_xml(answer).findtext(f".//{{{ns.BASE}}}Ack/{{{ns.BASE}}}MessageGUID") or ""
+
+
+def result(client: Loopback, org: BenchOrg, path: str, guid: str, poll: float = POLL_S) -> etree._Element:
+    """getState polled until RequestState 3: the getStateResult."""
+    while True:
+        _status, answer = client.post(path, get_state(guid, org.ppaguid))
+        state = parse_xml(answer)
+        if state.findtext(f".//{{{ns.BASE}}}RequestState") == "3":
+            return state
+        time.sleep(poll)
+
+
+def post(
+    client: Loopback, org: BenchOrg, path: str, action: str, body: etree._Element | bytes, poll: float = POLL_S
+) -> tuple[etree._Element, float]:
+    """Post and poll to RequestState 3: the getStateResult and the seconds from Ack to state 3."""
+    guid = ack(client, org, path, action, body)
+    acked = time.perf_counter()
+    state = result(client, org, path, guid, poll)
+    return state, time.perf_counter() - acked
+
+
+def place_accounts(client: Loopback, org: BenchOrg, premises: list[str]) -> list[str]:
+    """An account in every premises (messages of 100): their GUIDs, in the premises' order."""
+    accounts: list[str] = []
+    for start in range(0, len(premises), 100):
+        batch = [
+            Acc([("PremisesGUID", p, None)], number=f"b{uuid.uuid4().hex[:10]}") for p in premises[start : start + 100]
+        ]
+        state, _ = post(client, org, HM_PATH, "importAccountData", import_accounts(batch))
+        accounts += [
+            c.findtext(f"{{{ns.BASE}}}GUID") or "" for c in state.iter(f"{{{ns.HOUSE_MANAGEMENT}}}CommonResult")
+        ]
+    if not all(accounts) or len(accounts) != len(premises):
+        raise RuntimeError("accounts were not placed")
+    return accounts

@@ -4,7 +4,7 @@ set-up: per client an organization (УО) with ``houses`` houses of 1000 premise
       and a hot-water meter in each premises, placed over HTTP (10 + 10 messages of 100 a house).
 hub:  the clients post, in parallel, fresh signed importMeteringDeviceValues messages of 1000
       readings (one per device of a house; the next month in each round) and poll getState every
-      0.1 s until every message is processed. Each client sends one message per house for a
+      POLL_S (0.02 s) until every message is processed. Each client sends one message per house for a
       month, then waits for their results before the next month, as a client keeping each
       device's months in order must: with one house a client has one message in flight, with
       five it has five (what an РСО sending many houses does). Rate = readings with a good
@@ -31,20 +31,21 @@ from bench.common import (
     PASSWORD,
     BenchOrg,
     Loopback,
+    ack,
     hub_processes,
+    place_accounts,
+    post,
     raw_seconds,
     register_orgs,
+    result,
     settings_env,
     signed_request,
     storage,
 )
 from hub import ns
-from hub.contract.xmlparse import parse_xml
 from hub.store.db import make_engine
-from testkit.accounts import Acc
-from testkit.accounts import import_request as import_accounts
 from testkit.devices import Dev, place_devices
-from testkit.messages import HM_PATH, get_state
+from testkit.messages import HM_PATH
 from testkit.readings import Dev as Values
 from testkit.readings import Val, import_values
 from testkit.seeds import add_house
@@ -78,53 +79,19 @@ class ReadingsResult:
         return self.ack_to_done_s / self.raw_message_s
 
 
-def _send(client: Loopback, path: str, action: str, message: bytes) -> str:
-    """Post a signed message: the MessageGUID of the Ack."""
-    status, answer = client.post(path, message, soap_action=f"urn:{action}")
-    if status != 200:
-        raise RuntimeError(answer[:500].decode(errors="replace"))
-    return parse_xml(answer).findtext(f".//{{{BASE}}}Ack/{{{BASE}}}MessageGUID") or ""
-
-
-def _wait(client: Loopback, org: BenchOrg, path: str, guid: str, poll: float = 0.1) -> etree._Element:
-    """Poll getState until RequestState 3: the getStateResult."""
-    while True:
-        _status, answer = client.post(path, get_state(guid, org.ppaguid))
-        result = parse_xml(answer)
-        if result.findtext(f".//{{{BASE}}}RequestState") == "3":
-            return result
-        time.sleep(poll)
-
-
-def _post(
-    client: Loopback, org: BenchOrg, path: str, action: str, body: etree._Element, poll: float = 0.1
-) -> tuple[etree._Element, float]:
-    """Sign, post, poll to state 3: the getStateResult and the seconds from Ack to state 3."""
-    guid = _send(client, path, action, signed_request(org, body))
-    acked = time.perf_counter()
-    result = _wait(client, org, path, guid, poll)
-    return result, time.perf_counter() - acked
-
-
 def _place(client: Loopback, org: BenchOrg, premises: list[str]) -> list[str]:
     """An account and a hot-water meter in every premises; the devices' root GUIDs."""
-    accounts: list[str] = []
-    for start in range(0, len(premises), 100):
-        batch = [
-            Acc([("PremisesGUID", p, None)], number=f"b{uuid.uuid4().hex[:10]}") for p in premises[start : start + 100]
-        ]
-        result, _ = _post(client, org, HM_PATH, "importAccountData", import_accounts(batch))
-        accounts += [c.findtext(f"{{{BASE}}}GUID") or "" for c in result.iter(f"{{{HM}}}CommonResult")]
+    accounts = place_accounts(client, org, premises)
     devices = [
         Dev("ResidentialPremiseDevice", [p], (HOT_WATER,), values=("1",), accounts=[a])
         for p, a in zip(premises, accounts, strict=True)
     ]
     roots: list[str] = []
     for request in place_devices(devices):
-        result, _ = _post(client, org, HM_PATH, "importMeteringDeviceData", request)
+        state, _ = post(client, org, HM_PATH, "importMeteringDeviceData", request)
         roots += [
             c.findtext(f"{{{HM}}}importMeteringDevice/{{{HM}}}MeteringDeviceGUID") or ""
-            for c in result.iter(f"{{{HM}}}CommonResult")
+            for c in state.iter(f"{{{HM}}}CommonResult")
         ]
     if not all(roots) or len(roots) != len(premises):
         raise RuntimeError("devices were not placed")
@@ -212,8 +179,8 @@ def run(
                 def client(i: int, signed: list[list[list[bytes]]] = signed) -> int:
                     good = 0
                     for month in signed[i]:
-                        sent = [_send(connections[i], DM_PATH, "importMeteringDeviceValues", m) for m in month]
-                        good += sum(_good(_wait(connections[i], orgs[i], DM_PATH, guid)) for guid in sent)
+                        sent = [ack(connections[i], orgs[i], DM_PATH, "importMeteringDeviceValues", m) for m in month]
+                        good += sum(_good(result(connections[i], orgs[i], DM_PATH, guid)) for guid in sent)
                     return good
 
                 started = time.perf_counter()
@@ -229,8 +196,8 @@ def run(
             one = signed_request(orgs[0], body)
             raw_one = _raw([one], Path(tmp) / "raw-one.sqlite3")
             # the same body in a fresh envelope (a resend of ``one`` would be a replay)
-            result, ack_to_done = _post(connections[0], orgs[0], DM_PATH, "importMeteringDeviceValues", body, poll=0.01)
-            if _good(result) != 1000:
+            state, ack_to_done = post(connections[0], orgs[0], DM_PATH, "importMeteringDeviceValues", body, poll=0.01)
+            if _good(state) != 1000:
                 raise RuntimeError("the timed message failed")
             for connection in connections:
                 connection.close()
