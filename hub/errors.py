@@ -191,6 +191,19 @@ class E:
     # --- payment documents, ПД (the bills area): GIS codes where GIS has them, else INT915xxx ---
 
     # --- Excel and other file adapters (adapters/, uploads): FMT916xxx / INT916xxx -----------
+    FMT916001 = ErrorSpec("FMT916001", "Файл не является книгой Excel (.xlsx)")
+    FMT916002 = ErrorSpec("FMT916002", "Файл зашифрован паролем: загрузите книгу без пароля")
+    FMT916003 = ErrorSpec("FMT916003", "Книга содержит макросы: сохраните её как .xlsx без макросов")
+    FMT916004 = ErrorSpec("FMT916004", "Архив книги превышает допустимый размер после распаковки", http_status=413)
+    FMT916005 = ErrorSpec("FMT916005", "Шаблон не поддерживается: неизвестные TYPE или VERSION на листе conf")
+    FMT916006 = ErrorSpec("FMT916006", "Столбец шаблона отсутствует или переименован")
+    FMT916007 = ErrorSpec("FMT916007", "Лист шаблона не заполнен")
+    FMT916008 = ErrorSpec("FMT916008", "Строк больше, чем допускает загрузка", http_status=413)
+    FMT916009 = ErrorSpec("FMT916009", "Неверный тип значения в ячейке")
+    FMT916010 = ErrorSpec("FMT916010", "Обязательное значение не заполнено")
+    FMT916011 = ErrorSpec("FMT916011", "Файл больше допустимого размера", http_status=413)
+    FMT916012 = ErrorSpec("FMT916012", "Нет такого вида шаблона", http_status=404)
+    INT916001 = ErrorSpec("INT916001", "Строка не обработана: сообщение с ней отклонено целиком")
 
     # --- hub codes: message handling (INT9xxxxx) ---------------------------------------------
     INT900001 = ErrorSpec(

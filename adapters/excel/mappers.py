@@ -1,0 +1,274 @@
+"""Rows → canonical request elements, per kind: the same XML a SOAP client signs, minus the signature.
+
+Each mapper takes the rows of every sheet (rows with a problem are reported, not sent) and
+returns batches of at most the kind's per-request limit of objects. Each object carries a new
+TransportGUID, which is how its per-object result (getState's) finds its way back to its row.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from lxml import etree
+
+from adapters.excel.kinds import ACCOUNT_TYPES, ACCOUNTS, READINGS, Kind
+from adapters.excel.reader import Row
+from hub import ns
+from hub.errors import E
+from hub.services.uploads import Batch, Lookups, RowProblem, RowRef
+
+DM, MD, BASE, NSI = ns.DEVICE_METERING, ns.METERING_DEVICE_BASE, ns.BASE, ns.NSI_BASE
+HM, ACC, IND = ns.HOUSE_MANAGEMENT, ns.ACCOUNT_BASE, ns.INDIVIDUAL_REGISTRY_BASE
+#: the request versions the XSD fixes for these operations
+READINGS_VERSION = "10.0.1.1"
+ACCOUNTS_VERSION = "10.0.1.1"
+#: GUIDs of NSI items for a book the hub does not hold (the hub matches NSI references by code)
+_NSI_NS = uuid.UUID("0b8a8f0e-3c2f-4f7e-a1d2-6f1d2b6e9c11")
+ACCOUNT_FLAGS = dict(
+    zip(
+        ACCOUNT_TYPES,
+        ("isUOAccount", "isRSOAccount", "isCRAccount", "isRCAccount", "isOGVorOMSAccount", "isTKOAccount"),
+        strict=True,
+    )
+)
+
+Mapped = tuple[list[Batch], list[RowProblem]]
+
+
+def _sub(parent: etree._Element, namespace: str, local: str, text: str | None = None) -> etree._Element:
+    child = etree.SubElement(parent, f"{{{namespace}}}{local}")
+    if text is not None:
+        child.text = text
+    return child
+
+
+def _root(namespace: str, local: str, version: str, nsmap: dict[str, str]) -> etree._Element:
+    element = etree.Element(f"{{{namespace}}}{local}", nsmap=nsmap)
+    element.set(f"{{{BASE}}}version", version)
+    return element
+
+
+class NsiCodes:
+    """One NSI book's codes → GUIDs as the hub holds them (the hub matches references by code)."""
+
+    def __init__(self, lookups: Lookups, registry: int) -> None:
+        self.registry = registry
+        self.items = {code: guid for code, guid, _name in lookups.nsi_items(registry)}
+        self.complete = lookups.nsi_complete(registry)
+
+    def guid(self, code: str) -> str | None:
+        """The item's GUID; None for a code a complete book lacks (a partial book keeps others)."""
+        found = self.items.get(code)
+        if found is None and not self.complete:
+            return str(uuid.uuid5(_NSI_NS, f"{self.registry}:{code}"))
+        return found
+
+
+def _batches(
+    kind: Kind, objects: list[tuple[RowRef, Any]], build: Callable[[Sequence[Any]], etree._Element]
+) -> list[Batch]:
+    """Objects in batches of the kind's limit; each batch builds its request from its objects."""
+    found = []
+    for start in range(0, len(objects), kind.info.limit):
+        chunk = objects[start : start + kind.info.limit]
+        found.append(Batch(tuple(ref for ref, _part in chunk), _Maker([part for _ref, part in chunk], build)))
+    return found
+
+
+class _Maker:
+    """Builds a batch's request from the chosen objects (all, or one at a time)."""
+
+    def __init__(self, parts: list[Any], build: Callable[[Sequence[Any]], etree._Element]) -> None:
+        self.parts = parts
+        self.build = build
+
+    def __call__(self, indices: Sequence[int]) -> etree._Element:
+        return self.build([self.parts[i] for i in indices])
+
+
+def _unknown(row: Row, column: str, code: str, registry: int) -> RowProblem:
+    return RowProblem(
+        row.sheet, row.number, E.INT002000.code, f"{E.INT002000.text}: код {code} (НСИ {registry})", column
+    )
+
+
+# --- readings (показания ПУ) ----------------------------------------------------------------------
+
+
+def readings(rows: dict[str, list[Row]], lookups: Lookups) -> Mapped:
+    sheet = READINGS.main
+    resources = NsiCodes(lookups, 2)
+    problems: list[RowProblem] = []
+    good: list[Row] = []
+    for row in rows[sheet.name]:
+        problems.extend(row.problems)
+        if not row.problems:
+            good.append(row)
+    objects: list[tuple[RowRef, Any]] = []
+    for start in range(0, len(good), READINGS.info.limit):
+        chunk = good[start : start + READINGS.info.limit]
+        devices = lookups.meters({str(r.values["device"]) for r in chunk})
+        for row in chunk:
+            block = _reading(row, devices, resources, problems)
+            if block is not None:
+                objects.append((RowRef(row.sheet, row.number, block[1]), block[0]))
+    nsmap = {"dm": DM, "base": BASE, "metering-device-base": MD, "nsi-base": NSI}
+
+    def build(blocks: Sequence[etree._Element]) -> etree._Element:
+        request = _root(DM, "importMeteringDeviceValuesRequest", READINGS_VERSION, nsmap)
+        request.extend(blocks)
+        return request
+
+    return _batches(READINGS, objects, build), problems
+
+
+def _reading(
+    row: Row, devices: Any, resources: NsiCodes, problems: list[RowProblem]
+) -> tuple[etree._Element, str] | None:
+    """One ``MeteringDevicesValues`` block (detached) and its TransportGUID; None with a problem."""
+    values = row.values
+    given = str(values["device"])
+    device = devices.get(given)
+    resource = values.get("resource")
+    if device is not None and device.consumed_volume:
+        kind = "VolumeDeviceValue"
+    elif device is not None and device.energy:
+        kind = "ElectricDeviceValue"
+    else:
+        kind = "OneRateDeviceValue"
+    if kind != "ElectricDeviceValue" and resource is None:
+        if device is not None and device.resources:
+            resource = device.resources[0]
+        else:
+            problems.append(
+                RowProblem(
+                    row.sheet, row.number, E.FMT916010.code, "«Коммунальный ресурс»: не заполнен", "Коммунальный ресурс"
+                )
+            )
+            return None
+    resource_guid = resources.guid(resource) if resource is not None else None
+    if resource is not None and resource_guid is None:
+        problems.append(_unknown(row, "Коммунальный ресурс", resource, 2))
+        return None
+    block = etree.Element(f"{{{DM}}}MeteringDevicesValues")
+    by_version = device is not None and device.version_guid == given and device.root_guid != given
+    _sub(block, DM, "MeteringDeviceVersionGUID" if by_version else "MeteringDeviceRootGUID", given)
+    current = _sub(_sub(block, DM, kind), DM, "CurrentValue")
+    if kind != "ElectricDeviceValue":
+        reference = _sub(current, MD, "MunicipalResource")
+        _sub(reference, NSI, "Code", resource)
+        _sub(reference, NSI, "GUID", resource_guid)
+    if kind == "OneRateDeviceValue":
+        _sub(current, MD, "MeteringValue", values["t1"])
+    else:
+        for tariff in ("t1", "t2", "t3"):
+            if values.get(tariff) is not None:
+                _sub(current, MD, f"MeteringValue{tariff.upper()}", values[tariff])
+    _sub(current, DM, "DateValue", values["date"])
+    transport = str(uuid.uuid4())
+    _sub(current, BASE, "TransportGUID", transport)
+    return block, transport
+
+
+# --- accounts (ЛС) ---------------------------------------------------------------------------------
+
+
+def accounts(rows: dict[str, list[Row]], lookups: Lookups) -> Mapped:
+    main, places_sheet = ACCOUNTS.sheets
+    problems: list[RowProblem] = []
+    records: dict[str, Row] = {}
+    for row in rows[main.name]:
+        record = row.values.get("record")
+        if record is not None and record in records:
+            row.problems.append(
+                RowProblem(row.sheet, row.number, E.FMT916009.code, f"«№ записи» {record} повторяется", "№ записи")
+            )
+        elif record is not None:
+            records[record] = row
+    places: dict[str, list[Row]] = {}
+    for row in rows[places_sheet.name]:
+        record = row.values.get("record")
+        owner = records.get(record) if record is not None else None
+        if owner is None and not row.problems:
+            row.problems.append(
+                RowProblem(row.sheet, row.number, E.FMT916009.code, f"Нет ЛС с «№ записи» {record}", "№ записи ЛС")
+            )
+        chosen = [k for k in ("house", "premises", "room") if row.values.get(k)]
+        if len(chosen) != 1 and not row.problems:
+            row.problems.append(
+                RowProblem(
+                    row.sheet, row.number, E.FMT916010.code,
+                    "Укажите ровно одно: дом по ФИАС, помещение или комнату", "Идентификатор помещения в ГИС ЖКХ",
+                )
+            )  # fmt: skip
+        problems.extend(row.problems)
+        if owner is not None:
+            places.setdefault(str(record), []).append(row)
+            if row.problems and not owner.problems:
+                first = row.problems[0]
+                owner.problems.append(
+                    RowProblem(
+                        owner.sheet, owner.number, first.code, f"Лист «{row.sheet}», строка {row.number}: {first.text}"
+                    )
+                )
+    objects: list[tuple[RowRef, Any]] = []
+    for row in rows[main.name]:
+        problems.extend(row.problems)
+        if row.problems:
+            continue
+        transport = str(uuid.uuid4())
+        objects.append(
+            (
+                RowRef(row.sheet, row.number, transport),
+                _account(row, places.get(str(row.values["record"]), []), transport),
+            )
+        )
+    nsmap = {"hm": HM, "base": BASE, "account-base": ACC, "individual-registry-base": IND}
+
+    def build(parts: Sequence[etree._Element]) -> etree._Element:
+        request = _root(HM, "importAccountRequest", ACCOUNTS_VERSION, nsmap)
+        request.extend(parts)
+        return request
+
+    return _batches(ACCOUNTS, objects, build), problems
+
+
+def _account(row: Row, places: list[Row], transport: str) -> etree._Element:
+    values = row.values
+    account = etree.Element(f"{{{HM}}}Account")
+    _sub(account, HM, ACCOUNT_FLAGS[str(values["type"])], "true")
+    for key, local in (("persons", "LivingPersonsNumber"), ("total", "TotalSquare"), ("living", "ResidentialSquare")):
+        if values.get(key) is not None:
+            _sub(account, HM, local, values[key])
+    for place in places:
+        accommodation = _sub(account, HM, "Accommodation")
+        for key, local in (("premises", "PremisesGUID"), ("house", "FIASHouseGuid"), ("room", "LivingRoomGUID")):
+            if place.values.get(key):
+                _sub(accommodation, HM, local, place.values[key])
+        if place.values.get("share") is not None:
+            _sub(accommodation, HM, "SharePercent", place.values["share"])
+    payer = _sub(account, HM, "PayerInfo")
+    if values.get("renter") == "да":
+        _sub(payer, HM, "IsRenter", "true")
+    if values.get("surname"):
+        ind = _sub(payer, HM, "Ind")
+        _sub(ind, IND, "Surname", values["surname"])
+        _sub(ind, IND, "FirstName", values.get("name") or "")
+        if values.get("patronymic"):
+            _sub(ind, IND, "Patronymic", values["patronymic"])
+        if values.get("snils"):
+            _sub(ind, IND, "SNILS", values["snils"])
+    _sub(account, BASE, "TransportGUID", transport)
+    _sub(account, ACC, "AccountNumber", values["number"])
+    if values.get("account_guid"):
+        _sub(account, HM, "AccountGUID", values["account_guid"])
+    return account
+
+
+#: kind → its mapper (ПД: one more entry)
+MAPPERS: dict[str, Callable[[dict[str, list[Row]], Lookups], Mapped]] = {
+    READINGS.info.kind: readings,
+    ACCOUNTS.info.kind: accounts,
+}
