@@ -85,16 +85,21 @@ def template_bytes(lookups: Lookups, kind: str) -> tuple[str, bytes]:
 
 
 def add_uploads(api: FastAPI, caller: Callable[..., Any], ports: Callable[[Request], UploadPorts]) -> None:
-    Caller = Annotated[ApiToken, Depends(caller)]  # noqa: N806 - a type alias, as in hub.rest.app
+    # a default, not an annotation: annotations are strings here and ``caller`` is this call's
+    authenticated = Depends(caller)
 
     @api.get("/templates/{kind}.xlsx", response_class=Response, tags=["uploads"])
-    async def get_template(request: Request, _caller: Caller, kind: Annotated[str, Path(max_length=32)]) -> Response:
+    async def get_template(
+        request: Request, kind: Annotated[str, Path(max_length=32)], _caller: ApiToken = authenticated
+    ) -> Response:
         """Шаблон Excel для загрузки: readings, accounts …"""
         name, body = await run_in_threadpool(template_bytes, ports(request).lookups, kind)
         return Response(body, media_type=XLSX, headers=attachment(name))
 
     @api.post("/uploads", status_code=202, response_model=UploadAccepted, tags=["uploads"])
-    async def post_upload(request: Request, token: Caller, file: Annotated[UploadFile, File()]) -> dict[str, Any]:
+    async def post_upload(
+        request: Request, file: Annotated[UploadFile, File()], token: ApiToken = authenticated
+    ) -> dict[str, Any]:
         """Загрузка заполненного шаблона (.xlsx); вид — по листу conf. Строки проходят тот же приём, что и SOAP."""
         if token.organization_id is None:
             raise HubError(E.INT914001)
@@ -115,7 +120,7 @@ def add_uploads(api: FastAPI, caller: Callable[..., Any], ports: Callable[[Reque
 
     @api.get("/uploads/{upload_id}", response_model=UploadState, tags=["uploads"])
     async def get_upload(
-        request: Request, token: Caller, upload_id: Annotated[str, Path(pattern=_GUID)]
+        request: Request, upload_id: Annotated[str, Path(pattern=_GUID)], token: ApiToken = authenticated
     ) -> dict[str, Any]:
         """Состояние загрузки: строк всего, обработано, с ошибкой; идентификаторы сообщений."""
         desk = ports(request).desk
@@ -123,7 +128,9 @@ def add_uploads(api: FastAPI, caller: Callable[..., Any], ports: Callable[[Reque
         return state_view(await run_in_threadpool(desk.status, upload))
 
     @api.get("/uploads/{upload_id}/result", response_class=Response, tags=["uploads"])
-    async def get_result(request: Request, token: Caller, upload_id: Annotated[str, Path(pattern=_GUID)]) -> Response:
+    async def get_result(
+        request: Request, upload_id: Annotated[str, Path(pattern=_GUID)], token: ApiToken = authenticated
+    ) -> Response:
         """Файл результата «<имя>__Результат.xlsx»: статус каждой строки, присвоенные идентификаторы."""
         desk = ports(request).desk
         upload = await run_in_threadpool(desk.visible, upload_id, token.organization_id)
