@@ -32,7 +32,9 @@ class Column:
     note: str = ""
     nsi: int | None = None  # the NSI book of a code column
     choices: tuple[str, ...] = ()
-    result: str | None = None  # "guid" | "unique_number": filled by the hub in the result file
+    #: the local name of the object's result value the hub fills in the result file (GUID,
+    #: UnifiedAccountNumber …)
+    result: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +128,7 @@ ACCOUNTS = Kind(
                     "guid",
                     False,
                     "Для изменения существующего ЛС; для нового не заполняется — хаб заполнит в результате",
-                    result="guid",
+                    result="GUID",
                 ),
                 Column(
                     "Единый лицевой счет",
@@ -134,7 +136,7 @@ ACCOUNTS = Kind(
                     "text",
                     False,
                     "Заполняет хаб в результате",
-                    result="unique_number",
+                    result="UnifiedAccountNumber",
                 ),
                 Column("Тип ЛС", "type", "choice", True, "УО, РСО, КР, РЦ, ОГВ/ОМС или ТКО", choices=ACCOUNT_TYPES),
                 Column("Количество проживающих", "persons", "int", False, "Целое число"),

@@ -119,7 +119,7 @@ def _row(sheet: Any, spec: Sheet, number: int, row: list[Any], outcomes: Mapping
     for index, column in enumerate(spec.columns):
         value = row[index]
         if outcome is not None and outcome.ok and column.result:
-            value = (outcome.guid if column.result == "guid" else outcome.unique_number) or value
+            value = outcome.values.get(column.result) or value
         if outcome is not None and outcome.ok is False and outcome.column == column.header:
             cell = WriteOnlyCell(sheet, value)
             cell.fill = BAD_FILL

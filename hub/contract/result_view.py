@@ -76,3 +76,21 @@ def read_result(fragment: bytes) -> ResultView:
         if isinstance(child.tag, str) and etree.QName(child).localname.startswith("export")
     )
     return ResultView(error=_error(error) if error is not None else None, objects=objects, exports=exports)
+
+
+def object_values(fragment: bytes) -> dict[str, dict[str, str]]:
+    """TransportGUID → the leaf values of that object's result by local name (``GUID``,
+    ``UniqueNumber``, ``UnifiedAccountNumber``, ``ServiceID`` …): what an upload's result file
+    fills in beside its rows."""
+    root = parse_xml(fragment)
+    found: dict[str, dict[str, str]] = {}
+    for el in root.iter():
+        if not isinstance(el.tag, str) or not _is_object_result(el):
+            continue
+        values = {
+            etree.QName(leaf).localname: leaf.text.strip()
+            for leaf in el.iter()
+            if isinstance(leaf.tag, str) and len(leaf) == 0 and leaf.text and leaf.text.strip()
+        }
+        found[values.get("TransportGUID", "").lower()] = values
+    return found

@@ -26,7 +26,7 @@ from typing import Any, Protocol
 
 from hub.contract.payload import Payload
 from hub.contract.registry import Registry
-from hub.contract.result_view import read_result
+from hub.contract.result_view import object_values, read_result
 from hub.errors import E, HubError
 from hub.services.intake import Intake, Provenance, Source, Submission, check_caller
 from hub.services.ports import Directory, MeteringDevice
@@ -97,8 +97,8 @@ class RowOutcome:
     code: str | None = None
     text: str | None = None
     column: str | None = None
-    guid: str | None = None
-    unique_number: str | None = None
+    #: the object's result values by local name (GUID, UniqueNumber, UnifiedAccountNumber …)
+    values: Mapping[str, str] = field(default_factory=dict)
 
 
 class Lookups(Protocol):
@@ -308,6 +308,7 @@ class UploadDesk:
                 continue
             view = read_result(message.result)
             objects = {o.transport_guid.lower(): o for o in view.objects}
+            values = object_values(message.result)
             for ref in message.rows:
                 found = objects.get(ref.transport_guid.lower())
                 if view.error is not None:
@@ -318,7 +319,7 @@ class UploadDesk:
                     first = found.errors[0]
                     outcome = RowOutcome(False, first.code, first.description)
                 else:
-                    outcome = RowOutcome(True, guid=found.guid, unique_number=found.unique_number)
+                    outcome = RowOutcome(True, values=values.get(ref.transport_guid.lower(), {}))
                 outcomes[(ref.sheet, ref.row)] = outcome
         main = adapter_for_kind(upload.kind)[1].sheets[0]
         done = sum(1 for (sheet, _row), o in outcomes.items() if o.ok and sheet == main)
