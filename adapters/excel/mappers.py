@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from lxml import etree
 
@@ -111,23 +111,35 @@ def readings(rows: dict[str, list[Row]], lookups: Lookups) -> Mapped:
         chunk = good[start : start + READINGS.info.limit]
         devices = lookups.meters({str(r.values["device"]) for r in chunk})
         for row in chunk:
-            block = _reading(row, devices, resources, problems)
-            if block is not None:
-                objects.append((RowRef(row.sheet, row.number, block[1]), block[0]))
+            reading = _reading(row, devices, resources, problems)
+            if reading is not None:
+                objects.append((RowRef(row.sheet, row.number, reading.transport), reading))
     nsmap = {"dm": DM, "base": BASE, "metering-device-base": MD, "nsi-base": NSI}
 
-    def build(blocks: Sequence[etree._Element]) -> etree._Element:
+    def build(readings: Sequence[Reading]) -> etree._Element:
         request = _root(DM, "importMeteringDeviceValuesRequest", READINGS_VERSION, nsmap)
-        request.extend(blocks)
+        request.extend(_block(r) for r in readings)
         return request
 
     return _batches(READINGS, objects, build), problems
 
 
-def _reading(
-    row: Row, devices: Any, resources: NsiCodes, problems: list[RowProblem]
-) -> tuple[etree._Element, str] | None:
-    """One ``MeteringDevicesValues`` block (detached) and its TransportGUID; None with a problem."""
+class Reading(NamedTuple):
+    """One row's reading, checked; its XML is built when its batch is sent (a 100 000-row file
+    keeps tuples, not element trees, in memory)."""
+
+    device: str
+    by_version: bool
+    kind: str
+    resource: str | None
+    resource_guid: str | None
+    values: tuple[str | None, str | None, str | None]
+    date: str
+    transport: str
+
+
+def _reading(row: Row, devices: Any, resources: NsiCodes, problems: list[RowProblem]) -> Reading | None:
+    """The row's reading, its value kind from the meter the hub holds; None with a problem."""
     values = row.values
     given = str(values["device"])
     device = devices.get(given)
@@ -148,28 +160,42 @@ def _reading(
                 )
             )
             return None
+    if kind == "ElectricDeviceValue":
+        resource = None
     resource_guid = resources.guid(resource) if resource is not None else None
     if resource is not None and resource_guid is None:
         problems.append(_unknown(row, "Коммунальный ресурс", resource, 2))
         return None
+    return Reading(
+        device=given,
+        by_version=device is not None and device.version_guid == given and device.root_guid != given,
+        kind=kind,
+        resource=resource,
+        resource_guid=resource_guid,
+        values=(values.get("t1"), values.get("t2"), values.get("t3")),
+        date=str(values["date"]),
+        transport=str(uuid.uuid4()),
+    )
+
+
+def _block(reading: Reading) -> etree._Element:
+    """The reading's ``MeteringDevicesValues`` block."""
     block = etree.Element(f"{{{DM}}}MeteringDevicesValues")
-    by_version = device is not None and device.version_guid == given and device.root_guid != given
-    _sub(block, DM, "MeteringDeviceVersionGUID" if by_version else "MeteringDeviceRootGUID", given)
-    current = _sub(_sub(block, DM, kind), DM, "CurrentValue")
-    if kind != "ElectricDeviceValue":
+    _sub(block, DM, "MeteringDeviceVersionGUID" if reading.by_version else "MeteringDeviceRootGUID", reading.device)
+    current = _sub(_sub(block, DM, reading.kind), DM, "CurrentValue")
+    if reading.resource is not None:
         reference = _sub(current, MD, "MunicipalResource")
-        _sub(reference, NSI, "Code", resource)
-        _sub(reference, NSI, "GUID", resource_guid)
-    if kind == "OneRateDeviceValue":
-        _sub(current, MD, "MeteringValue", values["t1"])
+        _sub(reference, NSI, "Code", reading.resource)
+        _sub(reference, NSI, "GUID", reading.resource_guid)
+    if reading.kind == "OneRateDeviceValue":
+        _sub(current, MD, "MeteringValue", reading.values[0])
     else:
-        for tariff in ("t1", "t2", "t3"):
-            if values.get(tariff) is not None:
-                _sub(current, MD, f"MeteringValue{tariff.upper()}", values[tariff])
-    _sub(current, DM, "DateValue", values["date"])
-    transport = str(uuid.uuid4())
-    _sub(current, BASE, "TransportGUID", transport)
-    return block, transport
+        for tariff, value in enumerate(reading.values, start=1):
+            if value is not None:
+                _sub(current, MD, f"MeteringValueT{tariff}", value)
+    _sub(current, DM, "DateValue", reading.date)
+    _sub(current, BASE, "TransportGUID", reading.transport)
+    return block
 
 
 # --- accounts (ЛС) ---------------------------------------------------------------------------------

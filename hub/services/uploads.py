@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
 import uuid
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -187,12 +188,11 @@ class StoredUpload:
 
 @dataclass(frozen=True, slots=True)
 class UploadMessage:
-    """One submitted batch: its message, its rows, its state and stored result (when processed)."""
+    """One submitted batch: its message, its rows and its state."""
 
     message_guid: str
     rows: tuple[RowRef, ...]
     state: int
-    result: bytes | None
 
 
 class UploadStore(Protocol):
@@ -205,7 +205,13 @@ class UploadStore(Protocol):
 
     def get(self, upload_guid: str) -> StoredUpload | None: ...
 
-    def messages(self, upload_id: int) -> list[UploadMessage]: ...
+    def messages(self, upload_id: int) -> list[UploadMessage]:
+        """The upload's messages with their rows and state (no results: ``results`` reads those)."""
+        ...
+
+    def results(self, message_guids: Collection[str]) -> dict[str, bytes]:
+        """The stored result fragments of these processed messages."""
+        ...
 
     def data(self, upload_id: int) -> bytes: ...
 
@@ -224,6 +230,28 @@ class UploadStatus:
         return self.upload.rows_total
 
 
+#: processed messages whose per-row outcomes a desk keeps (1000 rows each at most)
+RESULTS_KEPT = 200
+_MISSING = RowOutcome(False, E.INT916001.code, E.INT916001.text)
+
+
+def _objects(result: bytes) -> dict[str, RowOutcome]:
+    """TransportGUID (lowercased) → the outcome of a processed message's objects; under "" the
+    outcome of a row whose object has none (the whole message's error, or INT916001)."""
+    view = read_result(result)
+    if view.error is not None:
+        return {"": RowOutcome(False, view.error.code, view.error.description)}
+    values = object_values(result)
+    found: dict[str, RowOutcome] = {}
+    for item in view.objects:
+        key = item.transport_guid.lower()
+        if item.errors:
+            found[key] = RowOutcome(False, item.errors[0].code, item.errors[0].description)
+        else:
+            found[key] = RowOutcome(True, values=values.get(key, {}))
+    return found
+
+
 @dataclass
 class UploadDesk:
     """Submits uploads through the intake and answers their status and result file."""
@@ -232,6 +260,8 @@ class UploadDesk:
     directory: Directory
     registry: Registry
     store: UploadStore
+    _results: dict[str, dict[str, RowOutcome]] = field(default_factory=dict, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def submit(self, sender_id: int, filename: str, data: bytes, lookups: Lookups) -> str:
         """Read, check and submit; the upload's GUID. A bad file raises before anything is stored."""
@@ -295,32 +325,27 @@ class UploadDesk:
         return found
 
     def status(self, upload: StoredUpload) -> UploadStatus:
+        """Rows done and failed from the processed messages' stored results (each message's result
+        is read once and kept: a processed message's result never changes)."""
         outcomes: dict[tuple[str, int], RowOutcome] = {}
         for problem in upload.problems:
             outcomes[(problem.sheet, problem.row)] = RowOutcome(False, problem.code, problem.text, problem.column)
         messages = self.store.messages(upload.id)
+        finished = [m.message_guid for m in messages if m.state == 3 and m.message_guid not in self._results]
+        for message_guid, result in self.store.results(finished).items():
+            self._remember(message_guid, _objects(result))
         pending = False
         for message in messages:
-            if message.state != 3 or message.result is None:
+            objects = self._results.get(message.message_guid) if message.state == 3 else None
+            if objects is None:
                 pending = True
-                for ref in message.rows:
-                    outcomes[(ref.sheet, ref.row)] = RowOutcome(None)
-                continue
-            view = read_result(message.result)
-            objects = {o.transport_guid.lower(): o for o in view.objects}
-            values = object_values(message.result)
             for ref in message.rows:
-                found = objects.get(ref.transport_guid.lower())
-                if view.error is not None:
-                    outcome = RowOutcome(False, view.error.code, view.error.description)
-                elif found is None:
-                    outcome = RowOutcome(False, E.INT916001.code, E.INT916001.text)
-                elif found.errors:
-                    first = found.errors[0]
-                    outcome = RowOutcome(False, first.code, first.description)
+                if objects is None:
+                    outcomes[(ref.sheet, ref.row)] = RowOutcome(None)
                 else:
-                    outcome = RowOutcome(True, values=values.get(ref.transport_guid.lower(), {}))
-                outcomes[(ref.sheet, ref.row)] = outcome
+                    outcomes[(ref.sheet, ref.row)] = objects.get(ref.transport_guid.lower()) or objects.get(
+                        "", _MISSING
+                    )
         main = adapter_for_kind(upload.kind)[1].sheets[0]
         done = sum(1 for (sheet, _row), o in outcomes.items() if o.ok and sheet == main)
         failed = sum(1 for (sheet, _row), o in outcomes.items() if o.ok is False and sheet == main)
@@ -332,6 +357,12 @@ class UploadDesk:
             message_guids=[m.message_guid for m in messages],
             outcomes=outcomes,
         )
+
+    def _remember(self, message_guid: str, objects: dict[str, RowOutcome]) -> None:
+        with self._lock:
+            self._results[message_guid] = objects
+            while len(self._results) > RESULTS_KEPT:
+                self._results.pop(next(iter(self._results)))
 
     def result(self, upload: StoredUpload) -> tuple[str, bytes]:
         """The result file's name and bytes (rows still in processing carry no status yet)."""

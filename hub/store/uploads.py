@@ -76,7 +76,7 @@ class SqlUploads:
 
     def messages(self, upload_id: int) -> list[UploadMessage]:
         query = (
-            select(upload_messages.c.message_guid, upload_messages.c.rows, inbox.c.state, inbox.c.result)
+            select(upload_messages.c.message_guid, upload_messages.c.rows, inbox.c.state)
             .join(inbox, inbox.c.message_guid == upload_messages.c.message_guid)
             .where(upload_messages.c.upload_id == upload_id)
             .order_by(upload_messages.c.id)
@@ -87,10 +87,20 @@ class SqlUploads:
                     message_guid=row.message_guid,
                     rows=tuple(RowRef(sheet, int(number), transport) for sheet, number, transport in row.rows),
                     state=int(row.state),
-                    result=bytes(row.result) if row.result is not None else None,
                 )
                 for row in conn.execute(query)
             ]
+
+    def results(self, message_guids: Collection[str]) -> dict[str, bytes]:
+        found: dict[str, bytes] = {}
+        wanted = list(message_guids)
+        with self.store.reading() as conn:
+            for start in range(0, len(wanted), 500):
+                query = select(inbox.c.message_guid, inbox.c.result).where(
+                    inbox.c.message_guid.in_(wanted[start : start + 500]), inbox.c.result.is_not(None)
+                )
+                found.update({row.message_guid: bytes(row.result) for row in conn.execute(query)})
+        return found
 
     def data(self, upload_id: int) -> bytes:
         with self.store.reading() as conn:
