@@ -169,6 +169,76 @@ ACCOUNTS = Kind(
     ),
 )
 
+#: Вид ПУ as the template lists it → the request's element of that kind of device
+DEVICE_KINDS = {
+    "ИПУ в жилом помещении": "ResidentialPremiseDevice",
+    "ИПУ в нежилом помещении": "NonResidentialPremiseDevice",
+    "ИПУ жилого дома": "ApartmentHouseDevice",
+    "Коллективный (общедомовой)": "CollectiveDevice",
+    "Общий (квартирный)": "CollectiveApartmentDevice",
+    "Комнатный": "LivingRoomDevice",
+}
+
+DEVICES = Kind(
+    info=KindInfo(
+        kind="devices",
+        title="Приборы учета",
+        type="ImpMDDatav2",
+        version="11.13.0.1",
+        operation="importMeteringDeviceData",
+        limit=100,
+        sheets=("Сведения о ПУ",),
+    ),
+    title="Шаблон импорта сведений о ПУ-11.13.0.1",
+    sheets=(
+        Sheet(
+            "Сведения о ПУ",
+            (
+                Column("Заводской номер ПУ", "number", "text", True, "Заводской (серийный) номер прибора учета"),
+                Column("Вид ПУ", "kind", "choice", True, "Из списка", choices=tuple(DEVICE_KINDS)),
+                Column("Марка ПУ", "stamp", "text", False, ""),
+                Column("Модель ПУ", "model", "text", False, ""),
+                Column(
+                    "Идентификатор места установки",
+                    "place",
+                    "guid",
+                    True,
+                    "GUID помещения (ИПУ, общий квартирный), комнаты (комнатный) или дома по ФИАС (ИПУ жилого дома,"
+                    " коллективный)",
+                ),
+                Column("Идентификатор ЛС", "account", "guid", False, "AccountGUID; обязателен, кроме коллективного ПУ"),
+                Column("Дистанционное снятие показаний", "remote", "choice", False, "да или нет", choices=YES_NO),
+                Column("Коммунальный ресурс", "resource", "nsi", True, "Код НСИ 2 из списка", nsi=2),
+                Column(
+                    "Последнее показание Т1", "t1", "decimal", True, "Показание при вводе (для однотарифного — оно)"
+                ),
+                Column("Последнее показание Т2", "t2", "decimal", False, "Для многотарифного ПУ электроэнергии"),
+                Column("Последнее показание Т3", "t3", "decimal", False, "Для многотарифного ПУ электроэнергии"),
+                Column("Коэффициент трансформации", "ratio", "decimal", False, "Для ПУ электроэнергии"),
+                Column("Дата установки", "installed", "date", False, "ДД.ММ.ГГГГ"),
+                Column("Дата ввода в эксплуатацию", "commissioned", "date", False, "ДД.ММ.ГГГГ"),
+                Column("Дата первичной поверки", "verified", "date", False, "ДД.ММ.ГГГГ"),
+                Column("Межповерочный интервал", "interval", "nsi", False, "Код НСИ 16 (лет)", nsi=16),
+                Column("Дата опломбирования", "sealed", "date", False, "ДД.ММ.ГГГГ"),
+                Column("Датчик температуры", "temperature", "choice", False, "да или нет", choices=YES_NO),
+                Column("Датчик давления", "pressure", "choice", False, "да или нет", choices=YES_NO),
+                Column(
+                    "Идентификатор ПУ в ГИС ЖКХ", "root", "guid", False, "Заполняет хаб", result="MeteringDeviceGUID"
+                ),
+                Column(
+                    "Идентификатор версии ПУ",
+                    "version",
+                    "guid",
+                    False,
+                    "Заполняет хаб",
+                    result="GUID",
+                ),
+                Column("Уникальный номер ПУ", "unique", "text", False, "Заполняет хаб", result="UniqueNumber"),
+            ),
+        ),
+    ),
+)
+
 #: kind → its template; ПД (payment documents) is one more entry here plus a mapper
-KINDS: dict[str, Kind] = {k.info.kind: k for k in (READINGS, ACCOUNTS)}
+KINDS: dict[str, Kind] = {k.info.kind: k for k in (READINGS, ACCOUNTS, DEVICES)}
 BY_CONF: dict[tuple[str, str], Kind] = {(k.info.type, k.info.version): k for k in KINDS.values()}

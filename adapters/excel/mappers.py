@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from lxml import etree
 
-from adapters.excel.kinds import ACCOUNT_TYPES, ACCOUNTS, READINGS, Kind
+from adapters.excel.kinds import ACCOUNT_TYPES, ACCOUNTS, DEVICE_KINDS, DEVICES, READINGS, Kind
 from adapters.excel.reader import Row
 from hub import ns
 from hub.errors import E
@@ -24,6 +24,7 @@ HM, ACC, IND = ns.HOUSE_MANAGEMENT, ns.ACCOUNT_BASE, ns.INDIVIDUAL_REGISTRY_BASE
 #: the request versions the XSD fixes for these operations
 READINGS_VERSION = "10.0.1.1"
 ACCOUNTS_VERSION = "10.0.1.1"
+DEVICES_VERSION = "11.1.0.8"  # fixed by the XSD
 #: GUIDs of NSI items for a book the hub does not hold (the hub matches NSI references by code)
 _NSI_NS = uuid.UUID("0b8a8f0e-3c2f-4f7e-a1d2-6f1d2b6e9c11")
 ACCOUNT_FLAGS = dict(
@@ -293,8 +294,102 @@ def _account(row: Row, places: list[Row], transport: str) -> etree._Element:
     return account
 
 
+# --- metering devices (ПУ) --------------------------------------------------------------------------
+
+ELECTRICITY = "3"  # NSI 2: an electric meter carries MunicipalResourceEnergy (tariffs T1–T3)
+_PLACE = {
+    "ApartmentHouseDevice": "FIASHouseGuid",
+    "CollectiveDevice": "FIASHouseGuid",
+    "LivingRoomDevice": "LivingRoomGUID",
+}
+
+
+def devices(rows: dict[str, list[Row]], lookups: Lookups) -> Mapped:
+    resources, intervals = NsiCodes(lookups, 2), NsiCodes(lookups, 16)
+    problems: list[RowProblem] = []
+    objects: list[tuple[RowRef, Any]] = []
+    for row in rows[DEVICES.main.name]:
+        kind = DEVICE_KINDS.get(str(row.values.get("kind")))
+        if kind is not None and kind != "CollectiveDevice" and not row.values.get("account") and not row.problems:
+            row.problems.append(
+                RowProblem(
+                    row.sheet, row.number, E.FMT916010.code, "«Идентификатор ЛС»: не заполнен", "Идентификатор ЛС"
+                )
+            )
+        for key, header, book in (
+            ("resource", "Коммунальный ресурс", resources),
+            ("interval", "Межповерочный интервал", intervals),
+        ):
+            code = row.values.get(key)
+            if code is not None and not row.problems and book.guid(code) is None:
+                row.problems.append(_unknown(row, header, code, book.registry))
+        problems.extend(row.problems)
+        if row.problems or kind is None:
+            continue
+        transport = str(uuid.uuid4())
+        objects.append(
+            (RowRef(row.sheet, row.number, transport), _device(row.values, kind, transport, resources, intervals))
+        )
+    nsmap = {"hm": HM, "base": BASE, "metering-device-base": MD, "nsi-base": NSI}
+
+    def build(parts: Sequence[etree._Element]) -> etree._Element:
+        request = _root(HM, "importMeteringDeviceDataRequest", DEVICES_VERSION, nsmap)
+        request.extend(parts)
+        return request
+
+    return _batches(DEVICES, objects, build), problems
+
+
+def _nsi(parent: etree._Element, namespace: str, local: str, code: str, book: NsiCodes) -> None:
+    reference = _sub(parent, namespace, local)
+    _sub(reference, NSI, "Code", code)
+    _sub(reference, NSI, "GUID", book.guid(code))
+
+
+def _device(
+    values: dict[str, str | None], kind: str, transport: str, resources: NsiCodes, intervals: NsiCodes
+) -> etree._Element:
+    device = etree.Element(f"{{{HM}}}MeteringDevice")
+    _sub(device, BASE, "TransportGUID", transport)
+    data = _sub(device, HM, "DeviceDataToCreate")
+    basic = _sub(data, HM, "BasicChatacteristicts")
+    _sub(basic, HM, "MeteringDeviceNumber", values["number"])
+    for key, local in (("stamp", "MeteringDeviceStamp"), ("model", "MeteringDeviceModel"),
+                       ("installed", "InstallationDate"), ("commissioned", "CommissioningDate")):  # fmt: skip
+        if values.get(key):
+            _sub(basic, HM, local, values[key])
+    _sub(basic, HM, "RemoteMeteringMode", "true" if values.get("remote") == "да" else "false")
+    if values.get("verified"):
+        _sub(basic, HM, "FirstVerificationDate", values["verified"])
+    if values.get("interval"):
+        _nsi(basic, HM, "VerificationInterval", str(values["interval"]), intervals)
+    if values.get("sealed"):
+        _sub(basic, HM, "FactorySealDate", values["sealed"])
+    _sub(basic, HM, "TemperatureSensor", "true" if values.get("temperature") == "да" else "false")
+    _sub(basic, HM, "PressureSensor", "true" if values.get("pressure") == "да" else "false")
+    block = _sub(basic, HM, kind)
+    _sub(block, HM, _PLACE.get(kind, "PremiseGUID"), values["place"])
+    if kind != "CollectiveDevice":
+        _sub(block, HM, "AccountGUID", values["account"])
+    _sub(data, HM, "NotLinkedWithMetering", "true")
+    resource = str(values["resource"])
+    if resource == ELECTRICITY:
+        energy = _sub(data, HM, "MunicipalResourceEnergy")
+        for tariff in ("t1", "t2", "t3"):
+            if values.get(tariff) is not None:
+                _sub(energy, MD, f"MeteringValue{tariff.upper()}", values[tariff])
+        if values.get("ratio") is not None:
+            _sub(energy, HM, "TransformationRatio", values["ratio"])
+    else:
+        not_energy = _sub(data, HM, "MunicipalResourceNotEnergy")
+        _nsi(not_energy, MD, "MunicipalResource", resource, resources)
+        _sub(not_energy, MD, "MeteringValue", values["t1"])
+    return device
+
+
 #: kind → its mapper (ПД: one more entry)
 MAPPERS: dict[str, Callable[[dict[str, list[Row]], Lookups], Mapped]] = {
     READINGS.info.kind: readings,
     ACCOUNTS.info.kind: accounts,
+    DEVICES.info.kind: devices,
 }
