@@ -15,6 +15,8 @@ from typing import Any
 from adapters.excel.kinds import Column
 from hub.errors import E
 
+_GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_PLAIN_NUMBER = re.compile(r"-?\d{1,15}(?:\.\d{1,15})?")
 _DATE_RU = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 _DATE_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
@@ -90,6 +92,12 @@ def read(value: Any, column: Column) -> str | None:
         return None
     kind = column.type
     if kind == "decimal":
+        if isinstance(value, float) and not isinstance(value, bool):
+            if value.is_integer() and abs(value) < 1e15:
+                return str(int(value))
+            text = repr(value)
+            if _PLAIN_NUMBER.fullmatch(text):
+                return text
         return decimal_text(_number(value, column))
     if kind in ("int", "record"):
         number = _number(value, column)
@@ -100,6 +108,8 @@ def read(value: Any, column: Column) -> str | None:
         return _date(value, column)
     text = _text(value)
     if kind == "guid":
+        if len(text) == 36 and _GUID.fullmatch(text):
+            return text.lower()
         try:
             return str(uuid.UUID(text))
         except ValueError:

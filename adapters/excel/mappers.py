@@ -179,23 +179,40 @@ def _reading(row: Row, devices: Any, resources: NsiCodes, problems: list[RowProb
     )
 
 
+_T = {
+    local: f"{{{namespace}}}{local}"
+    for namespace, names in (
+        (DM, ("MeteringDevicesValues", "MeteringDeviceRootGUID", "MeteringDeviceVersionGUID", "CurrentValue",
+              "DateValue", "OneRateDeviceValue", "ElectricDeviceValue", "VolumeDeviceValue")),
+        (MD, ("MunicipalResource", "MeteringValue", "MeteringValueT1", "MeteringValueT2", "MeteringValueT3")),
+        (NSI, ("Code", "GUID")),
+        (BASE, ("TransportGUID",)),
+    )
+    for local in names
+}  # fmt: skip
+
+
+def _leaf(parent: etree._Element, tag: str, text: str | None) -> None:
+    etree.SubElement(parent, tag).text = text
+
+
 def _block(reading: Reading) -> etree._Element:
-    """The reading's ``MeteringDevicesValues`` block."""
-    block = etree.Element(f"{{{DM}}}MeteringDevicesValues")
-    _sub(block, DM, "MeteringDeviceVersionGUID" if reading.by_version else "MeteringDeviceRootGUID", reading.device)
-    current = _sub(_sub(block, DM, reading.kind), DM, "CurrentValue")
+    """The reading's ``MeteringDevicesValues`` block (tags precomputed: 100 000 blocks a file)."""
+    block = etree.Element(_T["MeteringDevicesValues"])
+    _leaf(block, _T["MeteringDeviceVersionGUID" if reading.by_version else "MeteringDeviceRootGUID"], reading.device)
+    current = etree.SubElement(etree.SubElement(block, _T[reading.kind]), _T["CurrentValue"])
     if reading.resource is not None:
-        reference = _sub(current, MD, "MunicipalResource")
-        _sub(reference, NSI, "Code", reading.resource)
-        _sub(reference, NSI, "GUID", reading.resource_guid)
+        reference = etree.SubElement(current, _T["MunicipalResource"])
+        _leaf(reference, _T["Code"], reading.resource)
+        _leaf(reference, _T["GUID"], reading.resource_guid)
     if reading.kind == "OneRateDeviceValue":
-        _sub(current, MD, "MeteringValue", reading.values[0])
+        _leaf(current, _T["MeteringValue"], reading.values[0])
     else:
         for tariff, value in enumerate(reading.values, start=1):
             if value is not None:
-                _sub(current, MD, f"MeteringValueT{tariff}", value)
-    _sub(current, DM, "DateValue", reading.date)
-    _sub(current, BASE, "TransportGUID", reading.transport)
+                _leaf(current, _T[f"MeteringValueT{tariff}"], value)
+    _leaf(current, _T["DateValue"], reading.date)
+    _leaf(current, _T["TransportGUID"], reading.transport)
     return block
 
 

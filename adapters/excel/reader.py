@@ -23,7 +23,7 @@ from hub.services.uploads import RowProblem
 MAX_ROWS = 1_000_000
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     sheet: str
     number: int  # as Excel shows it

@@ -233,6 +233,9 @@ class UploadStatus:
 #: processed messages whose per-row outcomes a desk keeps (1000 rows each at most)
 RESULTS_KEPT = 200
 _MISSING = RowOutcome(False, E.INT916001.code, E.INT916001.text)
+_DONE = RowOutcome(True)
+#: result values no result file fills in (kept outcomes stay small: 100 000 rows a file)
+_NOT_KEPT = frozenset({"TransportGUID", "UpdateDate"})
 
 
 def _objects(result: bytes) -> dict[str, RowOutcome]:
@@ -248,7 +251,8 @@ def _objects(result: bytes) -> dict[str, RowOutcome]:
         if item.errors:
             found[key] = RowOutcome(False, item.errors[0].code, item.errors[0].description)
         else:
-            found[key] = RowOutcome(True, values=values.get(key, {}))
+            kept = {k: v for k, v in values.get(key, {}).items() if k not in _NOT_KEPT}
+            found[key] = RowOutcome(True, values=kept) if kept else _DONE
     return found
 
 
