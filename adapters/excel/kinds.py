@@ -239,6 +239,63 @@ DEVICES = Kind(
     ),
 )
 
+HOUSES = Kind(
+    info=KindInfo(
+        kind="houses",
+        title="Многоквартирные дома с помещениями",
+        type="HUB-MKD-UO",
+        version="13.2.3.2",
+        operation="importHouseUOData",
+        limit=1,
+        sheets=("Характеристики МКД", "Жилые помещения"),
+    ),
+    title="Шаблон импорта сведений о МКД-УО-13.2.3.2",
+    sheets=(
+        Sheet(
+            "Характеристики МКД",
+            (
+                Column(
+                    "№ записи",
+                    "record",
+                    "record",
+                    True,
+                    "Порядковый номер дома; на него ссылается лист «Жилые помещения»",
+                ),
+                Column("Идентификатор дома по ФИАС", "fias", "guid", True, "HOUSEGUID ФИАС"),
+                Column(
+                    "Кадастровый номер", "cadastral", "text", False, "Если не заполнен — дом не зарегистрирован в ЕГРН"
+                ),
+                Column("Общая площадь здания, кв. м", "total", "decimal", True, "Число, до 4 знаков после запятой"),
+                Column("Состояние", "state", "nsi", True, "Код НСИ 24: 1 Аварийный, 2 Исправный, 3 Ветхий", nsi=24),
+                Column("Год ввода в эксплуатацию", "year", "int", True, "Четыре цифры"),
+                Column("Количество этажей", "floors", "int", True, "Целое число"),
+                Column("Количество подземных этажей", "underground", "int", True, "Целое число, 0 если нет"),
+                Column("Код ОКТМО", "oktmo", "text", False, "8 или 11 цифр"),
+                Column("Часовая зона", "tz", "nsi", True, "Код НСИ 32 (часовая зона по Olson)", nsi=32),
+                Column("Объект культурного наследия", "heritage", "choice", True, "да или нет", choices=YES_NO),
+                Column("Уникальный номер дома", "unique", "text", False, "Заполняет хаб", result="UniqueNumber"),
+            ),
+        ),
+        Sheet(
+            "Жилые помещения",
+            (
+                Column("№ записи дома", "record", "record", True, "№ записи на листе «Характеристики МКД»"),
+                Column("Номер помещения", "number", "text", True, "Номер квартиры"),
+                Column("Номер подъезда", "entrance", "int", False, "Если не заполнен — помещение без подъезда"),
+                Column(
+                    "Кадастровый номер", "cadastral", "text", False, "Если не заполнен — не зарегистрировано в ЕГРН"
+                ),
+                Column("Характеристика помещения", "characteristic", "nsi", False, "Код НСИ 30", nsi=30),
+                Column("Общая площадь, кв. м", "total", "decimal", False, "Число, до 4 знаков после запятой"),
+                Column("Жилая площадь, кв. м", "gross", "decimal", False, "Если не заполнена — жилой площади нет"),
+                Column("Идентификатор помещения в ГИС ЖКХ", "guid", "guid", False, "Заполняет хаб", result="GUID"),
+                Column("Уникальный номер помещения", "unique", "text", False, "Заполняет хаб", result="UniqueNumber"),
+            ),
+            link="record",
+        ),
+    ),
+)
+
 #: kind → its template; ПД (payment documents) is one more entry here plus a mapper
-KINDS: dict[str, Kind] = {k.info.kind: k for k in (READINGS, ACCOUNTS, DEVICES)}
+KINDS: dict[str, Kind] = {k.info.kind: k for k in (READINGS, ACCOUNTS, DEVICES, HOUSES)}
 BY_CONF: dict[tuple[str, str], Kind] = {(k.info.type, k.info.version): k for k in KINDS.values()}

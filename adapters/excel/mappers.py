@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from lxml import etree
 
-from adapters.excel.kinds import ACCOUNT_TYPES, ACCOUNTS, DEVICE_KINDS, DEVICES, READINGS, Kind
+from adapters.excel.kinds import ACCOUNT_TYPES, ACCOUNTS, DEVICE_KINDS, DEVICES, HOUSES, READINGS, Kind
 from adapters.excel.reader import Row
 from hub import ns
 from hub.errors import E
@@ -404,9 +404,125 @@ def _device(
     return device
 
 
+# --- houses with premises (МКД) ----------------------------------------------------------------------
+
+HOUSES_VERSION = "13.2.3.2"
+
+
+def houses(rows: dict[str, list[Row]], lookups: Lookups) -> Mapped:
+    """One house a message (GIS's limit), with its residential premises: the house row and its
+    premises rows are the message's objects, each with its own TransportGUID and result."""
+    main, premises_sheet = HOUSES.sheets
+    books = {key: NsiCodes(lookups, registry) for key, registry in (("state", 24), ("tz", 32), ("characteristic", 30))}
+    problems: list[RowProblem] = []
+    records: dict[str, Row] = {}
+    for row in rows[main.name]:
+        record = str(row.values.get("record"))
+        if record in records:
+            row.problems.append(
+                RowProblem(row.sheet, row.number, E.FMT916009.code, f"«№ записи» {record} повторяется", "№ записи")
+            )
+        records.setdefault(record, row)
+    premises: dict[str, list[Row]] = {}
+    for row in rows[premises_sheet.name] + rows[main.name]:
+        for key in ("state", "tz", "characteristic"):
+            code = row.values.get(key)
+            if code is not None and not row.problems and books[key].guid(code) is None:
+                header = next(c.header for s in HOUSES.sheets for c in s.columns if c.key == key)
+                row.problems.append(_unknown(row, header, code, books[key].registry))
+    for row in rows[premises_sheet.name]:
+        owner = records.get(str(row.values.get("record")))
+        if owner is None and not row.problems:
+            row.problems.append(
+                RowProblem(
+                    row.sheet,
+                    row.number,
+                    E.FMT916009.code,
+                    f"Нет дома с «№ записи» {row.values.get('record')}",
+                    "№ записи дома",
+                )
+            )
+        problems.extend(row.problems)
+        if owner is not None and not row.problems:
+            premises.setdefault(str(row.values["record"]), []).append(row)
+    batches: list[Batch] = []
+    for row in rows[main.name]:
+        problems.extend(row.problems)
+        if row.problems:
+            continue
+        refs = [RowRef(row.sheet, row.number, str(uuid.uuid4()))]
+        own = premises.get(str(row.values["record"]), [])
+        refs += [RowRef(p.sheet, p.number, str(uuid.uuid4())) for p in own]
+        request = _house_request(row, own, refs, books)
+        batches.append(Batch(tuple(refs), _Whole(request), splittable=False))
+    return batches, problems
+
+
+class _Whole:
+    """A batch that is one object: the same request whatever rows are asked for."""
+
+    def __init__(self, request: etree._Element) -> None:
+        self.request = request
+
+    def __call__(self, _indices: Sequence[int]) -> etree._Element:
+        return self.request
+
+
+def _cadastre(parent: etree._Element, number: str | None) -> None:
+    if number:
+        _sub(parent, HM, "CadastralNumber", number)
+    else:
+        _sub(parent, HM, "No_RSO_GKN_EGRP_Registered", "true")
+
+
+def _house_request(house: Row, premises: list[Row], refs: list[RowRef], books: dict[str, NsiCodes]) -> etree._Element:
+    values = house.values
+    nsmap = {"hm": HM, "base": BASE, "nsi-base": NSI}
+    request = _root(HM, "importHouseUORequest", HOUSES_VERSION, nsmap)
+    element = _sub(request, HM, "ApartmentHouse")
+    create = _sub(element, HM, "ApartmentHouseToCreate")
+    basic = _sub(create, HM, "BasicCharacteristicts")
+    _cadastre(basic, values.get("cadastral"))
+    _sub(basic, HM, "FIASHouseGuid", values["fias"])
+    _sub(basic, HM, "TotalSquare", values["total"])
+    _nsi(basic, HM, "State", str(values["state"]), books["state"])
+    _sub(basic, HM, "UsedYear", values["year"])
+    _sub(basic, HM, "FloorCount", values["floors"])
+    if values.get("oktmo"):
+        _sub(_sub(basic, HM, "OKTMO"), BASE, "code", values["oktmo"])
+    _nsi(basic, HM, "OlsonTZ", str(values["tz"]), books["tz"])
+    _sub(basic, HM, "CulturalHeritage", "true" if values["heritage"] == "да" else "false")
+    _sub(create, HM, "UndergroundFloorCount", values["underground"])
+    _sub(create, BASE, "TransportGUID", refs[0].transport_guid)
+    for entrance in sorted({int(str(p.values["entrance"])) for p in premises if p.values.get("entrance")}):
+        created = _sub(element, HM, "EntranceToCreate")
+        _sub(created, HM, "EntranceNum", str(entrance))
+        _sub(created, BASE, "TransportGUID", str(uuid.uuid4()))
+    for row, ref in zip(premises, refs[1:], strict=True):
+        p = row.values
+        create_p = _sub(_sub(element, HM, "ResidentialPremises"), HM, "ResidentialPremisesToCreate")
+        _cadastre(create_p, p.get("cadastral"))
+        _sub(create_p, HM, "PremisesNum", p["number"])
+        if p.get("entrance"):
+            _sub(create_p, HM, "EntranceNum", p["entrance"])
+        else:
+            _sub(create_p, HM, "HasNoEntrance", "true")
+        if p.get("characteristic"):
+            _nsi(create_p, HM, "PremisesCharacteristic", str(p["characteristic"]), books["characteristic"])
+        if p.get("total"):
+            _sub(create_p, HM, "TotalArea", p["total"])
+        if p.get("gross"):
+            _sub(create_p, HM, "GrossArea", p["gross"])
+        else:
+            _sub(create_p, HM, "NoGrossArea", "true")
+        _sub(create_p, BASE, "TransportGUID", ref.transport_guid)
+    return request
+
+
 #: kind → its mapper (ПД: one more entry)
 MAPPERS: dict[str, Callable[[dict[str, list[Row]], Lookups], Mapped]] = {
     READINGS.info.kind: readings,
     ACCOUNTS.info.kind: accounts,
     DEVICES.info.kind: devices,
+    HOUSES.info.kind: houses,
 }

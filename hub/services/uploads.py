@@ -80,6 +80,8 @@ class Batch:
 
     rows: tuple[RowRef, ...]
     make: Callable[[Sequence[int]], Any]
+    #: False: the rows are parts of one object (a house and its premises): never sent one by one
+    splittable: bool = True
 
 
 @dataclass(frozen=True)
@@ -311,7 +313,7 @@ class UploadDesk:
                 )
             )
         except HubError as error:
-            if error.code == E.FMT001300.code and len(indices) > 1:
+            if error.code == E.FMT001300.code and len(indices) > 1 and batch.splittable:
                 # one row breaks the schema: send the rows one by one so the others still go
                 for i in indices:
                     self._send(upload_guid, upload_id, f"{key}.{i}", batch, [i], operation, sender)
