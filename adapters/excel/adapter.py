@@ -37,14 +37,11 @@ class ExcelAdapter:
         guards.check(data, filename)
         workbook = reader.open_workbook(data, filename)
         kind = reader.kind_of(workbook)
-        rows = reader.read_rows(workbook, kind)
+        stats = reader.SheetStats()
+        rows = reader.read_rows(workbook, kind, stats)
         batches, problems = mappers.MAPPERS[kind.info.kind](rows, lookups)
-        return ParsedFile(
-            kind=kind.info,
-            batches=batches,
-            problems=problems,
-            rows_total=len(rows[kind.main.name]),
-        )
+        reader.check_not_empty(kind, stats)
+        return ParsedFile(kind=kind.info, batches=batches, problems=problems, rows_total=stats.rows)
 
     def result(self, data: bytes, outcomes: Mapping[tuple[str, int], RowOutcome]) -> bytes:
         return result.build(data, outcomes)

@@ -7,8 +7,9 @@ TransportGUID, which is how its per-object result (getState's) finds its way bac
 
 from __future__ import annotations
 
+import itertools
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
 
 from lxml import etree
@@ -36,6 +37,7 @@ ACCOUNT_FLAGS = dict(
 )
 
 Mapped = tuple[list[Batch], list[RowProblem]]
+Rows = dict[str, Iterable[Row]]
 
 
 def _sub(parent: etree._Element, namespace: str, local: str, text: str | None = None) -> etree._Element:
@@ -98,20 +100,20 @@ def _unknown(row: Row, column: str, code: str, registry: int) -> RowProblem:
 # --- readings (показания ПУ) ----------------------------------------------------------------------
 
 
-def readings(rows: dict[str, list[Row]], lookups: Lookups) -> Mapped:
-    sheet = READINGS.main
+def readings(rows: Rows, lookups: Lookups) -> Mapped:
+    """Rows taken a batch at a time from the stream: only the checked readings stay in memory."""
     resources = NsiCodes(lookups, 2)
     problems: list[RowProblem] = []
-    good: list[Row] = []
-    for row in rows[sheet.name]:
-        problems.extend(row.problems)
-        if not row.problems:
-            good.append(row)
     objects: list[tuple[RowRef, Any]] = []
-    for start in range(0, len(good), READINGS.info.limit):
-        chunk = good[start : start + READINGS.info.limit]
-        devices = lookups.meters({str(r.values["device"]) for r in chunk})
+    stream = iter(rows[READINGS.main.name])
+    while chunk := list(itertools.islice(stream, READINGS.info.limit)):
+        good = []
         for row in chunk:
+            problems.extend(row.problems)
+            if not row.problems:
+                good.append(row)
+        devices = lookups.meters({str(r.values["device"]) for r in good})
+        for row in good:
             reading = _reading(row, devices, resources, problems)
             if reading is not None:
                 objects.append((RowRef(row.sheet, row.number, reading.transport), reading))
@@ -219,7 +221,7 @@ def _block(reading: Reading) -> etree._Element:
 # --- accounts (ЛС) ---------------------------------------------------------------------------------
 
 
-def accounts(rows: dict[str, list[Row]], lookups: Lookups) -> Mapped:
+def accounts(rows: Rows, lookups: Lookups) -> Mapped:
     main, places_sheet = ACCOUNTS.sheets
     problems: list[RowProblem] = []
     records: dict[str, Row] = {}
@@ -321,7 +323,7 @@ _PLACE = {
 }
 
 
-def devices(rows: dict[str, list[Row]], lookups: Lookups) -> Mapped:
+def devices(rows: Rows, lookups: Lookups) -> Mapped:
     resources, intervals = NsiCodes(lookups, 2), NsiCodes(lookups, 16)
     problems: list[RowProblem] = []
     objects: list[tuple[RowRef, Any]] = []
@@ -409,7 +411,7 @@ def _device(
 HOUSES_VERSION = "13.2.3.2"
 
 
-def houses(rows: dict[str, list[Row]], lookups: Lookups) -> Mapped:
+def houses(rows: Rows, lookups: Lookups) -> Mapped:
     """One house a message (GIS's limit), with its residential premises: the house row and its
     premises rows are the message's objects, each with its own TransportGUID and result."""
     main, premises_sheet = HOUSES.sheets
@@ -424,7 +426,7 @@ def houses(rows: dict[str, list[Row]], lookups: Lookups) -> Mapped:
             )
         records.setdefault(record, row)
     premises: dict[str, list[Row]] = {}
-    for row in rows[premises_sheet.name] + rows[main.name]:
+    for row in [*rows[premises_sheet.name], *rows[main.name]]:
         for key in ("state", "tz", "characteristic"):
             code = row.values.get(key)
             if code is not None and not row.problems and books[key].guid(code) is None:
@@ -520,7 +522,7 @@ def _house_request(house: Row, premises: list[Row], refs: list[RowRef], books: d
 
 
 #: kind → its mapper (ПД: one more entry)
-MAPPERS: dict[str, Callable[[dict[str, list[Row]], Lookups], Mapped]] = {
+MAPPERS: dict[str, Callable[[Rows, Lookups], Mapped]] = {
     READINGS.info.kind: readings,
     ACCOUNTS.info.kind: accounts,
     DEVICES.info.kind: devices,

@@ -8,7 +8,7 @@ sheet, row and column; a single bad cell becomes a problem of its row, which is 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -101,8 +101,16 @@ def _check_headers(spec: Sheet, header: list[Any]) -> None:
             raise HubError(E.FMT916006, detail, where=place(spec.name, HEADER_ROW, index, column.header))
 
 
-def read_sheet(workbook: CalamineWorkbook, spec: Sheet, budget: int) -> list[Row]:
-    """The data rows of one sheet (empty rows skipped); HubError for a whole-sheet fault."""
+@dataclass
+class SheetStats:
+    """What a streamed sheet counted: its data rows (known once the rows are consumed)."""
+
+    rows: int = 0
+
+
+def iter_sheet(workbook: CalamineWorkbook, spec: Sheet, budget: int, stats: SheetStats) -> Iterator[Row]:
+    """The data rows of one sheet as they are read (empty rows skipped); HubError for a
+    whole-sheet fault — the header at once, a column wrong in every row once the rows are read."""
     if spec.name not in workbook.sheet_names:
         raise HubError(E.FMT916006, "Лист шаблона отсутствует или переименован", where=place(spec.name))
     first, rows, last = _sheet_rows(workbook, spec.name)
@@ -111,8 +119,8 @@ def read_sheet(workbook: CalamineWorkbook, spec: Sheet, budget: int) -> list[Row
             E.FMT916008, f"Последняя строка {last}, допускается строк данных: {MAX_ROWS}", where=place(spec.name)
         )
     header: list[Any] = []
-    result: list[Row] = []
     wrong: dict[int, int] = {}
+    first_data: int | None = None
     for number, values in enumerate(rows, start=first):
         if number == HEADER_ROW:
             header = values
@@ -120,6 +128,8 @@ def read_sheet(workbook: CalamineWorkbook, spec: Sheet, budget: int) -> list[Row
             continue
         if number < FIRST_DATA_ROW or all(cells.is_empty(v) for v in values):
             continue
+        if not header:
+            _check_headers(spec, header)
         row = Row(spec.name, number, {})
         for index, column in enumerate(spec.columns):
             value = values[index] if index < len(values) else None
@@ -130,27 +140,44 @@ def read_sheet(workbook: CalamineWorkbook, spec: Sheet, budget: int) -> list[Row
                 row.problems.append(RowProblem(spec.name, number, error.code, error.text, column.header))
                 if error.wrong_type:
                     wrong[index] = wrong.get(index, 0) + 1
-        result.append(row)
-    if first > HEADER_ROW or not header:
+        stats.rows += 1
+        first_data = first_data or number
+        yield row
+    if not header:
         _check_headers(spec, header)
     for index, count in wrong.items():
-        if len(result) > 1 and count == len(result):
+        if stats.rows > 1 and count == stats.rows:
             column = spec.columns[index]
             raise HubError(
                 E.FMT916009,
                 f"ни в одной строке «{column.header}» не содержит значение нужного типа ({column.type})",
-                where=place(spec.name, result[0].number, index, column.header),
+                where=place(spec.name, first_data, index, column.header),
             )
-    return result
 
 
-def read_rows(workbook: CalamineWorkbook, kind: Kind) -> dict[str, list[Row]]:
-    """Every sheet's data rows; the main sheet must have at least one."""
-    found: dict[str, list[Row]] = {}
+def read_sheet(workbook: CalamineWorkbook, spec: Sheet, budget: int) -> list[Row]:
+    """The data rows of one sheet, all in memory (the kinds whose sheets refer to each other)."""
+    return list(iter_sheet(workbook, spec, budget, SheetStats()))
+
+
+def read_rows(workbook: CalamineWorkbook, kind: Kind, stats: SheetStats) -> dict[str, Iterable[Row]]:
+    """Every sheet's data rows. A one-sheet kind's rows are streamed (a 100 000-row file is never
+    all in memory as rows: its mapper takes them in batches); ``stats`` counts the main sheet's —
+    call :func:`check_not_empty` once they are consumed."""
+    if len(kind.sheets) == 1:
+        return {kind.main.name: iter_sheet(workbook, kind.main, MAX_ROWS, stats)}
+    found: dict[str, Iterable[Row]] = {}
     budget = MAX_ROWS
     for spec in kind.sheets:
-        found[spec.name] = read_sheet(workbook, spec, budget)
-        budget -= len(found[spec.name])
-    if not found[kind.main.name]:
-        raise HubError(E.FMT916007, f"Нет строк данных начиная со строки {FIRST_DATA_ROW}", where=place(kind.main.name))
+        rows = read_sheet(workbook, spec, budget)
+        found[spec.name] = rows
+        budget -= len(rows)
+        if spec is kind.main:
+            stats.rows = len(rows)
+    check_not_empty(kind, stats)
     return found
+
+
+def check_not_empty(kind: Kind, stats: SheetStats) -> None:
+    if not stats.rows:
+        raise HubError(E.FMT916007, f"Нет строк данных начиная со строки {FIRST_DATA_ROW}", where=place(kind.main.name))
