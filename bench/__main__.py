@@ -42,7 +42,7 @@ def upload_table() -> list[dict[str, object]]:
     print(
         f"{'shape':11} {'rows':>7} {'MB':>5} {'hub s':>7} {'hub r/s':>8} {'raw s':>6} {'raw r/s':>8} {'×':>5}", end=""
     )
-    print(f" {'POST s':>6} {'serve MB':>8} {'before':>6} {'worker MB':>9} {'raw MB':>7}")
+    print(f" {'POST s':>6} {'serve MB':>8} {'before':>6} {'at POST':>7} {'worker MB':>9} {'raw MB':>7}")
     table: list[dict[str, object]] = []
     for shape in shapes():
         u = upload.run(shape=shape)
@@ -54,7 +54,8 @@ def upload_table() -> list[dict[str, object]]:
             f"{u.shape:11} {u.rows:7} {u.file_bytes / 2**20:5.1f} {u.hub_seconds:7.1f} {u.hub_rows_per_s:8.0f}", end=""
         )
         print(f" {u.raw_seconds:6.1f} {u.raw_rows_per_s:8.0f} {u.ratio:5.2f} {u.post_seconds:6.1f}", end="")
-        print(f" {u.serve_peak_rss_mb:8.0f} {u.serve_rss_before_mb:6.0f} {worker}", end="")
+        print(f" {u.serve_peak_rss_mb:8.0f} {u.serve_rss_before_mb:6.0f}", end="")
+        print(f" {u.serve_rss_after_post_mb:7.0f} {worker}", end="")
         print(f" {u.raw_peak_rss_mb:7.0f}")
     return table
 

@@ -60,6 +60,8 @@ class UploadBench:
     #: the serve process's peak before the upload (after the set-up over SOAP)
     serve_rss_before_mb: float
     serve_peak_rss_mb: float
+    #: the serve process's peak when the POST was answered (before the status polls and the result file)
+    serve_rss_after_post_mb: float
     worker_peak_rss_mb: float | None
     raw_peak_rss_mb: float
 
@@ -173,6 +175,7 @@ def run(*, shape: str = "embedded", rows: int = ROWS, meters: int = METERS) -> U
                 if answer.status_code != 202:
                     raise RuntimeError(answer.text[:500])
                 posted = time.perf_counter() - started
+                rss_after_post = peak_rss_mb(pids[0])
                 upload_id = answer.json()["upload_id"]
                 while True:
                     status = client.get(f"/uploads/{upload_id}").json()
@@ -196,6 +199,7 @@ def run(*, shape: str = "embedded", rows: int = ROWS, meters: int = METERS) -> U
             raw_seconds=raw_seconds,
             serve_rss_before_mb=rss_before,
             serve_peak_rss_mb=serve_rss,
+            serve_rss_after_post_mb=rss_after_post,
             worker_peak_rss_mb=worker_rss,
             raw_peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         )

@@ -193,7 +193,7 @@ class UploadMessage:
     """One submitted batch: its message, its rows and its state."""
 
     message_guid: str
-    rows: tuple[RowRef, ...]
+    rows: tuple[RowRef, ...]  # empty when read without rows
     state: int
 
 
@@ -207,9 +207,11 @@ class UploadStore(Protocol):
 
     def get(self, upload_guid: str) -> StoredUpload | None: ...
 
-    def messages(self, upload_id: int) -> list[UploadMessage]:
-        """The upload's messages with their rows and state (no results: ``results`` reads those)."""
+    def messages(self, upload_id: int, *, with_rows: bool) -> list[UploadMessage]:
+        """The upload's messages with their state (and rows); ``results`` reads their results."""
         ...
+
+    def message_rows(self, message_guids: Collection[str]) -> dict[str, tuple[RowRef, ...]]: ...
 
     def results(self, message_guids: Collection[str]) -> dict[str, bytes]:
         """The stored result fragments of these processed messages."""
@@ -225,19 +227,22 @@ class UploadStatus:
     rows_done: int
     rows_failed: int
     message_guids: list[str]
-    outcomes: dict[tuple[str, int], RowOutcome] = field(default_factory=dict)
 
     @property
     def rows_total(self) -> int:
         return self.upload.rows_total
 
 
-#: processed messages whose per-row outcomes a desk keeps (1000 rows each at most)
-RESULTS_KEPT = 200
+#: processed messages whose row counts a desk keeps (two integers each)
+COUNTS_KEPT = 100_000
 _MISSING = RowOutcome(False, E.INT916001.code, E.INT916001.text)
 _DONE = RowOutcome(True)
 #: result values no result file fills in (kept outcomes stay small: 100 000 rows a file)
 _NOT_KEPT = frozenset({"TransportGUID", "UpdateDate"})
+
+
+def _outcome(objects: dict[str, RowOutcome], ref: RowRef) -> RowOutcome:
+    return objects.get(ref.transport_guid.lower()) or objects.get("", _MISSING)
 
 
 def _objects(result: bytes) -> dict[str, RowOutcome]:
@@ -266,7 +271,8 @@ class UploadDesk:
     directory: Directory
     registry: Registry
     store: UploadStore
-    _results: dict[str, dict[str, RowOutcome]] = field(default_factory=dict, init=False, repr=False)
+    #: processed message → (rows done, rows failed) of the main sheet
+    _counts: dict[str, tuple[int, int]] = field(default_factory=dict, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def submit(self, sender_id: int, filename: str, data: bytes, lookups: Lookups) -> str:
@@ -331,49 +337,51 @@ class UploadDesk:
         return found
 
     def status(self, upload: StoredUpload) -> UploadStatus:
-        """Rows done and failed from the processed messages' stored results (each message's result
-        is read once and kept: a processed message's result never changes)."""
-        outcomes: dict[tuple[str, int], RowOutcome] = {}
-        for problem in upload.problems:
-            outcomes[(problem.sheet, problem.row)] = RowOutcome(False, problem.code, problem.text, problem.column)
-        messages = self.store.messages(upload.id)
-        finished = [m.message_guid for m in messages if m.state == 3 and m.message_guid not in self._results]
-        for message_guid, result in self.store.results(finished).items():
-            self._remember(message_guid, _objects(result))
-        pending = False
-        for message in messages:
-            objects = self._results.get(message.message_guid) if message.state == 3 else None
-            if objects is None:
-                pending = True
-            for ref in message.rows:
-                if objects is None:
-                    outcomes[(ref.sheet, ref.row)] = RowOutcome(None)
-                else:
-                    outcomes[(ref.sheet, ref.row)] = objects.get(ref.transport_guid.lower()) or objects.get(
-                        "", _MISSING
-                    )
+        """State and counts of rows done and failed. A processed message is counted once and its
+        counts kept (its result never changes), so polling a 100 000-row upload reads only the
+        messages that finished since the last poll."""
         main = adapter_for_kind(upload.kind)[1].sheets[0]
-        done = sum(1 for (sheet, _row), o in outcomes.items() if o.ok and sheet == main)
-        failed = sum(1 for (sheet, _row), o in outcomes.items() if o.ok is False and sheet == main)
+        messages = self.store.messages(upload.id, with_rows=False)
+        fresh = [m.message_guid for m in messages if m.state == 3 and m.message_guid not in self._counts]
+        if fresh:
+            rows = self.store.message_rows(fresh)
+            for message_guid, result in self.store.results(fresh).items():
+                objects = _objects(result)
+                outcomes = [_outcome(objects, ref) for ref in rows.get(message_guid, ()) if ref.sheet == main]
+                counts = (sum(1 for o in outcomes if o.ok), sum(1 for o in outcomes if o.ok is False))
+                with self._lock:
+                    self._counts[message_guid] = counts
+                    while len(self._counts) > COUNTS_KEPT:
+                        self._counts.pop(next(iter(self._counts)))
+        counted = [self._counts.get(m.message_guid) for m in messages if m.state == 3]
+        refused = {(p.sheet, p.row) for p in upload.problems if p.sheet == main}
         return UploadStatus(
             upload=upload,
-            state="processing" if pending else "processed",
-            rows_done=done,
-            rows_failed=failed,
+            state="processed" if all(m.state == 3 for m in messages) and all(counted) else "processing",
+            rows_done=sum(c[0] for c in counted if c),
+            rows_failed=len(refused) + sum(c[1] for c in counted if c),
             message_guids=[m.message_guid for m in messages],
-            outcomes=outcomes,
         )
 
-    def _remember(self, message_guid: str, objects: dict[str, RowOutcome]) -> None:
-        with self._lock:
-            self._results[message_guid] = objects
-            while len(self._results) > RESULTS_KEPT:
-                self._results.pop(next(iter(self._results)))
+    def outcomes(self, upload: StoredUpload) -> dict[tuple[str, int], RowOutcome]:
+        """Every row's outcome: the problems found before sending, then each message's results
+        (rows of a message still in processing: ``ok`` None)."""
+        found: dict[tuple[str, int], RowOutcome] = {}
+        for problem in upload.problems:
+            found[(problem.sheet, problem.row)] = RowOutcome(False, problem.code, problem.text, problem.column)
+        messages = self.store.messages(upload.id, with_rows=True)
+        results = self.store.results([m.message_guid for m in messages if m.state == 3])
+        for message in messages:
+            result = results.get(message.message_guid)
+            objects = _objects(result) if result is not None else None
+            for ref in message.rows:
+                found[(ref.sheet, ref.row)] = RowOutcome(None) if objects is None else _outcome(objects, ref)
+        return found
 
     def result(self, upload: StoredUpload) -> tuple[str, bytes]:
         """The result file's name and bytes (rows still in processing carry no status yet)."""
         adapter = adapters().get(upload.adapter)
         if adapter is None:  # pragma: no cover - an adapter uninstalled after an upload
             raise HubError(E.FMT916001, f"Адаптер {upload.adapter} не установлен")
-        status = self.status(upload)
-        return adapter.result_name(upload.filename), adapter.result(self.store.data(upload.id), status.outcomes)
+        outcomes = self.outcomes(upload)
+        return adapter.result_name(upload.filename), adapter.result(self.store.data(upload.id), outcomes)

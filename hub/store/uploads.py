@@ -21,6 +21,10 @@ def _problems(value: Any) -> tuple[RowProblem, ...]:
     return tuple(RowProblem(sheet, int(row), code, text, column) for sheet, row, code, text, column in value or ())
 
 
+def _refs(value: Any) -> tuple[RowRef, ...]:
+    return tuple(RowRef(sheet, int(number), transport) for sheet, number, transport in value)
+
+
 def _dump(problems: Sequence[RowProblem]) -> list[list[Any]]:
     return [[p.sheet, p.row, p.code, p.text, p.column] for p in problems]
 
@@ -74,9 +78,12 @@ class SqlUploads:
             created_at=row.created_at.isoformat(),
         )
 
-    def messages(self, upload_id: int) -> list[UploadMessage]:
+    def messages(self, upload_id: int, *, with_rows: bool) -> list[UploadMessage]:
+        columns = [upload_messages.c.message_guid, inbox.c.state]
+        if with_rows:
+            columns.append(upload_messages.c.rows)
         query = (
-            select(upload_messages.c.message_guid, upload_messages.c.rows, inbox.c.state)
+            select(*columns)
             .join(inbox, inbox.c.message_guid == upload_messages.c.message_guid)
             .where(upload_messages.c.upload_id == upload_id)
             .order_by(upload_messages.c.id)
@@ -85,11 +92,22 @@ class SqlUploads:
             return [
                 UploadMessage(
                     message_guid=row.message_guid,
-                    rows=tuple(RowRef(sheet, int(number), transport) for sheet, number, transport in row.rows),
+                    rows=_refs(row.rows) if with_rows else (),
                     state=int(row.state),
                 )
                 for row in conn.execute(query)
             ]
+
+    def message_rows(self, message_guids: Collection[str]) -> dict[str, tuple[RowRef, ...]]:
+        found: dict[str, tuple[RowRef, ...]] = {}
+        wanted = list(message_guids)
+        with self.store.reading() as conn:
+            for start in range(0, len(wanted), 500):
+                query = select(upload_messages.c.message_guid, upload_messages.c.rows).where(
+                    upload_messages.c.message_guid.in_(wanted[start : start + 500])
+                )
+                found.update({row.message_guid: _refs(row.rows) for row in conn.execute(query)})
+        return found
 
     def results(self, message_guids: Collection[str]) -> dict[str, bytes]:
         found: dict[str, bytes] = {}

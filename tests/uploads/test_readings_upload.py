@@ -78,3 +78,19 @@ def test_readings_upload_applies_good_rows_and_reports_bad_ones(hut: HubUnderTes
     other = token_for(hut, "b")
     assert get(hut, f"/uploads/{status['upload_id']}", other).json()["code"] == "INT002013"
     assert get(hut, f"/uploads/{status['upload_id']}/result", other).status_code == 404
+
+
+def test_a_value_only_the_schema_refuses_fails_its_row_alone(hut: HubUnderTest) -> None:
+    """The batch the XSD refuses is sent again a row at a time: the other rows are applied."""
+    token = token_for(hut, "a")
+    roots = cold_water_meters(hut, hut.orgs["a"], 2)
+    rows = [
+        (roots[0], "1", 20, None, None, "20.11.2026"),
+        (roots[1], "1", "123456789012345678901234567890", None, None, "20.11.2026"),  # too many digits
+    ]
+    status = upload(hut, token, filled(template(hut, token, "readings"), {SHEET: rows}))
+    assert (status["rows_done"], status["rows_failed"]) == (1, 1)
+    assert len(status["message_guids"]) == 1  # the good row's own message; the bad one was never stored
+    _name, book = result(hut, token, status["upload_id"])
+    got = statuses(book, SHEET)
+    assert got[0] == "Обработано" and got[1].startswith("Ошибка: FMT001300"), got
