@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
@@ -48,3 +49,21 @@ def test_hub_upload_shows_progress_and_writes_the_result(hut: HubUnderTest, tmp_
     broken.write_bytes(b"not a workbook")
     refused = CliRunner().invoke(cli_app(), ["upload", str(broken), "--url", hut.base_url, "--token", token])
     assert refused.exit_code == 2 and "FMT916001" in refused.output
+
+
+def test_hub_upload_without_a_token_issues_one_for_the_organization(hut: HubUnderTest, tmp_path: Path) -> None:
+    """As the demo does: no --token, the organization's own token is issued in the hub's data."""
+    if hut.shape != "embedded":
+        pytest.skip("the command issues the token in an embedded hub's data directory; over HTTP it is the same")
+    house = new_house(hut, hut.orgs["a"], 1)
+    blank = tmp_path / "blank.xlsx"
+    assert (
+        CliRunner().invoke(cli_app(), ["template", "accounts", "-o", str(blank), "--data-dir", str(tmp_path)]).exit_code
+        == 0
+    )
+    source = tmp_path / "без токена.xlsx"
+    source.write_bytes(filled(blank.read_bytes(), accounts_rows([AccountRecord("CLI-2", house.premises[0])])))
+    args = ["upload", str(source), "--url", hut.base_url, "--org", hut.orgs["a"].ppaguid]
+    done = CliRunner().invoke(cli_app(), [*args, "--data-dir", str(hut.settings.data_dir)])
+    assert done.exit_code == 0, done.output
+    assert statuses(load_workbook(tmp_path / "без токена__Результат.xlsx"), ACCOUNTS_MAIN) == ["Обработано"]
