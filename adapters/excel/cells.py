@@ -123,4 +123,10 @@ def read(value: Any, column: Column) -> str | None:
         return lowered[text.lower()]
     if kind == "nsi":
         return text.split(" ", 1)[0]  # "1 Холодная вода" as the list shows it, or the bare code
+    if kind == "lookup" and column.lookup is not None:
+        code = text.split(" ", 1)[0]
+        if code not in column.lookup[1]:
+            known = ", ".join(f"{c} {n}" for c, n in column.lookup[1].items())
+            raise CellError(E.FMT916009.code, f"«{column.header}»: допустимо {known}; указано «{text}»")
+        return code
     return text

@@ -31,6 +31,8 @@ class Column:
     required: bool = False
     note: str = ""
     nsi: int | None = None  # the NSI book of a code column
+    #: a fixed lookup of codes (units by OKEI) written to its own hidden sheet: (sheet, {code: name})
+    lookup: tuple[str, dict[str, str]] | None = None
     choices: tuple[str, ...] = ()
     #: the local name of the object's result value the hub fills in the result file (GUID,
     #: UnifiedAccountNumber …)
@@ -169,6 +171,9 @@ ACCOUNTS = Kind(
     ),
 )
 
+#: units of measure by OKEI that the device XSD accepts (GIS-FACTS §8 names these six)
+UNITS = ("ЕИ", {"113": "м³", "112": "л", "233": "Гкал", "245": "кВт·ч", "246": "МВт·ч", "A056": "ГДж"})
+
 #: Вид ПУ as the template lists it → the request's element of that kind of device
 DEVICE_KINDS = {
     "ИПУ в жилом помещении": "ResidentialPremiseDevice",
@@ -209,6 +214,14 @@ DEVICES = Kind(
                 Column("Идентификатор ЛС", "account", "guid", False, "AccountGUID; обязателен, кроме коллективного ПУ"),
                 Column("Дистанционное снятие показаний", "remote", "choice", False, "да или нет", choices=YES_NO),
                 Column("Коммунальный ресурс", "resource", "nsi", True, "Код НСИ 2 из списка", nsi=2),
+                Column(
+                    "Единица измерения",
+                    "unit",
+                    "lookup",
+                    False,
+                    "Код ОКЕИ из списка (не для электроэнергии)",
+                    lookup=UNITS,
+                ),
                 Column(
                     "Последнее показание Т1", "t1", "decimal", True, "Показание при вводе (для однотарифного — оно)"
                 ),

@@ -403,6 +403,8 @@ def _device(
         not_energy = _sub(data, HM, "MunicipalResourceNotEnergy")
         _nsi(not_energy, MD, "MunicipalResource", resource, resources)
         _sub(not_energy, MD, "MeteringValue", values["t1"])
+        if values.get("unit"):
+            _sub(not_energy, HM, "Unit", values["unit"])
     return device
 
 

@@ -52,6 +52,9 @@ def build(kind: Kind, lookups: Lookups) -> bytes:
                 count = len(items[column.nsi])
                 formula = f"='{lookup_sheet(column.nsi)}'!$C$1:$C${count}"
                 validation = DataValidation(type="list", formula1=formula, allow_blank=not column.required)
+            elif column.lookup is not None:
+                formula = f"='{column.lookup[0]}'!$C$1:$C${len(column.lookup[1])}"
+                validation = DataValidation(type="list", formula1=formula, allow_blank=not column.required)
             elif column.choices:
                 validation = DataValidation(type="list", formula1=f'"{",".join(column.choices)}"', allow_blank=True)
             else:
@@ -65,6 +68,11 @@ def build(kind: Kind, lookups: Lookups) -> bytes:
         lookup.sheet_state = "hidden"
         for code, _guid, name in rows:
             lookup.append([code, name, f"{code} {name}"])
+    for name, codes in {c.lookup[0]: c.lookup[1] for s in kind.sheets for c in s.columns if c.lookup}.items():
+        lookup = workbook.create_sheet(name)
+        lookup.sheet_state = "hidden"
+        for code, title in codes.items():
+            lookup.append([code, title, f"{code} {title}"])
     conf = workbook.create_sheet(CONF_SHEET)
     conf.sheet_state = "hidden"
     conf.append(["TYPE", kind.info.type])

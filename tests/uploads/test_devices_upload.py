@@ -26,12 +26,16 @@ def test_devices_upload_then_readings_from_its_result(hut: HubUnderTest) -> None
     token = token_for(hut, "a")
     house, accounts = house_with_accounts(hut, hut.orgs["a"], 4)
     blank = template(hut, token, "devices")
-    assert load_workbook(io.BytesIO(blank))["conf"]["B1"].value == "ImpMDDatav2"
+    book = load_workbook(io.BytesIO(blank))
+    assert book["conf"]["B1"].value == "ImpMDDatav2"
+    assert book["ЕИ"].sheet_state == "hidden" and ("113", "м³", "113 м³") in book["ЕИ"].iter_rows(values_only=True)
+    assert any("'ЕИ'" in v.formula1 for v in book[SHEET].data_validations.dataValidation)
 
     def row(n: int, **changes: object) -> tuple[object, ...]:
         values: dict[str, object] = {
             "number": f"ПУ-{uuid.uuid4().hex[:8]}", "kind": FLAT, "stamp": "Пульсар", "model": "СВК-15",
-            "place": house.premises[n], "account": accounts[n], "remote": "нет", "resource": "1", "t1": 12.5,
+            "place": house.premises[n], "account": accounts[n], "remote": "нет", "resource": "1", "unit": "113 м³",
+            "t1": 12.5,
             "t2": None, "t3": None, "ratio": None, "installed": "10.01.2024", "commissioned": "15.01.2024",
             "verified": "01.12.2023", "interval": None, "sealed": "01.12.2023", "temperature": "нет", "pressure": "нет",
         } | changes  # fmt: skip
@@ -43,12 +47,13 @@ def test_devices_upload_then_readings_from_its_result(hut: HubUnderTest) -> None
         row(2, account=None),  # an individual meter needs its account → FMT916010
         row(3, account=str(uuid.uuid4())),  # no such account → the hub's rule
         row(3, installed="32.01.2024"),  # no such date
+        row(3, unit="999"),  # no such unit
     ]
     status = upload(hut, token, filled(blank, {SHEET: rows}), "ПУ.xlsx")
-    assert (status["rows_total"], status["rows_done"], status["rows_failed"]) == (5, 2, 3)
+    assert (status["rows_total"], status["rows_done"], status["rows_failed"]) == (6, 2, 4)
     _name, book = result(hut, token, status["upload_id"])
     got = codes(statuses(book, SHEET))
-    assert got[:2] == ["Обработано"] * 2 and got[2] == "FMT916010" and got[4] == "FMT916009"
+    assert got[:2] == ["Обработано"] * 2 and got[2] == "FMT916010" and got[4:] == ["FMT916009", "FMT916009"]
     assert got[3].startswith(("INT", "AUT")), got
     sheet = book[SHEET]
     header = [c.value for c in sheet[2]]
