@@ -26,11 +26,11 @@ from importlib import metadata
 from typing import Any, Protocol
 
 from hub.contract.payload import Payload
-from hub.contract.registry import Registry
+from hub.contract.registry import Operation, Registry
 from hub.contract.result_view import object_values, read_result
 from hub.errors import E, HubError
 from hub.services.intake import Intake, Provenance, Source, Submission, check_caller
-from hub.services.ports import Directory, MeteringDevice
+from hub.services.ports import Directory, MeteringDevice, Organization
 
 log = logging.getLogger(__name__)
 
@@ -302,7 +302,7 @@ class UploadDesk:
         return upload_guid
 
     def _send(self, upload_guid: str, upload_id: int, key: str, batch: Batch, indices: list[int],
-              operation: Any, sender: Any) -> None:  # fmt: skip
+              operation: Operation, sender: Organization) -> None:  # fmt: skip
         rows = [batch.rows[i] for i in indices]
         payload = Payload.unsigned(batch.make(indices))
         detail = {"upload": upload_guid, "sheet": rows[0].sheet, "rows": f"{rows[0].row}-{rows[-1].row}"}
