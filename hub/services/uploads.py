@@ -233,6 +233,8 @@ class UploadStatus:
         return self.upload.rows_total
 
 
+#: stored results read at a time (a 1000-reading result is ~300 KB: 100 of them at once is 30 MB)
+RESULTS_AT_ONCE = 10
 #: processed messages whose row counts a desk keeps (two integers each)
 COUNTS_KEPT = 100_000
 _MISSING = RowOutcome(False, E.INT916001.code, E.INT916001.text)
@@ -343,9 +345,10 @@ class UploadDesk:
         main = adapter_for_kind(upload.kind)[1].sheets[0]
         messages = self.store.messages(upload.id, with_rows=False)
         fresh = [m.message_guid for m in messages if m.state == 3 and m.message_guid not in self._counts]
-        if fresh:
-            rows = self.store.message_rows(fresh)
-            for message_guid, result in self.store.results(fresh).items():
+        for start in range(0, len(fresh), RESULTS_AT_ONCE):
+            some = fresh[start : start + RESULTS_AT_ONCE]
+            rows = self.store.message_rows(some)
+            for message_guid, result in self.store.results(some).items():
                 objects = _objects(result)
                 outcomes = [_outcome(objects, ref) for ref in rows.get(message_guid, ()) if ref.sheet == main]
                 counts = (sum(1 for o in outcomes if o.ok), sum(1 for o in outcomes if o.ok is False))
@@ -369,13 +372,16 @@ class UploadDesk:
         found: dict[tuple[str, int], RowOutcome] = {}
         for problem in upload.problems:
             found[(problem.sheet, problem.row)] = RowOutcome(False, problem.code, problem.text, problem.column)
-        messages = self.store.messages(upload.id, with_rows=True)
-        results = self.store.results([m.message_guid for m in messages if m.state == 3])
-        for message in messages:
-            result = results.get(message.message_guid)
-            objects = _objects(result) if result is not None else None
-            for ref in message.rows:
-                found[(ref.sheet, ref.row)] = RowOutcome(None) if objects is None else _outcome(objects, ref)
+        messages = self.store.messages(upload.id, with_rows=False)
+        for start in range(0, len(messages), RESULTS_AT_ONCE):
+            some = messages[start : start + RESULTS_AT_ONCE]
+            rows = self.store.message_rows([m.message_guid for m in some])
+            results = self.store.results([m.message_guid for m in some if m.state == 3])
+            for message in some:
+                result = results.get(message.message_guid)
+                objects = _objects(result) if result is not None else None
+                for ref in rows.get(message.message_guid, ()):
+                    found[(ref.sheet, ref.row)] = RowOutcome(None) if objects is None else _outcome(objects, ref)
         return found
 
     def result(self, upload: StoredUpload) -> tuple[str, bytes]:
