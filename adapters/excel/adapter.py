@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from adapters.excel import guards, mappers, reader, result, template
+from adapters.excel import guards, mappers, memory, reader, result, template
 from adapters.excel.kinds import KINDS
 from hub.errors import E, HubError
 from hub.services.uploads import KindInfo, Lookups, ParsedFile, RowOutcome
@@ -41,10 +41,14 @@ class ExcelAdapter:
         rows = reader.read_rows(workbook, kind, stats)
         batches, problems = mappers.MAPPERS[kind.info.kind](rows, lookups)
         reader.check_not_empty(kind, stats)
+        del workbook, rows
+        memory.release()
         return ParsedFile(kind=kind.info, batches=batches, problems=problems, rows_total=stats.rows)
 
     def result(self, data: bytes, outcomes: Mapping[tuple[str, int], RowOutcome]) -> bytes:
-        return result.build(data, outcomes)
+        built = result.build(data, outcomes)
+        memory.release()
+        return built
 
     def result_name(self, filename: str) -> str:
         return result.result_name(filename)

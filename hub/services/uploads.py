@@ -190,10 +190,9 @@ class StoredUpload:
 
 @dataclass(frozen=True, slots=True)
 class UploadMessage:
-    """One submitted batch: its message, its rows and its state."""
+    """One submitted batch: its message and the message's state (``message_rows``: its rows)."""
 
     message_guid: str
-    rows: tuple[RowRef, ...]  # empty when read without rows
     state: int
 
 
@@ -207,8 +206,8 @@ class UploadStore(Protocol):
 
     def get(self, upload_guid: str) -> StoredUpload | None: ...
 
-    def messages(self, upload_id: int, *, with_rows: bool) -> list[UploadMessage]:
-        """The upload's messages with their state (and rows); ``results`` reads their results."""
+    def messages(self, upload_id: int) -> list[UploadMessage]:
+        """The upload's messages with their state; ``message_rows`` and ``results`` read the rest."""
         ...
 
     def message_rows(self, message_guids: Collection[str]) -> dict[str, tuple[RowRef, ...]]: ...
@@ -343,7 +342,7 @@ class UploadDesk:
         counts kept (its result never changes), so polling a 100 000-row upload reads only the
         messages that finished since the last poll."""
         main = adapter_for_kind(upload.kind)[1].sheets[0]
-        messages = self.store.messages(upload.id, with_rows=False)
+        messages = self.store.messages(upload.id)
         fresh = [m.message_guid for m in messages if m.state == 3 and m.message_guid not in self._counts]
         for start in range(0, len(fresh), RESULTS_AT_ONCE):
             some = fresh[start : start + RESULTS_AT_ONCE]
@@ -372,7 +371,7 @@ class UploadDesk:
         found: dict[tuple[str, int], RowOutcome] = {}
         for problem in upload.problems:
             found[(problem.sheet, problem.row)] = RowOutcome(False, problem.code, problem.text, problem.column)
-        messages = self.store.messages(upload.id, with_rows=False)
+        messages = self.store.messages(upload.id)
         for start in range(0, len(messages), RESULTS_AT_ONCE):
             some = messages[start : start + RESULTS_AT_ONCE]
             rows = self.store.message_rows([m.message_guid for m in some])

@@ -78,25 +78,15 @@ class SqlUploads:
             created_at=row.created_at.isoformat(),
         )
 
-    def messages(self, upload_id: int, *, with_rows: bool) -> list[UploadMessage]:
-        columns = [upload_messages.c.message_guid, inbox.c.state]
-        if with_rows:
-            columns.append(upload_messages.c.rows)
+    def messages(self, upload_id: int) -> list[UploadMessage]:
         query = (
-            select(*columns)
+            select(upload_messages.c.message_guid, inbox.c.state)
             .join(inbox, inbox.c.message_guid == upload_messages.c.message_guid)
             .where(upload_messages.c.upload_id == upload_id)
             .order_by(upload_messages.c.id)
         )
         with self.store.reading() as conn:
-            return [
-                UploadMessage(
-                    message_guid=row.message_guid,
-                    rows=_refs(row.rows) if with_rows else (),
-                    state=int(row.state),
-                )
-                for row in conn.execute(query)
-            ]
+            return [UploadMessage(message_guid=row.message_guid, state=int(row.state)) for row in conn.execute(query)]
 
     def message_rows(self, message_guids: Collection[str]) -> dict[str, tuple[RowRef, ...]]:
         found: dict[str, tuple[RowRef, ...]] = {}
