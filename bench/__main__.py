@@ -1,4 +1,4 @@
-"""``python -m bench [intake|accounts|readings|bills|all]``: run benchmarks, print a table, save JSON."""
+"""``python -m bench [intake|accounts|readings|bills|upload|all]``: run benchmarks, print a table, save JSON."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 import time
 from dataclasses import asdict
 
-from bench import accounts, bills, intake, readings
+from bench import accounts, bills, intake, readings, upload
 from bench.common import machine, save_report
 
 
@@ -49,6 +49,31 @@ def bills_table() -> list[dict[str, object]]:
     return table
 
 
+def upload_table() -> list[dict[str, object]]:
+    """A 100 000-row readings workbook end to end on every shape, beside the raw limit."""
+    print("\nExcel upload end to end: a 100 000-row readings workbook, POST → every row's outcome → result file;")
+    print("raw: calamine read + request XML + XSD + batched insert + result workbook, one process")
+    print(
+        f"{'shape':11} {'rows':>7} {'MB':>5} {'hub s':>7} {'hub r/s':>8} {'raw s':>6} {'raw r/s':>8} {'×':>5}", end=""
+    )
+    print(f" {'POST s':>6} {'serve MB':>8} {'before':>6} {'at POST':>7} {'worker MB':>9} {'raw MB':>7}")
+    table: list[dict[str, object]] = []
+    for shape in shapes():
+        u = upload.run(shape=shape)
+        table.append(
+            asdict(u) | {"ratio": u.ratio, "hub_rows_per_s": u.hub_rows_per_s, "raw_rows_per_s": u.raw_rows_per_s}
+        )
+        worker = f"{u.worker_peak_rss_mb:9.0f}" if u.worker_peak_rss_mb is not None else f"{'-':>9}"
+        print(
+            f"{u.shape:11} {u.rows:7} {u.file_bytes / 2**20:5.1f} {u.hub_seconds:7.1f} {u.hub_rows_per_s:8.0f}", end=""
+        )
+        print(f" {u.raw_seconds:6.1f} {u.raw_rows_per_s:8.0f} {u.ratio:5.2f} {u.post_seconds:6.1f}", end="")
+        print(f" {u.serve_peak_rss_mb:8.0f} {u.serve_rss_before_mb:6.0f}", end="")
+        print(f" {u.serve_rss_after_post_mb:7.0f} {worker}", end="")
+        print(f" {u.raw_peak_rss_mb:7.0f}")
+    return table
+
+
 def main(argv: list[str]) -> int:
     which = argv[0] if argv else "all"
     report: dict[str, object] = {"machine": machine(), "at": time.strftime("%Y-%m-%d %H:%M:%S")}
@@ -79,6 +104,8 @@ def main(argv: list[str]) -> int:
         report["readings"] = readings_table()
     if which in {"bills", "all"}:
         report["bills"] = bills_table()
+    if which in {"upload", "all"}:
+        report["upload"] = upload_table()
     print(f"\nsaved {save_report(report, 'bench')}")
     return 0
 

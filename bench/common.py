@@ -148,10 +148,15 @@ class Loopback:
 
 @contextmanager
 def hub_processes(
-    env: dict[str, str], *, workers: int = 0, serve: bool = True, processes: int | None = 1
+    env: dict[str, str],
+    *,
+    workers: int = 0,
+    serve: bool = True,
+    processes: int | None = 1,
+    started: list[int] | None = None,
 ) -> Iterator[str]:
     """``hub serve --processes N`` (None: its default) and ``hub worker`` × workers as OS
-    processes; yields the base URL."""
+    processes; yields the base URL. ``started`` gets their pids (serve first), for measuring them."""
     port = free_port()
     procs: list[subprocess.Popen[bytes]] = []
     full_env = {**os.environ, **env}
@@ -177,6 +182,8 @@ def hub_processes(
                     start_new_session=True,
                 )
             )
+        if started is not None:
+            started.extend(proc.pid for proc in procs)
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
         while serve:

@@ -20,18 +20,23 @@ from hub.logs import RequestIds
 from hub.rest.app import RestPorts, create_api
 from hub.rest.page import create_page
 from hub.rest.problems import LineBreakPaths
+from hub.rest.uploads import UploadPorts
 from hub.rest.writes import WritePorts
 from hub.services.ports import ResourceReader
+from hub.services.uploads import UploadDesk
 from hub.soap import app as soap_app
 from hub.store.base import Store
 from hub.store.message_log import SqlMessageLog
 from hub.store.resources import SqlNsiBooks, SqlOrganizations
 from hub.store.tokens import SqlTokens
+from hub.store.uploads import SqlUploads, StoreLookups
 
 API_PREFIX = "/api/v1"
 PAGE_PREFIX = "/ui"
 #: the ``Area.provides`` names of the areas' REST readers: ``read:<resource>``
 READ_PORT = "read:"
+#: the port an area provides for finding metering devices (uploads of readings use it)
+METERS_PORT = "meters"
 
 
 def reader_classes(found: Registry) -> list[Any]:
@@ -55,6 +60,16 @@ def rest_ports(hub: Hub, classes: list[Any]) -> RestPorts:
             registry=hub.registry,
             max_body_bytes=hub.settings.max_body_bytes,
         ),
+        uploads=upload_ports(hub),
+    )
+
+
+def upload_ports(hub: Hub) -> UploadPorts:
+    """The upload desk over the hub's intake and store; the ``meters`` port when an area provides it."""
+    meters = hub.registry.provided().get(METERS_PORT)
+    return UploadPorts(
+        desk=UploadDesk(intake=hub.intake, directory=hub.directory, registry=hub.registry, store=SqlUploads(hub.store)),
+        lookups=StoreLookups(hub.store, resolve(meters) if meters else None),
     )
 
 

@@ -47,6 +47,15 @@ def _error(el: etree._Element) -> ErrorView:
     return ErrorView(_text(el, "ErrorCode") or "", _text(el, "Description") or "")
 
 
+def _is_object_result(el: etree._Element) -> bool:
+    """A per-object result: ``CommonResult``, or an ``ImportResult`` that is one object's result
+    itself (DeviceMeteringAsync's: its own TransportGUID, no CommonResult inside)."""
+    local = etree.QName(el).localname
+    if local == "CommonResult":
+        return True
+    return local == "ImportResult" and el.find(ns.qname(ns.BASE, "TransportGUID")) is not None
+
+
 def read_result(fragment: bytes) -> ResultView:
     root = parse_xml(fragment)
     error = root.find(ns.qname(ns.BASE, "ErrorMessage"))
@@ -59,7 +68,7 @@ def read_result(fragment: bytes) -> ResultView:
             errors=tuple(_error(e) for e in el.iterfind(ns.qname(ns.BASE, "Error"))),
         )
         for el in root.iter()
-        if isinstance(el.tag, str) and etree.QName(el).localname == "CommonResult"
+        if isinstance(el.tag, str) and _is_object_result(el)
     )
     exports = tuple(
         etree.QName(child).localname
@@ -67,3 +76,21 @@ def read_result(fragment: bytes) -> ResultView:
         if isinstance(child.tag, str) and etree.QName(child).localname.startswith("export")
     )
     return ResultView(error=_error(error) if error is not None else None, objects=objects, exports=exports)
+
+
+def object_values(fragment: bytes) -> dict[str, dict[str, str]]:
+    """TransportGUID → the leaf values of that object's result by local name (``GUID``,
+    ``UniqueNumber``, ``UnifiedAccountNumber``, ``ServiceID`` …): what an upload's result file
+    fills in beside its rows."""
+    root = parse_xml(fragment)
+    found: dict[str, dict[str, str]] = {}
+    for el in root.iter():
+        if not isinstance(el.tag, str) or not _is_object_result(el):
+            continue
+        values = {
+            etree.QName(leaf).localname: leaf.text.strip()
+            for leaf in el.iter()
+            if isinstance(leaf.tag, str) and len(leaf) == 0 and leaf.text and leaf.text.strip()
+        }
+        found[values.get("TransportGUID", "").lower()] = values
+    return found

@@ -23,6 +23,7 @@ from hub.contract.result_view import read_result
 from hub.errors import E, HubError
 from hub.rest import problems
 from hub.rest.resources import CURSOR, LIMIT, ResourcePageModel, add_resources
+from hub.rest.uploads import UploadPorts, add_uploads
 from hub.rest.writes import WritePorts, add_writes
 from hub.services import tokens
 from hub.services.ports import ResourceReader, ResourceSpec
@@ -41,6 +42,7 @@ class RestPorts:
     #: resource name → reader (the areas' ``read:<name>`` ports and the core store's)
     resources: dict[str, ResourceReader] = field(default_factory=dict)
     writes: WritePorts | None = None
+    uploads: UploadPorts | None = None
 
 
 class Message(BaseModel):
@@ -136,6 +138,13 @@ def _writes(request: Request) -> WritePorts:
     return found
 
 
+def _uploads(request: Request) -> UploadPorts:
+    found = _ports(request).uploads
+    if found is None:  # pragma: no cover - the launcher always gives them
+        raise HubError(E.EXP001000, "Загрузка файлов не настроена")
+    return found
+
+
 def create_api(resources: Sequence[ResourceSpec] = ()) -> FastAPI:
     """The API with the message log and a list/item route pair per resource spec."""
     api = FastAPI(
@@ -210,6 +219,7 @@ def create_api(resources: Sequence[ResourceSpec] = ()) -> FastAPI:
 
     add_resources(api, resources, _caller, _readers)
     add_writes(api, resources, _caller, _writes)
+    add_uploads(api, _caller, _uploads)
 
     @api.get("/nsi/{registry_number}/items", response_model=ResourcePageModel, tags=["nsi"])
     async def nsi_items(

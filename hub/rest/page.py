@@ -16,17 +16,20 @@ from urllib.parse import urlencode
 
 from fastapi.concurrency import run_in_threadpool
 from starlette.applications import Starlette
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
 from hub.contract.result_view import read_result
-from hub.errors import HubError
+from hub.errors import E, HubError
 from hub.rest.app import STATE_LABELS, RestPorts, visible_message
 from hub.rest.resources import scope_of
-from hub.services import tokens
+from hub.rest.uploads import MAX_UPLOAD_BYTES, XLSX, UploadPorts, attachment, template_bytes
+from hub.services import tokens, uploads
 from hub.services.tokens import ApiToken
+from hub.services.uploads import KindInfo
 from hub.store.message_log import LoggedMessage
 
 #: the request as received, the stored result fragment, the signed getStateResult
@@ -64,6 +67,17 @@ def split_place(description: str) -> tuple[str, str]:
     if found is None:
         return description, ""
     return (description[: found.start()] + description[found.end() :]).strip(), found.group("place")
+
+
+def _uploads(request: Request) -> UploadPorts:
+    found = _ports(request).uploads
+    if found is None:  # pragma: no cover - the launcher always gives them
+        raise HubError(E.EXP001000, "Загрузка файлов не настроена")
+    return found
+
+
+def _kinds() -> list[KindInfo]:
+    return [info for adapter in uploads.adapters().values() for info in adapter.kinds()]
 
 
 def create_page() -> Starlette:
@@ -195,6 +209,70 @@ def create_page() -> Starlette:
         more = f"{name}?{urlencode({'cursor': page.next_cursor})}" if page.next_cursor else None
         return render(request, f"{name}.html", caller=caller, items=page.items, more=more)
 
+    async def upload_form(request: Request) -> Response:
+        caller = await signed_in(request)
+        if caller is None:
+            return _to(request, "/login")
+        return render(request, "upload.html", caller=caller, kinds=_kinds(), error=None)
+
+    async def upload_post(request: Request) -> Response:
+        caller = await signed_in(request)
+        if caller is None:
+            return _to(request, "/login")
+        found = _uploads(request)
+        try:
+            if caller.organization_id is None:
+                raise HubError(E.INT914001)
+            form = await request.form(max_files=1, max_fields=4)
+            file = form.get("file")
+            if not isinstance(file, UploadFile) or not file.filename:
+                raise HubError(E.FMT916001, "Выберите файл .xlsx")
+            data = await file.read(MAX_UPLOAD_BYTES + 1)
+            if len(data) > MAX_UPLOAD_BYTES:
+                raise HubError(E.FMT916011, f"Допускается {MAX_UPLOAD_BYTES} байт", where=file.filename)
+            name = file.filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+            upload_id = await run_in_threadpool(found.desk.submit, caller.organization_id, name, data, found.lookups)
+        except HubError as error:
+            failure = (error.code, error.spec.text, error.where or "", error.detail or "")
+            return render(request, "upload.html", status_code=400, caller=caller, kinds=_kinds(), error=failure)
+        return _to(request, f"/uploads/{upload_id}")
+
+    async def upload_status(request: Request) -> Response:
+        caller = await signed_in(request)
+        if caller is None:
+            return _to(request, "/login")
+        desk = _uploads(request).desk
+        upload_id = request.path_params["upload_id"]
+        try:
+            upload = await run_in_threadpool(desk.visible, upload_id, caller.organization_id)
+        except HubError as error:
+            return render(request, "missing.html", status_code=404, caller=caller, text=error.spec.text, guid=upload_id)
+        status = await run_in_threadpool(desk.status, upload)
+        return render(request, "upload_status.html", caller=caller, status=status, live=status.state != "processed")
+
+    async def upload_result(request: Request) -> Response:
+        caller = await signed_in(request)
+        if caller is None:
+            return _to(request, "/login")
+        desk = _uploads(request).desk
+        upload_id = request.path_params["upload_id"]
+        try:
+            upload = await run_in_threadpool(desk.visible, upload_id, caller.organization_id)
+        except HubError as error:
+            return render(request, "missing.html", status_code=404, caller=caller, text=error.spec.text, guid=upload_id)
+        name, body = await run_in_threadpool(desk.result, upload)
+        return Response(body, media_type=XLSX, headers=attachment(name))
+
+    async def template_file(request: Request) -> Response:
+        caller = await signed_in(request)
+        if caller is None:
+            return _to(request, "/login")
+        try:
+            name, body = await run_in_threadpool(template_bytes, _uploads(request).lookups, request.path_params["kind"])
+        except HubError as error:
+            return render(request, "missing.html", status_code=404, caller=caller, text=error.spec.text, guid="")
+        return Response(body, media_type=XLSX, headers=attachment(name))
+
     app = Starlette(
         routes=[
             Route("/", index),
@@ -204,6 +282,11 @@ def create_page() -> Starlette:
             Route("/messages", messages),
             Route("/messages/{guid}", message),
             Route("/messages/{guid}/{part:str}.xml", download),
+            Route("/uploads", upload_form, methods=["GET"]),
+            Route("/uploads", upload_post, methods=["POST"]),
+            Route("/uploads/{upload_id:str}", upload_status),
+            Route("/uploads/{upload_id:str}/result", upload_result),
+            Route("/templates/{kind:str}.xlsx", template_file),
             Route("/{name:str}", resource),
         ]
     )

@@ -181,3 +181,32 @@ api_tokens = Table(
     Column("last_used_at", DateTime(timezone=True), nullable=True),
     Column("revoked_at", DateTime(timezone=True), nullable=True),
 )
+
+#: uploaded files (migration 0017): the file as received, its rows refused before sending
+#: (``problems``: [[sheet, row, code, text, column]…]) and, per submitted batch, its message and rows
+uploads = Table(
+    "uploads",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("upload_guid", String(36), nullable=False, unique=True),
+    Column("sender_id", Id, ForeignKey("organizations.id"), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("adapter", String(32), nullable=False),
+    Column("filename", String(255), nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("rows_total", Integer, nullable=False),
+    Column("problems", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_uploads_sender", "sender_id"),
+)
+
+#: one row per submitted batch: rows as a JSON array of [sheet, row, transport_guid]
+upload_messages = Table(
+    "upload_messages",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("upload_id", Id, ForeignKey("uploads.id"), nullable=False),
+    Column("message_guid", String(36), nullable=False),
+    Column("rows", JSON, nullable=False),
+    Index("ix_upload_messages_upload", "upload_id"),
+)

@@ -1,0 +1,314 @@
+"""The one table of the Excel templates the hub accepts: kind, TYPE/VERSION, sheets, columns.
+
+GIS identifies a template by the hidden ``conf`` sheet's TYPE and VERSION (GIS-FACTS §8); the
+hub uses GIS's values where public sources give them (показания ПУ ``PU`` 11.0.0.1) and its own
+(``HUB-…``) elsewhere. Headers are in row 2 (row 1 carries the template's title), data from row 3
+(the row GIS uses). A column's ``type`` says how a cell is read; ``nsi`` names the NSI book of a
+code column (a lookup sheet and a drop-down list in the template); ``result`` marks a column the
+hub fills in the result file (the GUID or unique number it assigned).
+
+Adding a kind (ПД next): one ``Kind`` entry here and one mapper in ``mappers`` — nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hub.services.uploads import KindInfo
+
+HEADER_ROW = 2
+FIRST_DATA_ROW = 3
+CONF_SHEET = "conf"
+STATUS_HEADER = "Статус обработки"
+YES_NO = ("да", "нет")
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    header: str
+    key: str
+    type: str  # text | int | decimal | date | guid | choice | nsi | record
+    required: bool = False
+    note: str = ""
+    nsi: int | None = None  # the NSI book of a code column
+    #: a fixed lookup of codes (units by OKEI) written to its own hidden sheet: (sheet, {code: name})
+    lookup: tuple[str, dict[str, str]] | None = None
+    choices: tuple[str, ...] = ()
+    #: the local name of the object's result value the hub fills in the result file (GUID,
+    #: UnifiedAccountNumber …)
+    result: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    name: str
+    columns: tuple[Column, ...]
+    #: a secondary sheet: the key of its column holding the main sheet's record number
+    link: str | None = None
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return tuple(c.header for c in self.columns)
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    info: KindInfo
+    title: str  # row 1 of every sheet: GIS's template name with the version
+    sheets: tuple[Sheet, ...]  # the first is the main sheet: one row, one object
+
+    @property
+    def main(self) -> Sheet:
+        return self.sheets[0]
+
+
+READINGS = Kind(
+    info=KindInfo(
+        kind="readings",
+        title="Показания приборов учета",
+        type="PU",
+        version="11.0.0.1",
+        operation="importMeteringDeviceValues",
+        limit=1000,
+        sheets=("Импорт показаний",),
+    ),
+    title="Шаблон импорта показаний ПУ-11.0.0.1",
+    sheets=(
+        Sheet(
+            "Импорт показаний",
+            (
+                Column(
+                    "Идентификатор ПУ в ГИС ЖКХ",
+                    "device",
+                    "guid",
+                    True,
+                    "GUID прибора учета (корневой или версии), как в результате загрузки сведений о ПУ",
+                ),
+                Column(
+                    "Коммунальный ресурс",
+                    "resource",
+                    "nsi",
+                    False,
+                    "Код НСИ 2 из списка; для электрической энергии не заполняется",
+                    nsi=2,
+                ),
+                Column("Т1", "t1", "decimal", True, "Показание по тарифу 1 (для однотарифного ПУ — показание)"),
+                Column("Т2", "t2", "decimal", False, "Показание по тарифу 2 (многотарифный ПУ электроэнергии)"),
+                Column("Т3", "t3", "decimal", False, "Показание по тарифу 3 (многотарифный ПУ электроэнергии)"),
+                Column("Дата снятия показания", "date", "date", True, "Дата в формате ДД.ММ.ГГГГ"),
+            ),
+        ),
+    ),
+)
+
+ACCOUNT_TYPES = ("УО", "РСО", "КР", "РЦ", "ОГВ/ОМС", "ТКО")
+
+ACCOUNTS = Kind(
+    info=KindInfo(
+        kind="accounts",
+        title="Лицевые счета",
+        type="HUB-LS",
+        version="11.13.0.5",
+        operation="importAccountData",
+        limit=100,
+        sheets=("Основные сведения", "Помещения"),
+    ),
+    title="Шаблон импорта ЛС-11.13.0.5",
+    sheets=(
+        Sheet(
+            "Основные сведения",
+            (
+                Column(
+                    "№ записи", "record", "record", True, "Порядковый номер записи; на него ссылается лист «Помещения»"
+                ),
+                Column(
+                    "Номер ЛС", "number", "text", True, "Номер лицевого счета в системе организации (до 30 символов)"
+                ),
+                Column(
+                    "Идентификатор ЛС в ГИС ЖКХ",
+                    "account_guid",
+                    "guid",
+                    False,
+                    "Для изменения существующего ЛС; для нового не заполняется — хаб заполнит в результате",
+                    result="GUID",
+                ),
+                Column(
+                    "Единый лицевой счет",
+                    "unified",
+                    "text",
+                    False,
+                    "Заполняет хаб в результате",
+                    result="UnifiedAccountNumber",
+                ),
+                Column("Тип ЛС", "type", "choice", True, "УО, РСО, КР, РЦ, ОГВ/ОМС или ТКО", choices=ACCOUNT_TYPES),
+                Column("Количество проживающих", "persons", "int", False, "Целое число"),
+                Column("Общая площадь, кв. м", "total", "decimal", False, "Число, до 4 знаков после запятой"),
+                Column("Жилая площадь, кв. м", "living", "decimal", False, "Число, до 4 знаков после запятой"),
+                Column("Является нанимателем?", "renter", "choice", False, "да или нет", choices=YES_NO),
+                Column("Фамилия", "surname", "text", False, "Плательщик — физическое лицо"),
+                Column("Имя", "name", "text", False, "Обязательно, если указана фамилия"),
+                Column("Отчество", "patronymic", "text", False, ""),
+                Column("СНИЛС", "snils", "text", False, "11 цифр без пробелов и дефисов"),
+            ),
+        ),
+        Sheet(
+            "Помещения",
+            (
+                Column("№ записи ЛС", "record", "record", True, "№ записи на листе «Основные сведения»"),
+                Column(
+                    "Идентификатор дома по ФИАС",
+                    "house",
+                    "guid",
+                    False,
+                    "Для ЛС на жилой дом целиком; иначе — помещение или комната",
+                ),
+                Column("Идентификатор помещения в ГИС ЖКХ", "premises", "guid", False, "GUID помещения"),
+                Column("Идентификатор комнаты в ГИС ЖКХ", "room", "guid", False, "GUID комнаты"),
+                Column("Доля внесения платы, %", "share", "decimal", False, "От 0 до 100"),
+            ),
+            link="record",
+        ),
+    ),
+)
+
+#: units of measure by OKEI that the device XSD accepts (GIS-FACTS §8 names these six)
+UNITS = ("ЕИ", {"113": "м³", "112": "л", "233": "Гкал", "245": "кВт·ч", "246": "МВт·ч", "A056": "ГДж"})
+
+#: Вид ПУ as the template lists it → the request's element of that kind of device
+DEVICE_KINDS = {
+    "ИПУ в жилом помещении": "ResidentialPremiseDevice",
+    "ИПУ в нежилом помещении": "NonResidentialPremiseDevice",
+    "ИПУ жилого дома": "ApartmentHouseDevice",
+    "Коллективный (общедомовой)": "CollectiveDevice",
+    "Общий (квартирный)": "CollectiveApartmentDevice",
+    "Комнатный": "LivingRoomDevice",
+}
+
+DEVICES = Kind(
+    info=KindInfo(
+        kind="devices",
+        title="Приборы учета",
+        type="ImpMDDatav2",
+        version="11.13.0.1",
+        operation="importMeteringDeviceData",
+        limit=100,
+        sheets=("Сведения о ПУ",),
+    ),
+    title="Шаблон импорта сведений о ПУ-11.13.0.1",
+    sheets=(
+        Sheet(
+            "Сведения о ПУ",
+            (
+                Column("Заводской номер ПУ", "number", "text", True, "Заводской (серийный) номер прибора учета"),
+                Column("Вид ПУ", "kind", "choice", True, "Из списка", choices=tuple(DEVICE_KINDS)),
+                Column("Марка ПУ", "stamp", "text", False, ""),
+                Column("Модель ПУ", "model", "text", False, ""),
+                Column(
+                    "Идентификатор места установки",
+                    "place",
+                    "guid",
+                    True,
+                    "GUID помещения (ИПУ, общий квартирный), комнаты (комнатный) или дома по ФИАС (ИПУ жилого дома,"
+                    " коллективный)",
+                ),
+                Column("Идентификатор ЛС", "account", "guid", False, "AccountGUID; обязателен, кроме коллективного ПУ"),
+                Column("Дистанционное снятие показаний", "remote", "choice", False, "да или нет", choices=YES_NO),
+                Column("Коммунальный ресурс", "resource", "nsi", True, "Код НСИ 2 из списка", nsi=2),
+                Column(
+                    "Единица измерения",
+                    "unit",
+                    "lookup",
+                    False,
+                    "Код ОКЕИ из списка (не для электроэнергии)",
+                    lookup=UNITS,
+                ),
+                Column(
+                    "Последнее показание Т1", "t1", "decimal", True, "Показание при вводе (для однотарифного — оно)"
+                ),
+                Column("Последнее показание Т2", "t2", "decimal", False, "Для многотарифного ПУ электроэнергии"),
+                Column("Последнее показание Т3", "t3", "decimal", False, "Для многотарифного ПУ электроэнергии"),
+                Column("Коэффициент трансформации", "ratio", "decimal", False, "Для ПУ электроэнергии"),
+                Column("Дата установки", "installed", "date", False, "ДД.ММ.ГГГГ"),
+                Column("Дата ввода в эксплуатацию", "commissioned", "date", False, "ДД.ММ.ГГГГ"),
+                Column("Дата первичной поверки", "verified", "date", False, "ДД.ММ.ГГГГ"),
+                Column("Межповерочный интервал", "interval", "nsi", False, "Код НСИ 16 (лет)", nsi=16),
+                Column("Дата опломбирования", "sealed", "date", False, "ДД.ММ.ГГГГ"),
+                Column("Датчик температуры", "temperature", "choice", False, "да или нет", choices=YES_NO),
+                Column("Датчик давления", "pressure", "choice", False, "да или нет", choices=YES_NO),
+                Column(
+                    "Идентификатор ПУ в ГИС ЖКХ", "root", "guid", False, "Заполняет хаб", result="MeteringDeviceGUID"
+                ),
+                Column(
+                    "Идентификатор версии ПУ",
+                    "version",
+                    "guid",
+                    False,
+                    "Заполняет хаб",
+                    result="GUID",
+                ),
+                Column("Уникальный номер ПУ", "unique", "text", False, "Заполняет хаб", result="UniqueNumber"),
+            ),
+        ),
+    ),
+)
+
+HOUSES = Kind(
+    info=KindInfo(
+        kind="houses",
+        title="Многоквартирные дома с помещениями",
+        type="HUB-MKD-UO",
+        version="13.2.3.2",
+        operation="importHouseUOData",
+        limit=1,
+        sheets=("Характеристики МКД", "Жилые помещения"),
+    ),
+    title="Шаблон импорта сведений о МКД-УО-13.2.3.2",
+    sheets=(
+        Sheet(
+            "Характеристики МКД",
+            (
+                Column(
+                    "№ записи",
+                    "record",
+                    "record",
+                    True,
+                    "Порядковый номер дома; на него ссылается лист «Жилые помещения»",
+                ),
+                Column("Идентификатор дома по ФИАС", "fias", "guid", True, "HOUSEGUID ФИАС"),
+                Column(
+                    "Кадастровый номер", "cadastral", "text", False, "Если не заполнен — дом не зарегистрирован в ЕГРН"
+                ),
+                Column("Общая площадь здания, кв. м", "total", "decimal", True, "Число, до 4 знаков после запятой"),
+                Column("Состояние", "state", "nsi", True, "Код НСИ 24: 1 Аварийный, 2 Исправный, 3 Ветхий", nsi=24),
+                Column("Год ввода в эксплуатацию", "year", "int", True, "Четыре цифры"),
+                Column("Количество этажей", "floors", "int", True, "Целое число"),
+                Column("Количество подземных этажей", "underground", "int", True, "Целое число, 0 если нет"),
+                Column("Код ОКТМО", "oktmo", "text", False, "8 или 11 цифр"),
+                Column("Часовая зона", "tz", "nsi", True, "Код НСИ 32 (часовая зона по Olson)", nsi=32),
+                Column("Объект культурного наследия", "heritage", "choice", True, "да или нет", choices=YES_NO),
+                Column("Уникальный номер дома", "unique", "text", False, "Заполняет хаб", result="UniqueNumber"),
+            ),
+        ),
+        Sheet(
+            "Жилые помещения",
+            (
+                Column("№ записи дома", "record", "record", True, "№ записи на листе «Характеристики МКД»"),
+                Column("Номер помещения", "number", "text", True, "Номер квартиры"),
+                Column("Номер подъезда", "entrance", "int", False, "Если не заполнен — помещение без подъезда"),
+                Column(
+                    "Кадастровый номер", "cadastral", "text", False, "Если не заполнен — не зарегистрировано в ЕГРН"
+                ),
+                Column("Характеристика помещения", "characteristic", "nsi", False, "Код НСИ 30", nsi=30),
+                Column("Общая площадь, кв. м", "total", "decimal", False, "Число, до 4 знаков после запятой"),
+                Column("Жилая площадь, кв. м", "gross", "decimal", False, "Если не заполнена — жилой площади нет"),
+                Column("Идентификатор помещения в ГИС ЖКХ", "guid", "guid", False, "Заполняет хаб", result="GUID"),
+                Column("Уникальный номер помещения", "unique", "text", False, "Заполняет хаб", result="UniqueNumber"),
+            ),
+            link="record",
+        ),
+    ),
+)
+
+#: kind → its template; ПД (payment documents) is one more entry here plus a mapper
+KINDS: dict[str, Kind] = {k.info.kind: k for k in (READINGS, ACCOUNTS, DEVICES, HOUSES)}
+BY_CONF: dict[tuple[str, str], Kind] = {(k.info.type, k.info.version): k for k in KINDS.values()}
