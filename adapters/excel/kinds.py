@@ -7,7 +7,7 @@ hub uses GIS's values where public sources give them (показания ПУ ``
 code column (a lookup sheet and a drop-down list in the template); ``result`` marks a column the
 hub fills in the result file (the GUID or unique number it assigned).
 
-Adding a kind (ПД next): one ``Kind`` entry here and one mapper in ``mappers`` — nothing else.
+Adding a kind: one ``Kind`` entry here and one mapper module in ``mappers`` — nothing else.
 """
 
 from __future__ import annotations
