@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from adapters.excel.kinds import ACCOUNTS, DEVICES, HOUSES, READINGS
-from adapters.excel.mappers import accounts, devices, houses, readings
+from adapters.excel.kinds import ACCOUNTS, BILLS, DEVICES, HOUSES, READINGS
+from adapters.excel.mappers import accounts, bills, devices, houses, readings
 from adapters.excel.mappers.common import Mapped, Rows
 from hub.services.uploads import Lookups
 
@@ -16,4 +16,5 @@ MAPPERS: dict[str, Callable[[Rows, Lookups], Mapped]] = {
     ACCOUNTS.info.kind: accounts.accounts,
     DEVICES.info.kind: devices.devices,
     HOUSES.info.kind: houses.houses,
+    BILLS.info.kind: bills.bills,
 }

@@ -9,7 +9,7 @@ from typing import Any
 from lxml import etree
 
 from adapters.excel.kinds import ACCOUNT_TYPES, ACCOUNTS
-from adapters.excel.mappers.common import ACC, BASE, HM, IND, Mapped, Rows, batches, root, sub
+from adapters.excel.mappers.common import ACC, BASE, HM, IND, Mapped, Rows, batches, linked_rows, root, sub
 from adapters.excel.reader import Row
 from hub.errors import E
 from hub.services.uploads import Lookups, RowProblem, RowRef
@@ -27,41 +27,7 @@ ACCOUNT_FLAGS = dict(
 def accounts(rows: Rows, lookups: Lookups) -> Mapped:
     main, places_sheet = ACCOUNTS.sheets
     problems: list[RowProblem] = []
-    records: dict[str, Row] = {}
-    for row in rows[main.name]:
-        record = row.values.get("record")
-        if record is not None and record in records:
-            row.problems.append(
-                RowProblem(row.sheet, row.number, E.FMT916009.code, f"«№ записи» {record} повторяется", "№ записи")
-            )
-        elif record is not None:
-            records[record] = row
-    places: dict[str, list[Row]] = {}
-    for row in rows[places_sheet.name]:
-        record = row.values.get("record")
-        owner = records.get(record) if record is not None else None
-        if owner is None and not row.problems:
-            row.problems.append(
-                RowProblem(row.sheet, row.number, E.FMT916009.code, f"Нет ЛС с «№ записи» {record}", "№ записи ЛС")
-            )
-        chosen = [k for k in ("house", "premises", "room") if row.values.get(k)]
-        if len(chosen) != 1 and not row.problems:
-            row.problems.append(
-                RowProblem(
-                    row.sheet, row.number, E.FMT916010.code,
-                    "Укажите ровно одно: дом по ФИАС, помещение или комнату", "Идентификатор помещения в ГИС ЖКХ",
-                )
-            )  # fmt: skip
-        problems.extend(row.problems)
-        if owner is not None:
-            places.setdefault(str(record), []).append(row)
-            if row.problems and not owner.problems:
-                first = row.problems[0]
-                owner.problems.append(
-                    RowProblem(
-                        owner.sheet, owner.number, first.code, f"Лист «{row.sheet}», строка {row.number}: {first.text}"
-                    )
-                )
+    places = linked_rows(rows[main.name], rows[places_sheet.name], "ЛС", "№ записи ЛС", _one_place, problems)
     objects: list[tuple[RowRef, Any]] = []
     for row in rows[main.name]:
         problems.extend(row.problems)
@@ -82,6 +48,17 @@ def accounts(rows: Rows, lookups: Lookups) -> Mapped:
         return request
 
     return batches(ACCOUNTS, objects, build), problems
+
+
+def _one_place(row: Row) -> None:
+    chosen = [k for k in ("house", "premises", "room") if row.values.get(k)]
+    if len(chosen) != 1 and not row.problems:
+        row.problems.append(
+            RowProblem(
+                row.sheet, row.number, E.FMT916010.code,
+                "Укажите ровно одно: дом по ФИАС, помещение или комнату", "Идентификатор помещения в ГИС ЖКХ",
+            )
+        )  # fmt: skip
 
 
 def _account(row: Row, places: list[Row], transport: str) -> etree._Element:

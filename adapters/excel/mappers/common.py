@@ -90,3 +90,49 @@ def nsi(parent: etree._Element, namespace: str, local: str, code: str, book: Nsi
     reference = sub(parent, namespace, local)
     sub(reference, NSI, "Code", code)
     sub(reference, NSI, "GUID", book.guid(code))
+
+
+def linked_rows(
+    main: Iterable[Row],
+    linked: Iterable[Row],
+    owner: str,
+    header: str,
+    check: Callable[[Row], None],
+    problems: list[RowProblem],
+) -> dict[str, list[Row]]:
+    """A linked sheet's rows by their main row's «№ записи». A repeated number, or a link to no
+    main row (``owner`` names what the main row is, ``header`` the link column), is a row's
+    problem; ``check`` adds a linked row's own; a bad linked row fails its main row too (an
+    object goes whole or not at all). The linked rows' problems are added to ``problems``."""
+    records: dict[str, Row] = {}
+    for row in main:
+        record = row.values.get("record")
+        if record is not None and record in records:
+            row.problems.append(
+                RowProblem(row.sheet, row.number, E.FMT916009.code, f"«№ записи» {record} повторяется", "№ записи")
+            )
+        elif record is not None:
+            records[record] = row
+    found: dict[str, list[Row]] = {}
+    for row in linked:
+        record = row.values.get("record")
+        parent = records.get(record) if record is not None else None
+        if parent is None and not row.problems:
+            row.problems.append(
+                RowProblem(row.sheet, row.number, E.FMT916009.code, f"Нет {owner} с «№ записи» {record}", header)
+            )
+        check(row)
+        problems.extend(row.problems)
+        if parent is not None:
+            found.setdefault(str(record), []).append(row)
+            if row.problems and not parent.problems:
+                first = row.problems[0]
+                parent.problems.append(
+                    RowProblem(
+                        parent.sheet,
+                        parent.number,
+                        first.code,
+                        f"Лист «{row.sheet}», строка {row.number}: {first.text}",
+                    )
+                )
+    return found
