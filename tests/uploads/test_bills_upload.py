@@ -123,14 +123,17 @@ def test_bills_upload_stores_the_good_documents_and_reports_bad_ones(hut: HubUnd
     assert held[accounts[1]][2:] == (before[1], before[0], 1)
 
 
-class NoBooks:
-    """Lookups of a hub that holds no NSI book (codes pass through; the area checks them)."""
+HOUSING_GUID = str(uuid.uuid4())
+
+
+class Books:
+    """Lookups of a hub that holds the whole NSI 50 (one item) and no other book."""
 
     def nsi_items(self, registry: int) -> list[tuple[str, str, str]]:
-        return []
+        return [("1", HOUSING_GUID, "Плата за содержание жилого помещения")] if registry == 50 else []
 
     def nsi_complete(self, registry: int) -> bool:
-        return False
+        return registry == 50
 
     def meters(self, guids: object) -> dict[str, MeteringDevice]:
         return {}
@@ -143,14 +146,20 @@ def test_rows_become_requests_by_period_valid_under_the_real_xsd(real_contract: 
     adapter = ExcelAdapter()
     account = str(uuid.uuid4())
     documents = [(i, account, 11, 2026, None, BIK, BANK if i % 2 else "40702810900000000002") for i in range(1, 502)]
-    documents += [(502, account, 10, 2026, None, BIK, BANK), (503, account, 10, 2026, None, BIK, BANK)]
+    documents += [(i, account, 10, 2026, None, BIK, BANK) for i in (502, 503, 504)]
     charges = [(i, "Дополнительная" if i == 7 else "Жилищная", "1", 2, 25.5, 51, None, None, 51) for i in range(1, 503)]
-    charges += [(503, "Жилищная", "1", None, "abc", 51, None, None, 51)]  # not a number: the document fails
-    data = filled(adapter.template("bills", NoBooks()), {DOCS: documents, CHARGES: charges})
-    parsed = adapter.read(data, NoBooks(), "ПД.xlsx")
+    charges += [
+        (503, "Жилищная", "1", None, "abc", 51, None, None, 51),  # not a number: the document fails
+        (504, "Жилищная", "77 Нет такой", None, 1, 51, None, None, 51),  # not in the whole NSI 50 the hub holds
+    ]
+    template_bytes = adapter.template("bills", Books())
+    assert "НСИ 50" in load_workbook(io.BytesIO(template_bytes)).sheetnames  # the housing codes' list
+    parsed = adapter.read(filled(template_bytes, {DOCS: documents, CHARGES: charges}), Books(), "ПД.xlsx")
     assert [(p.sheet, p.row, p.code) for p in parsed.problems] == [
         (CHARGES, 505, "FMT916009"),
+        (CHARGES, 506, "INT002000"),
         (DOCS, 505, "FMT916009"),
+        (DOCS, 506, "INT002000"),
     ]
     assert [len(b.rows) for b in parsed.batches] == [500, 1, 1]
     for batch in parsed.batches:
@@ -161,4 +170,6 @@ def test_rows_become_requests_by_period_valid_under_the_real_xsd(real_contract: 
     first = parsed.batches[0].make(range(500))
     assert (first.findtext("{*}Month"), first.findtext("{*}Year")) == ("11", "2026")
     assert first.find("{*}PaymentDocument[7]/{*}ChargeInfo/{*}AdditionalService") is not None
-    assert first.find("{*}PaymentDocument[1]/{*}ChargeInfo/{*}HousingService/{*}Consumption") is None
+    housing = first.find("{*}PaymentDocument[1]/{*}ChargeInfo/{*}HousingService")
+    assert housing is not None and housing.find("{*}Consumption") is None
+    assert housing.findtext("{*}ServiceType/{*}GUID") == HOUSING_GUID
