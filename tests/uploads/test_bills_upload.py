@@ -146,7 +146,7 @@ def test_rows_become_requests_by_period_valid_under_the_real_xsd(real_contract: 
     adapter = ExcelAdapter()
     account = str(uuid.uuid4())
     documents = [(i, account, 11, 2026, None, BIK, BANK if i % 2 else "40702810900000000002") for i in range(1, 502)]
-    documents += [(i, account, 10, 2026, None, BIK, BANK) for i in (502, 503, 504)]
+    documents += [(i, account, 10, 2026, None, BIK, BANK) for i in (502, 503, 504, 505)]  # 505: no charges
     charges = [(i, "Дополнительная" if i == 7 else "Жилищная", "1", 2, 25.5, 51, None, None, 51) for i in range(1, 503)]
     charges += [
         (503, "Жилищная", "1", None, "abc", 51, None, None, 51),  # not a number: the document fails
@@ -160,6 +160,7 @@ def test_rows_become_requests_by_period_valid_under_the_real_xsd(real_contract: 
         (CHARGES, 506, "INT002000"),
         (DOCS, 505, "FMT916009"),
         (DOCS, 506, "INT002000"),
+        (DOCS, 507, "FMT916010"),
     ]
     assert [len(b.rows) for b in parsed.batches] == [500, 1, 1]
     for batch in parsed.batches:
