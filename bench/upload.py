@@ -30,8 +30,9 @@ from openpyxl import Workbook
 from python_calamine import CalamineWorkbook
 from sqlalchemy import Column, Integer, MetaData, String, Table, insert
 
-from adapters.excel import mappers
+import adapters.excel.mappers.readings as mappers
 from adapters.excel.kinds import READINGS, STATUS_HEADER
+from adapters.excel.mappers.common import DM, root
 from bench.common import PASSWORD, Loopback, hub_processes, register_orgs, settings_env, storage
 from bench.readings import MONTHS, _place
 from hub.contract.schemas import Schemas
@@ -128,9 +129,7 @@ def raw(data: bytes, scratch_db: Path) -> float:
             )
             for r in chunk
         ]  # fmt: skip
-        request = mappers._root(
-            mappers.DM, "importMeteringDeviceValuesRequest", mappers.READINGS_VERSION, {"dm": mappers.DM}
-        )
+        request = root(DM, "importMeteringDeviceValuesRequest", mappers.READINGS_VERSION, {"dm": DM})
         request.extend(mappers._block(r) for r in readings)
         schemas.validate(request)
         with engine.begin() as conn:

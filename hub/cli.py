@@ -178,7 +178,7 @@ def demo_command(
 
 @app.command("template")
 def template_command(
-    kind: Annotated[str, typer.Argument(help="readings | accounts (hub template --list: all)")] = "",
+    kind: Annotated[str, typer.Argument(help="readings, accounts, devices, houses, bills (hub template --list)")] = "",
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="File to write (default: the template's name)")
     ] = None,

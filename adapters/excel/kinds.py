@@ -2,12 +2,14 @@
 
 GIS identifies a template by the hidden ``conf`` sheet's TYPE and VERSION (GIS-FACTS §8); the
 hub uses GIS's values where public sources give them (показания ПУ ``PU`` 11.0.0.1) and its own
-(``HUB-…``) elsewhere. Headers are in row 2 (row 1 carries the template's title), data from row 3
-(the row GIS uses). A column's ``type`` says how a cell is read; ``nsi`` names the NSI book of a
-code column (a lookup sheet and a drop-down list in the template); ``result`` marks a column the
-hub fills in the result file (the GUID or unique number it assigned).
+(``HUB-…``) elsewhere (ПД: ``HUB-PD`` with the version of importPaymentDocumentData: no public
+source gives GIS's TYPE/VERSION of its ПД template). Headers are in row 2 (row 1 carries the
+template's title), data from row 3 (the row GIS uses). A column's ``type`` says how a cell is
+read; ``nsi`` names the NSI book of a code column (a lookup sheet and a drop-down list in the
+template); ``result`` marks a column the hub fills in the result file (the GUID or unique number
+it assigned).
 
-Adding a kind (ПД next): one ``Kind`` entry here and one mapper in ``mappers`` — nothing else.
+Adding a kind: one ``Kind`` entry here and one mapper module in ``mappers`` — nothing else.
 """
 
 from __future__ import annotations
@@ -309,6 +311,104 @@ HOUSES = Kind(
     ),
 )
 
-#: kind → its template; ПД (payment documents) is one more entry here plus a mapper
-KINDS: dict[str, Kind] = {k.info.kind: k for k in (READINGS, ACCOUNTS, DEVICES, HOUSES)}
+#: Вид услуги as the template lists it → (the ChargeInfo block, the NSI book of its code)
+SERVICE_KINDS = {
+    "Жилищная": ("HousingService", 50),
+    "Коммунальная": ("MunicipalService", 51),
+    "Дополнительная": ("AdditionalService", 1),
+}
+
+BILLS = Kind(
+    info=KindInfo(
+        kind="bills",
+        title="Платежные документы",
+        type="HUB-PD",
+        version="11.2.0.16",
+        operation="importPaymentDocumentData",
+        limit=500,
+        sheets=("Платежные документы", "Начисления"),
+    ),
+    title="Шаблон импорта платежных документов-11.2.0.16",
+    sheets=(
+        Sheet(
+            "Платежные документы",
+            (
+                Column(
+                    "№ записи", "record", "record", True, "Порядковый номер ПД; на него ссылается лист «Начисления»"
+                ),
+                Column(
+                    "Идентификатор ЛС в ГИС ЖКХ",
+                    "account",
+                    "guid",
+                    True,
+                    "AccountGUID лицевого счета, как в результате загрузки ЛС",
+                ),
+                Column("Месяц", "month", "int", True, "Расчетный период: месяц, от 1 до 12"),
+                Column("Год", "year", "int", True, "Расчетный период: год, четыре цифры"),
+                Column("Номер ПД", "number", "text", False, "Номер платежного документа в системе организации"),
+                Column("БИК банка", "bik", "text", True, "9 цифр: банк, в который вносится плата"),
+                Column("Расчетный счет", "bank_account", "text", True, "20 цифр: счет получателя платежа"),
+                Column("Задолженность за предыдущие периоды", "debt", "decimal", False, "Рубли, до 2 знаков"),
+                Column("Аванс на начало расчетного периода", "advance", "decimal", False, "Рубли, до 2 знаков"),
+                Column(
+                    "Итого к оплате по начислениям",
+                    "by_charges",
+                    "decimal",
+                    False,
+                    "Сумма «Итого к оплате» листа «Начисления»; если заполнено — хаб сверяет до копейки",
+                ),
+                Column(
+                    "Итого к оплате с учетом задолженности и аванса",
+                    "with_debt",
+                    "decimal",
+                    False,
+                    "Начисления + задолженность − аванс; если заполнено — хаб сверяет до копейки",
+                ),
+                Column("Идентификатор ПД", "document_id", "text", False, "Заполняет хаб", result="UniqueNumber"),
+                Column("Идентификатор ПД в ГИС ЖКХ", "guid", "guid", False, "Заполняет хаб", result="GUID"),
+            ),
+        ),
+        Sheet(
+            "Начисления",
+            (
+                Column("№ записи ПД", "record", "record", True, "№ записи на листе «Платежные документы»"),
+                Column(
+                    "Вид услуги",
+                    "kind",
+                    "choice",
+                    True,
+                    "Жилищная (код НСИ 50), коммунальная (код НСИ 51 организации) или дополнительная"
+                    " (код НСИ 1 организации)",
+                    choices=tuple(SERVICE_KINDS),
+                ),
+                Column(
+                    "Код услуги",
+                    "code",
+                    "nsi",
+                    True,
+                    "Код в справочнике вида услуги: для жилищной — НСИ 50 (список подсказывает их), для"
+                    " коммунальной и дополнительной — код собственного НСИ 51 или НСИ 1 организации (вводится"
+                    " вручную)",
+                    nsi=50,  # a suggestion list, not enforced: own codes are typed in the same column
+                ),
+                Column("Объем", "volume", "decimal", False, "Объем потребления (не для жилищной услуги)"),
+                Column("Тариф", "rate", "decimal", True, "Рубли за единицу, до 2 знаков"),
+                Column("Начислено за период", "accrued", "decimal", True, "Рубли, до 2 знаков"),
+                Column("Перерасчет", "recalculation", "decimal", False, "Рубли: плюс — доначисление, минус — снятие"),
+                Column("Льгота (скидка)", "discount", "decimal", False, "Рубли, до 2 знаков"),
+                Column(
+                    "Итого к оплате",
+                    "payable",
+                    "decimal",
+                    True,
+                    "Начислено + перерасчет − льгота; хаб сверяет до копейки",
+                ),
+            ),
+            link="record",
+        ),
+    ),
+)
+
+#: kind → its template
+KINDS: dict[str, Kind] = {k.info.kind: k for k in (READINGS, ACCOUNTS, DEVICES, HOUSES, BILLS)}
 BY_CONF: dict[tuple[str, str], Kind] = {(k.info.type, k.info.version): k for k in KINDS.values()}

@@ -19,7 +19,7 @@ from tests.uploads.workbooks import filled, statuses
 def test_hub_template_writes_every_kind_without_hub_data(tmp_path: Path) -> None:
     runner = CliRunner()
     listed = runner.invoke(cli_app(), ["template", "--list"])
-    assert listed.exit_code == 0 and "readings" in listed.output and "accounts" in listed.output
+    assert listed.exit_code == 0 and all(k in listed.output for k in ("readings", "accounts", "houses", "bills"))
     target = tmp_path / "ls.xlsx"
     done = runner.invoke(cli_app(), ["template", "accounts", "-o", str(target), "--data-dir", str(tmp_path / "none")])
     assert done.exit_code == 0, done.output
