@@ -84,7 +84,7 @@ def workbook(meters: list[str], rows: int) -> bytes:
     """The readings template's sheets filled with ``rows`` readings, months in order."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(READINGS.main.name)
-    sheet.append([READINGS.title])
+    sheet.append([READINGS.template])
     sheet.append(list(READINGS.main.headers))
     written = 0
     for year, month in MONTHS:
@@ -96,8 +96,8 @@ def workbook(meters: list[str], rows: int) -> bytes:
             written += 1
     conf = book.create_sheet("conf")
     conf.sheet_state = "hidden"
-    conf.append(["TYPE", READINGS.info.type])
-    conf.append(["VERSION", READINGS.info.version])
+    conf.append(["TYPE", READINGS.type])
+    conf.append(["VERSION", READINGS.version])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -120,8 +120,8 @@ def raw(data: bytes, scratch_db: Path) -> float:
     started = time.perf_counter()
     sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_name(READINGS.main.name)
     rows = list(sheet.iter_rows())[2:]
-    for start in range(0, len(rows), READINGS.info.limit):
-        chunk = rows[start : start + READINGS.info.limit]
+    for start in range(0, len(rows), READINGS.limit):
+        chunk = rows[start : start + READINGS.limit]
         readings = [
             mappers.Reading(
                 str(r[0]), False, "OneRateDeviceValue", str(r[1]), str(uuid.uuid4()), (str(r[2]), None, None),
@@ -139,7 +139,7 @@ def raw(data: bytes, scratch_db: Path) -> float:
             )
     book = Workbook(write_only=True)
     out = book.create_sheet(READINGS.main.name)
-    out.append([READINGS.title])
+    out.append([READINGS.template])
     out.append([*READINGS.main.headers, STATUS_HEADER])
     for row in rows:
         out.append([*row, "Обработано"])

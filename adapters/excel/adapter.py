@@ -39,7 +39,7 @@ class ExcelAdapter:
         kind = reader.kind_of(workbook)
         stats = reader.SheetStats()
         rows = reader.read_rows(workbook, kind, stats)
-        batches, problems = mappers.MAPPERS[kind.info.kind](rows, lookups)
+        batches, problems = mappers.MAPPERS[kind.kind](rows, lookups)
         reader.check_not_empty(kind, stats)
         del workbook, rows
         memory.release()

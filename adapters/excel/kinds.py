@@ -55,26 +55,41 @@ class Sheet:
 
 @dataclass(frozen=True, slots=True)
 class Kind:
-    info: KindInfo
-    title: str  # row 1 of every sheet: GIS's template name with the version
+    kind: str  # the hub's short name
+    title: str  # Russian: what an operator sees
+    type: str  # conf TYPE
+    version: str  # conf VERSION
+    operation: str  # the import operation its rows become
+    limit: int  # objects per request
+    template: str  # row 1 of every sheet: GIS's template name with the version
     sheets: tuple[Sheet, ...]  # the first is the main sheet: one row, one object
 
     @property
     def main(self) -> Sheet:
         return self.sheets[0]
 
+    @property
+    def info(self) -> KindInfo:
+        """What the hub's upload service knows of the kind (its data sheets by name)."""
+        return KindInfo(
+            kind=self.kind,
+            title=self.title,
+            type=self.type,
+            version=self.version,
+            operation=self.operation,
+            limit=self.limit,
+            sheets=tuple(sheet.name for sheet in self.sheets),
+        )
+
 
 READINGS = Kind(
-    info=KindInfo(
-        kind="readings",
-        title="Показания приборов учета",
-        type="PU",
-        version="11.0.0.1",
-        operation="importMeteringDeviceValues",
-        limit=1000,
-        sheets=("Импорт показаний",),
-    ),
-    title="Шаблон импорта показаний ПУ-11.0.0.1",
+    kind="readings",
+    title="Показания приборов учета",
+    type="PU",
+    version="11.0.0.1",
+    operation="importMeteringDeviceValues",
+    limit=1000,
+    template="Шаблон импорта показаний ПУ-11.0.0.1",
     sheets=(
         Sheet(
             "Импорт показаний",
@@ -106,16 +121,13 @@ READINGS = Kind(
 ACCOUNT_TYPES = ("УО", "РСО", "КР", "РЦ", "ОГВ/ОМС", "ТКО")
 
 ACCOUNTS = Kind(
-    info=KindInfo(
-        kind="accounts",
-        title="Лицевые счета",
-        type="HUB-LS",
-        version="11.13.0.5",
-        operation="importAccountData",
-        limit=100,
-        sheets=("Основные сведения", "Помещения"),
-    ),
-    title="Шаблон импорта ЛС-11.13.0.5",
+    kind="accounts",
+    title="Лицевые счета",
+    type="HUB-LS",
+    version="11.13.0.5",
+    operation="importAccountData",
+    limit=100,
+    template="Шаблон импорта ЛС-11.13.0.5",
     sheets=(
         Sheet(
             "Основные сведения",
@@ -187,16 +199,13 @@ DEVICE_KINDS = {
 }
 
 DEVICES = Kind(
-    info=KindInfo(
-        kind="devices",
-        title="Приборы учета",
-        type="ImpMDDatav2",
-        version="11.13.0.1",
-        operation="importMeteringDeviceData",
-        limit=100,
-        sheets=("Сведения о ПУ",),
-    ),
-    title="Шаблон импорта сведений о ПУ-11.13.0.1",
+    kind="devices",
+    title="Приборы учета",
+    type="ImpMDDatav2",
+    version="11.13.0.1",
+    operation="importMeteringDeviceData",
+    limit=100,
+    template="Шаблон импорта сведений о ПУ-11.13.0.1",
     sheets=(
         Sheet(
             "Сведения о ПУ",
@@ -255,16 +264,13 @@ DEVICES = Kind(
 )
 
 HOUSES = Kind(
-    info=KindInfo(
-        kind="houses",
-        title="Многоквартирные дома с помещениями",
-        type="HUB-MKD-UO",
-        version="13.2.3.2",
-        operation="importHouseUOData",
-        limit=1,
-        sheets=("Характеристики МКД", "Жилые помещения"),
-    ),
-    title="Шаблон импорта сведений о МКД-УО-13.2.3.2",
+    kind="houses",
+    title="Многоквартирные дома с помещениями",
+    type="HUB-MKD-UO",
+    version="13.2.3.2",
+    operation="importHouseUOData",
+    limit=1,
+    template="Шаблон импорта сведений о МКД-УО-13.2.3.2",
     sheets=(
         Sheet(
             "Характеристики МКД",
@@ -319,16 +325,13 @@ SERVICE_KINDS = {
 }
 
 BILLS = Kind(
-    info=KindInfo(
-        kind="bills",
-        title="Платежные документы",
-        type="HUB-PD",
-        version="11.2.0.16",
-        operation="importPaymentDocumentData",
-        limit=500,
-        sheets=("Платежные документы", "Начисления"),
-    ),
-    title="Шаблон импорта платежных документов-11.2.0.16",
+    kind="bills",
+    title="Платежные документы",
+    type="HUB-PD",
+    version="11.2.0.16",
+    operation="importPaymentDocumentData",
+    limit=500,
+    template="Шаблон импорта платежных документов-11.2.0.16",
     sheets=(
         Sheet(
             "Платежные документы",
@@ -410,5 +413,5 @@ BILLS = Kind(
 )
 
 #: kind → its template
-KINDS: dict[str, Kind] = {k.info.kind: k for k in (READINGS, ACCOUNTS, DEVICES, HOUSES, BILLS)}
-BY_CONF: dict[tuple[str, str], Kind] = {(k.info.type, k.info.version): k for k in KINDS.values()}
+KINDS: dict[str, Kind] = {k.kind: k for k in (READINGS, ACCOUNTS, DEVICES, HOUSES, BILLS)}
+BY_CONF: dict[tuple[str, str], Kind] = {(k.type, k.version): k for k in KINDS.values()}

@@ -86,7 +86,7 @@ def kind_of(workbook: CalamineWorkbook) -> Kind:
     key = (conf.get("TYPE", ""), conf.get("VERSION", ""))
     kind = BY_CONF.get(key)
     if kind is None:
-        known = "; ".join(f"{k.info.type} {k.info.version}" for k in BY_CONF.values())
+        known = "; ".join(f"{k.type} {k.version}" for k in BY_CONF.values())
         raise HubError(
             E.FMT916005, f"TYPE {key[0]!r}, VERSION {key[1]!r}; поддерживаются: {known}", where=place(CONF_SHEET)
         )

@@ -36,7 +36,7 @@ def build(kind: Kind, lookups: Lookups) -> bytes:
     for spec in kind.sheets:
         sheet = workbook.create_sheet(spec.name)
         sheet.freeze_panes = f"A{FIRST_DATA_ROW}"
-        title = WriteOnlyCell(sheet, kind.title)
+        title = WriteOnlyCell(sheet, kind.template)
         title.font = Font(bold=True)
         sheet.append([title])
         headers = []
@@ -75,12 +75,12 @@ def build(kind: Kind, lookups: Lookups) -> bytes:
             lookup.append([code, title, f"{code} {title}"])
     conf = workbook.create_sheet(CONF_SHEET)
     conf.sheet_state = "hidden"
-    conf.append(["TYPE", kind.info.type])
-    conf.append(["VERSION", kind.info.version])
+    conf.append(["TYPE", kind.type])
+    conf.append(["VERSION", kind.version])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
 def file_name(kind: Kind) -> str:
-    return f"{kind.title}.xlsx"
+    return f"{kind.template}.xlsx"

@@ -12,9 +12,9 @@ from hub.services.uploads import Lookups
 
 #: kind → its mapper
 MAPPERS: dict[str, Callable[[Rows, Lookups], Mapped]] = {
-    READINGS.info.kind: readings.readings,
-    ACCOUNTS.info.kind: accounts.accounts,
-    DEVICES.info.kind: devices.devices,
-    HOUSES.info.kind: houses.houses,
-    BILLS.info.kind: bills.bills,
+    READINGS.kind: readings.readings,
+    ACCOUNTS.kind: accounts.accounts,
+    DEVICES.kind: devices.devices,
+    HOUSES.kind: houses.houses,
+    BILLS.kind: bills.bills,
 }

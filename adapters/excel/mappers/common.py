@@ -62,8 +62,8 @@ def batches(
 ) -> list[Batch]:
     """Objects in batches of the kind's limit; each batch builds its request from its objects."""
     found = []
-    for start in range(0, len(objects), kind.info.limit):
-        chunk = objects[start : start + kind.info.limit]
+    for start in range(0, len(objects), kind.limit):
+        chunk = objects[start : start + kind.limit]
         found.append(Batch(tuple(ref for ref, _part in chunk), Maker([part for _ref, part in chunk], build)))
     return found
 

@@ -24,7 +24,7 @@ def readings(rows: Rows, lookups: Lookups) -> Mapped:
     problems: list[RowProblem] = []
     objects: list[tuple[RowRef, Any]] = []
     stream = iter(rows[READINGS.main.name])
-    while chunk := list(itertools.islice(stream, READINGS.info.limit)):
+    while chunk := list(itertools.islice(stream, READINGS.limit)):
         good = []
         for row in chunk:
             problems.extend(row.problems)
