@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from hub.contract.registry import Operation, Registry, resolve
@@ -19,6 +20,12 @@ from hub.services.processing import Handler
 
 #: what an import handler calls after each committed chunk, per inbox entry
 Progress = Callable[[InboxEntry], Callable[[], None]]
+
+
+def utc_seconds() -> datetime:
+    """The handlers' default clock: now in UTC to the second (UpdateDate and stored times are
+    given to the second, as GIS gives them)."""
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def no_progress(_entry: InboxEntry) -> Callable[[], None]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from datetime import UTC, datetime
+from datetime import datetime
 
 from hub import ns
 from hub.areas.accounts.chunks import AccountChunkImport
@@ -29,14 +29,10 @@ from hub.areas.accounts.usecase import (
 )
 from hub.contract import results
 from hub.contract.xmlparse import parse_xml
-from hub.services.handlers import HandlerSetup, Progress, no_progress
+from hub.services.handlers import HandlerSetup, Progress, no_progress, utc_seconds
 from hub.services.imports import ImportStore, run_import
 from hub.services.ports import InboxEntry, NsiCatalog
 from hub.services.processing import Handler
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
 
 
 def make_import_account_handler(
@@ -46,7 +42,7 @@ def make_import_account_handler(
     chunk_size: int = 50,
     progress: Progress = no_progress,
     result_version: str,
-    clock: Callable[[], datetime] = _utcnow,
+    clock: Callable[[], datetime] = utc_seconds,
     region: str = "00",
     chunked: bool = True,
 ) -> Handler:

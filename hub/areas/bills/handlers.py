@@ -15,14 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from datetime import UTC, datetime
+from datetime import datetime
 
 from hub.areas.bills.codec import decode_export, decode_import, encode_documents, import_result_fragment
 from hub.areas.bills.store import Ports, bills_export_view, bills_import_store
 from hub.areas.bills.usecase import BillsChunkImport, BillsExportView, BillsImport, BillsImportSession, export_documents
 from hub.contract import results
 from hub.contract.xmlparse import parse_xml
-from hub.services.handlers import HandlerSetup, Progress, no_progress
+from hub.services.handlers import HandlerSetup, Progress, no_progress, utc_seconds
 from hub.services.imports import ImportStore, run_import
 from hub.services.ports import InboxEntry, NsiCatalog
 from hub.services.processing import Handler
@@ -31,17 +31,13 @@ from hub.services.processing import Handler
 CHUNK_FACTOR = 10
 
 
-def _utcnow() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
-
-
 def make_import_handler(
     *,
     imports: ImportStore[BillsImportSession],
     nsi: NsiCatalog,
     chunk_size: int = 250,
     progress: Progress = no_progress,
-    clock: Callable[[], datetime] = _utcnow,
+    clock: Callable[[], datetime] = utc_seconds,
 ) -> Handler:
     """importPaymentDocumentData: ≤500 documents or ≤1000 withdrawals, one ImportResult each."""
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from datetime import UTC, datetime
+from datetime import datetime
 
 from hub import ns
 from hub.areas.devices.codec import decode_import, decode_selection, encode_device, import_device_extension_xml
@@ -29,14 +29,10 @@ from hub.areas.devices.usecase import (
 )
 from hub.contract import results
 from hub.contract.xmlparse import parse_xml
-from hub.services.handlers import HandlerSetup, Progress, no_progress
+from hub.services.handlers import HandlerSetup, Progress, no_progress, utc_seconds
 from hub.services.imports import ImportStore, run_import
 from hub.services.ports import Directory, InboxEntry, NsiCatalog
 from hub.services.processing import Handler
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
 
 
 def _ppaguid(directory: Directory, org_id: int) -> str:
@@ -53,7 +49,7 @@ def make_import_device_handler(
     chunk_size: int = 50,
     progress: Progress = no_progress,
     result_version: str,
-    clock: Callable[[], datetime] = _utcnow,
+    clock: Callable[[], datetime] = utc_seconds,
 ) -> Handler:
     """importMeteringDeviceData: up to 100 devices, one CommonResult each."""
 
@@ -79,7 +75,7 @@ def make_export_device_handler(
     *,
     reading: Callable[[], AbstractContextManager[DeviceExportView]],
     directory: Directory,
-    clock: Callable[[], datetime] = _utcnow,
+    clock: Callable[[], datetime] = utc_seconds,
 ) -> Handler:
     """exportMeteringDeviceData: one device by root or version GUID, or a house's devices."""
 

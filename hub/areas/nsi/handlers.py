@@ -7,23 +7,19 @@ factories take the view as a plain port, so tests can hand them a fake.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from hub.areas.nsi.codec import decode, encode_item, encode_list, encode_page
 from hub.areas.nsi.store import SqlNsiBooks
 from hub.areas.nsi.usecase import NsiBooksView, book_elements, book_page, list_books
 from hub.contract import results
 from hub.contract.xmlparse import parse_xml
-from hub.services.handlers import HandlerSetup
+from hub.services.handlers import HandlerSetup, utc_seconds
 from hub.services.ports import InboxEntry
 from hub.services.processing import Handler
 
 
-def _utcnow() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
-
-
-def make_list_handler(view: NsiBooksView, clock: Callable[[], datetime] = _utcnow) -> Handler:
+def make_list_handler(view: NsiBooksView, clock: Callable[[], datetime] = utc_seconds) -> Handler:
     def handle(_entry: InboxEntry, payload: bytes) -> bytes:
         query = decode(parse_xml(payload))
         found = list_books(view, query.list_group)
@@ -32,7 +28,7 @@ def make_list_handler(view: NsiBooksView, clock: Callable[[], datetime] = _utcno
     return handle
 
 
-def make_item_handler(view: NsiBooksView, clock: Callable[[], datetime] = _utcnow) -> Handler:
+def make_item_handler(view: NsiBooksView, clock: Callable[[], datetime] = utc_seconds) -> Handler:
     def handle(_entry: InboxEntry, payload: bytes) -> bytes:
         query = decode(parse_xml(payload))
         found = book_elements(view, query.registry, query.list_group, query.modified_after)
@@ -41,7 +37,7 @@ def make_item_handler(view: NsiBooksView, clock: Callable[[], datetime] = _utcno
     return handle
 
 
-def make_paging_handler(view: NsiBooksView, clock: Callable[[], datetime] = _utcnow) -> Handler:
+def make_paging_handler(view: NsiBooksView, clock: Callable[[], datetime] = utc_seconds) -> Handler:
     def handle(_entry: InboxEntry, payload: bytes) -> bytes:
         query = decode(parse_xml(payload))
         page = book_page(view, query.registry, query.list_group, query.page, query.modified_after)

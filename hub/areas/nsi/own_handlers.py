@@ -8,7 +8,7 @@ directly, without a container). The export reads only the sender's own book.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from hub import ns
 from hub.areas.nsi.own import (
@@ -25,16 +25,12 @@ from hub.contract import results
 from hub.contract.xmlparse import parse_xml
 from hub.domain.outcomes import ObjectOutcome
 from hub.errors import E, HubError
-from hub.services.handlers import HandlerSetup, Progress, no_progress
+from hub.services.handlers import HandlerSetup, Progress, no_progress, utc_seconds
 from hub.services.imports import ImportStore, run_import
 from hub.services.ports import InboxEntry, NsiCatalog
 from hub.services.processing import Handler
 
 _TNS = results.SERVICE_PREFIX
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
 
 
 def import_results_fragment(outcomes: Sequence[ObjectOutcome]) -> bytes:
@@ -52,7 +48,7 @@ def make_own_import_handler(
     nsi: NsiCatalog,
     chunk_size: int = 50,
     progress: Progress = no_progress,
-    clock: Callable[[], datetime] = _utcnow,
+    clock: Callable[[], datetime] = utc_seconds,
 ) -> Handler:
     """An import into the sender's own book ``registry``: up to 1000 items of each kind."""
 
@@ -74,7 +70,7 @@ def make_own_import_handler(
     return handle
 
 
-def make_own_export_handler(view: OwnBooksView, clock: Callable[[], datetime] = _utcnow) -> Handler:
+def make_own_export_handler(view: OwnBooksView, clock: Callable[[], datetime] = utc_seconds) -> Handler:
     """exportDataProviderNsiItem: the sender's own book (or its changes after ModifiedAfter)."""
 
     def handle(entry: InboxEntry, payload: bytes) -> bytes:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from contextlib import AbstractContextManager
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from functools import cache
 from uuid import NAMESPACE_URL, uuid5
 
@@ -37,7 +37,7 @@ from hub.areas.readings.usecase import (
 from hub.contract import results
 from hub.contract.xmlparse import parse_xml
 from hub.errors import E, HubError
-from hub.services.handlers import HandlerSetup, MissingPortError, Progress, no_progress
+from hub.services.handlers import HandlerSetup, MissingPortError, Progress, no_progress, utc_seconds
 from hub.services.imports import ImportStore, run_import
 from hub.services.ports import Directory, InboxEntry, MeteringDevice, NsiCatalog
 from hub.services.processing import Handler
@@ -47,16 +47,12 @@ CHUNK_FACTOR = 10
 NSI_RESOURCES = 2
 
 
-def _utcnow() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
-
-
 def make_import_values_handler(
     *,
     imports: ImportStore[ReadingImportSession],
     chunk_size: int = 500,
     progress: Progress = no_progress,
-    clock: Callable[[], datetime] = _utcnow,
+    clock: Callable[[], datetime] = utc_seconds,
 ) -> Handler:
     """importMeteringDeviceValues: up to 1000 devices' values, one ImportResult per item."""
 
@@ -103,7 +99,7 @@ def make_export_history_handler(
     reading: Callable[[], AbstractContextManager[ReadingExportView]],
     directory: Directory,
     nsi: NsiCatalog,
-    today: Callable[[], date] = lambda: _utcnow().date(),
+    today: Callable[[], date] = lambda: utc_seconds().date(),
 ) -> Handler:
     """exportMeteringDeviceHistory: a block of ≤1000 devices with their readings, PagedOutput."""
 

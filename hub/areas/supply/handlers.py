@@ -17,14 +17,10 @@ from hub.areas.supply.store import supply_export_view, supply_import_store
 from hub.areas.supply.usecase import ContractFinder, SupplyImport, SupplyImportSession, export_contracts
 from hub.contract import results
 from hub.contract.xmlparse import parse_xml
-from hub.services.handlers import HandlerSetup, Progress, no_progress
+from hub.services.handlers import HandlerSetup, Progress, no_progress, utc_seconds
 from hub.services.imports import ImportStore, run_import
 from hub.services.ports import InboxEntry, NsiCatalog
 from hub.services.processing import Handler
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
 
 
 def _today() -> date:
@@ -38,7 +34,7 @@ def make_import_handler(
     result_version: str,
     chunk_size: int = 50,
     progress: Progress = no_progress,
-    clock: Callable[[], datetime] = _utcnow,
+    clock: Callable[[], datetime] = utc_seconds,
 ) -> Handler:
     """importSupplyResourceContractData: up to 1000 contracts, one CommonResult each."""
 
