@@ -17,6 +17,7 @@ that is unset, and fails in CI (``tests.servers.require``).
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -63,3 +64,21 @@ def real_contract(shared_dir: Path) -> Path:
 @pytest.fixture(scope="session")
 def gis_samples(shared_dir: Path) -> Path:
     return shared_dir / "gis-samples"
+
+
+#: Debian's chromium package (the browser tests drive it with Playwright; no browser download)
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """A headless Debian chromium for a module's browser tests (closed with the module, so no
+    Playwright event loop outlives the tests that need it)."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    require(Path(CHROMIUM).exists(), "Debian's chromium is not installed (apt-get install chromium)")
+    with playwright.sync_playwright() as driver:
+        launched = driver.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        try:
+            yield launched
+        finally:
+            launched.close()

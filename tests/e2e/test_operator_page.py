@@ -10,7 +10,6 @@ rules are tested on both shapes in test_rest_*; what this adds is the browser.
 from __future__ import annotations
 
 import os
-import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,9 +22,6 @@ from testkit.answers import ack_guids
 from testkit.messages import signed
 from tests.e2e.harness import HubUnderTest, running_hub
 from tests.e2e.rest import token_for
-from tests.servers import require
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -34,17 +30,6 @@ playwright = pytest.importorskip("playwright.sync_api")
 def page_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubUnderTest]:
     with running_hub("embedded", tmp_path_factory.mktemp("page")) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    require(Path(CHROMIUM).exists(), "Debian's chromium is not installed (apt-get install chromium)")
-    with playwright.sync_playwright() as driver:
-        launched = driver.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 def failing_accounts(hut: HubUnderTest) -> str:

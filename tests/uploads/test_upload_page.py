@@ -18,8 +18,6 @@ from testkit.uploads import ACCOUNTS_MAIN, AccountRecord, accounts_rows
 from tests.accounts.test_e2e import new_house
 from tests.e2e.harness import HubUnderTest, running_hub
 from tests.e2e.rest import token_for
-from tests.e2e.test_operator_page import CHROMIUM
-from tests.servers import require
 from tests.uploads.workbooks import filled, statuses
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -29,17 +27,6 @@ playwright = pytest.importorskip("playwright.sync_api")
 def page_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubUnderTest]:
     with running_hub("embedded", tmp_path_factory.mktemp("upload-page")) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    require(Path(CHROMIUM).exists(), "Debian's chromium is not installed (apt-get install chromium)")
-    with playwright.sync_playwright() as driver:
-        launched = driver.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 def test_upload_on_the_page_watch_progress_download_the_result(
