@@ -113,6 +113,9 @@ def test_a_prolonged_contract_is_a_new_version_in_force_to_the_new_date(db: Db) 
     assert [c.errors for c in commons(result)] == [(), ("INT910008",)]
     earlier = db.run_import(import_request([Drso(root_guid=root, roll_over="2026-06-30")]))
     assert [c.errors for c in commons(earlier)] == [("INT910009",)]  # not after the new expiration
+    unnamed = import_request([Drso(root_guid=root, roll_over="2027-06-30")])
+    unnamed[0].remove(unnamed[0].find("{*}ContractRootGUID"))  # RollOverContract naming no contract
+    assert [c.errors for c in commons(db.run_import(unnamed))] == [("INT910004",)]
     # the subject that ended with the contract goes on; the one that ended earlier does not
     assert db.supplied(db.rso, [house], D("2026-06-01")) == {house: {"2"}}
     assert db.supplied(db.rso, [house], D("2027-01-01")) == {}
