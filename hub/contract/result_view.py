@@ -7,6 +7,7 @@ errors: code and text, place included in the text), and the names of export resu
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -47,29 +48,35 @@ def _error(el: etree._Element) -> ErrorView:
     return ErrorView(_text(el, "ErrorCode") or "", _text(el, "Description") or "")
 
 
-def _is_object_result(el: etree._Element) -> bool:
-    """A per-object result: ``CommonResult``, or an ``ImportResult`` that is one object's result
+_TRANSPORT = ns.qname(ns.BASE, "TransportGUID")
+_ERROR = ns.qname(ns.BASE, "Error")
+#: the candidates for a per-object result, matched by lxml's own tag filter (any namespace):
+#: a 1000-object result has ~6000 elements, and a Python test of each cost more than the rest
+_OBJECT_TAGS = ("{*}CommonResult", "{*}ImportResult")
+
+
+def _object_results(root: etree._Element) -> Iterator[etree._Element]:
+    """Per-object results: ``CommonResult``, or an ``ImportResult`` that is one object's result
     itself (DeviceMeteringAsync's: its own TransportGUID, no CommonResult inside)."""
-    local = etree.QName(el).localname
-    if local == "CommonResult":
-        return True
-    return local == "ImportResult" and el.find(ns.qname(ns.BASE, "TransportGUID")) is not None
+    for el in root.iter(*_OBJECT_TAGS):
+        if el.tag.endswith("}CommonResult") or el.find(_TRANSPORT) is not None:
+            yield el
+
+
+def _object_view(el: etree._Element) -> ObjectView:
+    return ObjectView(
+        transport_guid=_text(el, "TransportGUID") or "",
+        guid=_text(el, "GUID"),
+        unique_number=_text(el, "UniqueNumber"),
+        update_date=_text(el, "UpdateDate"),
+        errors=tuple(_error(e) for e in el.iterfind(_ERROR)),
+    )
 
 
 def read_result(fragment: bytes) -> ResultView:
     root = parse_xml(fragment)
     error = root.find(ns.qname(ns.BASE, "ErrorMessage"))
-    objects = tuple(
-        ObjectView(
-            transport_guid=_text(el, "TransportGUID") or "",
-            guid=_text(el, "GUID"),
-            unique_number=_text(el, "UniqueNumber"),
-            update_date=_text(el, "UpdateDate"),
-            errors=tuple(_error(e) for e in el.iterfind(ns.qname(ns.BASE, "Error"))),
-        )
-        for el in root.iter()
-        if isinstance(el.tag, str) and _is_object_result(el)
-    )
+    objects = tuple(_object_view(el) for el in _object_results(root))
     exports = tuple(
         etree.QName(child).localname
         for child in root
@@ -78,19 +85,31 @@ def read_result(fragment: bytes) -> ResultView:
     return ResultView(error=_error(error) if error is not None else None, objects=objects, exports=exports)
 
 
-def object_values(fragment: bytes) -> dict[str, dict[str, str]]:
-    """TransportGUID → the leaf values of that object's result by local name (``GUID``,
-    ``UniqueNumber``, ``UnifiedAccountNumber``, ``ServiceID`` …): what an upload's result file
-    fills in beside its rows."""
+@dataclass(frozen=True, slots=True)
+class ObjectValues:
+    """One object's result with the leaf values an upload's result file fills in beside its row
+    (``GUID``, ``UniqueNumber``, ``UnifiedAccountNumber``, ``ServiceID`` … by local name)."""
+
+    transport_guid: str  # lowercased
+    errors: tuple[ErrorView, ...]
+    values: dict[str, str]
+
+
+def object_values(fragment: bytes) -> tuple[ErrorView | None, list[ObjectValues]]:
+    """The whole message's error, or every object's errors and leaf values: one parse, one pass
+    (an upload reads 100 of these 1000-object results for its status and again for its file)."""
     root = parse_xml(fragment)
-    found: dict[str, dict[str, str]] = {}
-    for el in root.iter():
-        if not isinstance(el.tag, str) or not _is_object_result(el):
-            continue
-        values = {
-            etree.QName(leaf).localname: leaf.text.strip()
-            for leaf in el.iter()
-            if isinstance(leaf.tag, str) and len(leaf) == 0 and leaf.text and leaf.text.strip()
-        }
-        found[values.get("TransportGUID", "").lower()] = values
-    return found
+    error = root.find(ns.qname(ns.BASE, "ErrorMessage"))
+    if error is not None:
+        return _error(error), []
+    found = []
+    for el in _object_results(root):
+        values: dict[str, str] = {}
+        for leaf in el.iter():
+            if len(leaf) == 0 and leaf.text and isinstance(leaf.tag, str):
+                text = leaf.text.strip()
+                if text:
+                    values[leaf.tag.rpartition("}")[2]] = text
+        errors = tuple(_error(e) for e in el.iterfind(_ERROR))
+        found.append(ObjectValues(values.get("TransportGUID", "").lower(), errors, values))
+    return None, found

@@ -269,8 +269,6 @@ class MeteringDevice:
     replaced_root_guid: str | None = None
     #: readings at commissioning: (NSI 2 code, tariff 1–3) → value; the base of the first reading
     base_values: Mapping[tuple[str, int], Decimal] = field(default_factory=dict)
-    premises_guids: tuple[str, ...] = ()
-    account_guids: tuple[str, ...] = ()
     #: an archived device: the date it left service and why (NSI 21), as the export gives them
     archived_on: date | None = None
     archive_reason: NsiRef | None = None

@@ -27,7 +27,7 @@ from typing import Any, Protocol
 
 from hub.contract.payload import Payload
 from hub.contract.registry import Operation, Registry
-from hub.contract.result_view import object_values, read_result
+from hub.contract.result_view import object_values
 from hub.errors import E, HubError
 from hub.services.intake import Intake, Provenance, Source, Submission, check_caller
 from hub.services.ports import Directory, MeteringDevice, Organization
@@ -249,18 +249,16 @@ def _outcome(objects: dict[str, RowOutcome], ref: RowRef) -> RowOutcome:
 def _objects(result: bytes) -> dict[str, RowOutcome]:
     """TransportGUID (lowercased) → the outcome of a processed message's objects; under "" the
     outcome of a row whose object has none (the whole message's error, or INT916001)."""
-    view = read_result(result)
-    if view.error is not None:
-        return {"": RowOutcome(False, view.error.code, view.error.description)}
-    values = object_values(result)
+    error, objects = object_values(result)
+    if error is not None:
+        return {"": RowOutcome(False, error.code, error.description)}
     found: dict[str, RowOutcome] = {}
-    for item in view.objects:
-        key = item.transport_guid.lower()
+    for item in objects:
         if item.errors:
-            found[key] = RowOutcome(False, item.errors[0].code, item.errors[0].description)
+            found[item.transport_guid] = RowOutcome(False, item.errors[0].code, item.errors[0].description)
         else:
-            kept = {k: v for k, v in values.get(key, {}).items() if k not in _NOT_KEPT}
-            found[key] = RowOutcome(True, values=kept) if kept else _DONE
+            kept = {k: v for k, v in item.values.items() if k not in _NOT_KEPT}
+            found[item.transport_guid] = RowOutcome(True, values=kept) if kept else _DONE
     return found
 
 
