@@ -35,6 +35,9 @@ Environment variables (all optional):
 ``HUB_SWEEP_SECONDS``       how often unfinished inbox entries are re-enqueued (default 5)
 ``HUB_LEASE_SECONDS``        how long a worker's claim lasts without a heartbeat; a dead worker's
                             message is taken over after this (default 10)
+``HUB_UPLOAD_STALL_SECONDS`` an upload whose batches stopped reaching the intake this long ago
+                           (the process that took its POST died) is resumed by another
+                           (default 60)
 ``HUB_FAULT_PAUSE_AFTER_CLAIM``  test-only fault injection: seconds a worker sleeps after
                             claiming a message (default 0 = off)
 ``HUB_FAULT_PAUSE_AFTER_CHUNK``  test-only: seconds a worker sleeps after each committed chunk
@@ -125,6 +128,7 @@ class Settings:
     signing_cert_path: Path | None = None
     sweep_seconds: float = 5.0
     lease_seconds: float = 10.0
+    upload_stall_seconds: float = 60.0
     import_chunk: int = 100
     directory_cache_seconds: float = 5.0
     worker_threads: int = 0  # 0: by database, see effective_worker_threads
@@ -223,6 +227,8 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         values["sweep_seconds"] = float(env["HUB_SWEEP_SECONDS"])
     if "HUB_LEASE_SECONDS" in env:
         values["lease_seconds"] = float(env["HUB_LEASE_SECONDS"])
+    if "HUB_UPLOAD_STALL_SECONDS" in env:
+        values["upload_stall_seconds"] = float(env["HUB_UPLOAD_STALL_SECONDS"])
     extra = {
         key.removeprefix("HUB_").lower(): env[key]
         for key in ("HUB_FAULT_PAUSE_AFTER_CLAIM", "HUB_FAULT_PAUSE_AFTER_CHUNK")

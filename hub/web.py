@@ -20,7 +20,7 @@ from hub.logs import RequestIds
 from hub.rest.app import RestPorts, create_api
 from hub.rest.page import create_page
 from hub.rest.problems import LineBreakPaths
-from hub.rest.uploads import UploadPorts
+from hub.rest.uploads import UploadPorts, resuming
 from hub.rest.writes import WritePorts
 from hub.services.ports import ResourceReader
 from hub.services.uploads import UploadDesk
@@ -88,8 +88,14 @@ def create_app(
 
     @contextmanager
     def with_api(the_hub: Hub) -> Iterator[None]:
-        api.state.ports = page.state.ports = rest_ports(the_hub, classes)
-        with beside(the_hub) if beside is not None else nullcontext():
+        ports = rest_ports(the_hub, classes)
+        api.state.ports = page.state.ports = ports
+        settings = the_hub.settings
+        assert ports.uploads is not None
+        with (
+            resuming(ports.uploads, every=settings.sweep_seconds, stalled_seconds=settings.upload_stall_seconds),
+            beside(the_hub) if beside is not None else nullcontext(),
+        ):
             yield
 
     app = soap_app.create_app(

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from adapters.excel import guards, mappers, memory, reader, result, template
 from adapters.excel.kinds import KINDS
+from adapters.excel.mappers.common import reading_file
 from hub.errors import E, HubError
 from hub.services.uploads import KindInfo, Lookups, ParsedFile, RowOutcome
 
@@ -39,7 +40,8 @@ class ExcelAdapter:
         kind = reader.kind_of(workbook)
         stats = reader.SheetStats()
         rows = reader.read_rows(workbook, kind, stats)
-        batches, problems = mappers.MAPPERS[kind.kind](rows, lookups)
+        with reading_file(data):
+            batches, problems = mappers.MAPPERS[kind.kind](rows, lookups)
         reader.check_not_empty(kind, stats)
         del workbook, rows
         memory.release()

@@ -9,7 +9,10 @@ workbook. An organization sees only its own uploads (404 ``INT002013`` otherwise
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -24,6 +27,8 @@ from hub.services import uploads
 from hub.services.tokens import ApiToken
 from hub.services.uploads import Lookups, UploadDesk, UploadStatus
 
+log = logging.getLogger(__name__)
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: the largest file read (the adapter's own bound may be lower)
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024
@@ -34,6 +39,40 @@ _GUID = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F
 class UploadPorts:
     desk: UploadDesk
     lookups: Lookups
+
+
+class UploadResumer(threading.Thread):
+    """Resumes uploads whose POST was cut off (``UploadDesk.resume``): at start, then every
+    ``every`` seconds. Each process of ``hub serve`` runs one; a claim decides which resumes what."""
+
+    def __init__(self, ports: UploadPorts, *, every: float, stalled_seconds: float) -> None:
+        super().__init__(name="hub-upload-resumer", daemon=True)
+        self.ports = ports
+        self.every = every
+        self.stalled_seconds = stalled_seconds
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                self.ports.desk.resume(self.ports.lookups, self.stalled_seconds)
+            except Exception:
+                log.exception("resuming uploads failed; will try again")
+            self.stopping.wait(self.every)
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+
+@contextmanager
+def resuming(ports: UploadPorts, *, every: float, stalled_seconds: float) -> Iterator[UploadResumer]:
+    resumer = UploadResumer(ports, every=every, stalled_seconds=stalled_seconds)
+    resumer.start()
+    try:
+        yield resumer
+    finally:
+        resumer.stop()
+        resumer.join(timeout=10)
 
 
 class UploadAccepted(BaseModel):

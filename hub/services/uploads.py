@@ -186,6 +186,8 @@ class StoredUpload:
     rows_total: int
     problems: tuple[RowProblem, ...]
     created_at: str
+    #: every batch has reached the intake (False while the POST, or a resume, is sending)
+    submitted: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,9 +202,18 @@ class UploadStore(Protocol):
     def create(self, *, upload_guid: str, sender_id: int, kind: str, adapter: str, filename: str, data: bytes,
                rows_total: int, problems: Sequence[RowProblem]) -> int: ...  # fmt: skip
 
-    def add_message(self, upload_id: int, message_guid: str, rows: Sequence[RowRef]) -> None: ...
+    def add_message(self, upload_id: int, message_guid: str, rows: Sequence[RowRef]) -> None:
+        """Records a batch's message (once: a resume resends accepted batches) and touches the upload."""
+        ...
 
-    def add_problems(self, upload_id: int, problems: Sequence[RowProblem]) -> None: ...
+    def add_problems(self, upload_id: int, problems: Sequence[RowProblem]) -> None:
+        """Adds the problems of rows that have none yet (a resume finds the same ones again)."""
+        ...
+
+    def mark_submitted(self, upload_id: int) -> None: ...
+    def claim_stalled(self, older_than_seconds: float) -> StoredUpload | None:
+        """An upload not yet submitted whose sending stalled this long, claimed for a resume."""
+        ...
 
     def get(self, upload_guid: str) -> StoredUpload | None: ...
 
@@ -281,9 +292,7 @@ class UploadDesk:
             raise HubError(E.AUT011002)
         adapter = adapter_for_file(data, filename)
         parsed = adapter.read(data, lookups, filename)
-        operation = self.registry.operation(parsed.kind.operation)
-        if operation is None:  # pragma: no cover - the kinds table names registered operations
-            raise HubError(E.FMT916005, f"Операция {parsed.kind.operation} не обслуживается")
+        operation = self._operation(parsed)
         check_caller(operation, sender)
         upload_guid = str(uuid.uuid4())
         upload_id = self.store.create(
@@ -296,9 +305,41 @@ class UploadDesk:
             rows_total=parsed.rows_total,
             problems=parsed.problems,
         )
+        self._send_all(upload_guid, upload_id, parsed, operation, sender)
+        return upload_guid
+
+    def resume(self, lookups: Lookups, stalled_seconds: float) -> int:
+        """Sends the rest of every upload whose sending stalled (the process that took its POST
+        died): the stored file is read again and every batch sent again. Batches are the same
+        bytes under the same MessageGUIDs (the adapter derives TransportGUIDs from the file), so
+        the intake answers those it already accepted with their first Ack and takes the others.
+        The number of uploads resumed."""
+        resumed = 0
+        while (upload := self.store.claim_stalled(stalled_seconds)) is not None:
+            sender = self.directory.organization(upload.sender_id)
+            adapter = adapters().get(upload.adapter)
+            if sender is None or adapter is None:  # pragma: no cover - uninstalled since the POST
+                log.warning("upload %s cannot be resumed: adapter %s", upload.upload_guid, upload.adapter)
+                self.store.mark_submitted(upload.id)
+                continue
+            parsed = adapter.read(self.store.data(upload.id), lookups, upload.filename)
+            self.store.add_problems(upload.id, parsed.problems)
+            self._send_all(upload.upload_guid, upload.id, parsed, self._operation(parsed), sender)
+            log.info("upload %s resumed: %d batches sent again", upload.upload_guid, len(parsed.batches))
+            resumed += 1
+        return resumed
+
+    def _operation(self, parsed: ParsedFile) -> Operation:
+        operation = self.registry.operation(parsed.kind.operation)
+        if operation is None:  # pragma: no cover - the kinds table names registered operations
+            raise HubError(E.FMT916005, f"Операция {parsed.kind.operation} не обслуживается")
+        return operation
+
+    def _send_all(self, upload_guid: str, upload_id: int, parsed: ParsedFile, operation: Operation,
+                  sender: Organization) -> None:  # fmt: skip
         for number, batch in enumerate(parsed.batches):
             self._send(upload_guid, upload_id, f"{number}", batch, list(range(len(batch.rows))), operation, sender)
-        return upload_guid
+        self.store.mark_submitted(upload_id)
 
     def _send(self, upload_guid: str, upload_id: int, key: str, batch: Batch, indices: list[int],
               operation: Operation, sender: Organization) -> None:  # fmt: skip
@@ -357,7 +398,9 @@ class UploadDesk:
         refused = {(p.sheet, p.row) for p in upload.problems if p.sheet == main}
         return UploadStatus(
             upload=upload,
-            state="processed" if all(m.state == 3 for m in messages) and all(counted) else "processing",
+            state="processed"
+            if upload.submitted and all(m.state == 3 for m in messages) and all(counted)
+            else "processing",
             rows_done=sum(c[0] for c in counted if c),
             rows_failed=len(refused) + sum(c[1] for c in counted if c),
             message_guids=[m.message_guid for m in messages],

@@ -197,6 +197,10 @@ uploads = Table(
     Column("rows_total", Integer, nullable=False),
     Column("problems", JSON, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    #: when every batch was handed to the intake; NULL while the POST (or a resume) is sending
+    Column("submitted_at", DateTime(timezone=True), nullable=True),
+    #: the last sign of life of whoever sends its batches (a resume claims a stalled upload)
+    Column("touched_at", DateTime(timezone=True), nullable=True),
     Index("ix_uploads_sender", "sender_id"),
 )
 

@@ -7,9 +7,10 @@ upload's status is read in one statement, from the same results getState returns
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, or_, select, update
 
 from hub.services.ports import MeteringDevice, MeteringDeviceLookup
 from hub.services.uploads import RowProblem, RowRef, StoredUpload, UploadMessage
@@ -35,6 +36,7 @@ class SqlUploads:
 
     def create(self, *, upload_guid: str, sender_id: int, kind: str, adapter: str, filename: str, data: bytes,
                rows_total: int, problems: Sequence[RowProblem]) -> int:  # fmt: skip
+        now = utcnow()
         values = {
             "upload_guid": upload_guid,
             "sender_id": sender_id,
@@ -44,7 +46,8 @@ class SqlUploads:
             "data": data,
             "rows_total": rows_total,
             "problems": _dump(problems),
-            "created_at": utcnow(),
+            "created_at": now,
+            "touched_at": now,
         }
         with self.store.writing() as conn:
             return int(conn.execute(insert(uploads).values(values).returning(uploads.c.id)).scalar_one())
@@ -52,13 +55,48 @@ class SqlUploads:
     def add_message(self, upload_id: int, message_guid: str, rows: Sequence[RowRef]) -> None:
         listed = [[r.sheet, r.row, r.transport_guid] for r in rows]
         with self.store.writing() as conn:
-            conn.execute(insert(upload_messages).values(upload_id=upload_id, message_guid=message_guid, rows=listed))
+            known = select(upload_messages.c.id).where(
+                upload_messages.c.upload_id == upload_id, upload_messages.c.message_guid == message_guid
+            )
+            if conn.execute(known).first() is None:  # a resumed upload resends what was accepted
+                conn.execute(
+                    insert(upload_messages).values(upload_id=upload_id, message_guid=message_guid, rows=listed)
+                )
+            conn.execute(update(uploads).where(uploads.c.id == upload_id).values(touched_at=utcnow()))
 
     def add_problems(self, upload_id: int, problems: Sequence[RowProblem]) -> None:
         with self.store.writing() as conn:
             current = conn.execute(select(uploads.c.problems).where(uploads.c.id == upload_id)).scalar_one()
-            merged = [*(current or []), *_dump(problems)]
-            conn.execute(update(uploads).where(uploads.c.id == upload_id).values(problems=merged))
+            merged = list(current or [])
+            seen = {(sheet, row) for sheet, row, *_rest in merged}
+            merged += [p for p in _dump(problems) if (p[0], p[1]) not in seen]
+            conn.execute(update(uploads).where(uploads.c.id == upload_id).values(problems=merged, touched_at=utcnow()))
+
+    def mark_submitted(self, upload_id: int) -> None:
+        with self.store.writing() as conn:
+            now = utcnow()
+            conn.execute(update(uploads).where(uploads.c.id == upload_id).values(submitted_at=now, touched_at=now))
+
+    def claim_stalled(self, older_than_seconds: float) -> StoredUpload | None:
+        """One upload still sending whose sender shows no sign of life (its process died): the
+        claim moves ``touched_at`` to now, so of several claimers exactly one wins it."""
+        cutoff = utcnow() - timedelta(seconds=older_than_seconds)
+        stalled = uploads.c.submitted_at.is_(None) & or_(uploads.c.touched_at.is_(None), uploads.c.touched_at < cutoff)
+        with self.store.writing() as conn:
+            found = conn.execute(
+                select(uploads.c.id, uploads.c.touched_at).where(stalled).order_by(uploads.c.id)
+            ).first()
+            if found is None:
+                return None
+            same = (
+                uploads.c.touched_at.is_(None) if found.touched_at is None else uploads.c.touched_at == found.touched_at
+            )
+            claimed = conn.execute(
+                update(uploads).where(uploads.c.id == found.id, uploads.c.submitted_at.is_(None), same)
+                .values(touched_at=utcnow())
+            ).rowcount  # fmt: skip
+            upload_guid = conn.execute(select(uploads.c.upload_guid).where(uploads.c.id == found.id)).scalar_one()
+        return self.get(upload_guid) if claimed == 1 else None
 
     def get(self, upload_guid: str) -> StoredUpload | None:
         columns = [c for c in uploads.c if c.name != "data"]
@@ -76,6 +114,7 @@ class SqlUploads:
             rows_total=row.rows_total,
             problems=_problems(row.problems),
             created_at=row.created_at.isoformat(),
+            submitted=row.submitted_at is not None,
         )
 
     def messages(self, upload_id: int) -> list[UploadMessage]:

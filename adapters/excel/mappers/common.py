@@ -1,14 +1,22 @@
 """What every kind's mapper shares: element helpers, NSI codes, batching, row problems.
 
 Each mapper takes the rows of every sheet (rows with a problem are reported, not sent) and
-returns batches of at most the kind's per-request limit of objects. Each object carries a new
+returns batches of at most the kind's per-request limit of objects. Each object carries a
 TransportGUID, which is how its per-object result (getState's) finds its way back to its row.
+
+TransportGUIDs are derived from the file's content and the row's place (``transport_guid``), not
+drawn at random: an upload whose submission was cut off is read again and resent
+(``UploadDesk.resume``), and only the same bytes make the same batches, which the intake then
+recognizes as already accepted instead of refusing a reused MessageGUID (INT900001).
 """
 
 from __future__ import annotations
 
+import hashlib
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from lxml import etree
@@ -24,7 +32,28 @@ HM, ACC, IND = ns.HOUSE_MANAGEMENT, ns.ACCOUNT_BASE, ns.INDIVIDUAL_REGISTRY_BASE
 #: GUIDs of NSI items for a book the hub does not hold (the hub matches NSI references by code)
 _NSI_NS = uuid.UUID("0b8a8f0e-3c2f-4f7e-a1d2-6f1d2b6e9c11")
 
+#: the namespace of the file being read: its content's digest (``reading_file``)
+_FILE: ContextVar[uuid.UUID] = ContextVar("upload_file")
+
 Mapped = tuple[list[Batch], list[RowProblem]]
+
+
+@contextmanager
+def reading_file(data: bytes) -> Iterator[None]:
+    """While mapping ``data``: ``transport_guid`` derives its GUIDs from this file's content."""
+    token = _FILE.set(uuid.UUID(bytes=hashlib.sha256(data).digest()[:16]))
+    try:
+        yield
+    finally:
+        _FILE.reset(token)
+
+
+def transport_guid(row: Row, part: str = "") -> str:
+    """The TransportGUID of the object a row (or ``part`` of it) becomes: the same for the same
+    file, sheet, row and part (see the module docstring)."""
+    return str(uuid.uuid5(_FILE.get(), f"{row.sheet}\n{row.number}\n{part}"))
+
+
 Rows = dict[str, Iterable[Row]]
 
 

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from typing import Any
 
 from lxml import etree
 
 from adapters.excel.kinds import DEVICE_KINDS, DEVICES
-from adapters.excel.mappers.common import BASE, HM, MD, NSI, Mapped, NsiCodes, Rows, batches, nsi, root, sub, unknown
+from adapters.excel.mappers.common import (
+    BASE,
+    HM,
+    MD,
+    NSI,
+    Mapped,
+    NsiCodes,
+    Rows,
+    batches,
+    nsi,
+    root,
+    sub,
+    transport_guid,
+    unknown,
+)
 from hub.errors import E
 from hub.services.uploads import Lookups, RowProblem, RowRef
 
@@ -44,7 +57,7 @@ def devices(rows: Rows, lookups: Lookups) -> Mapped:
         problems.extend(row.problems)
         if row.problems or kind is None:
             continue
-        transport = str(uuid.uuid4())
+        transport = transport_guid(row)
         objects.append(
             (RowRef(row.sheet, row.number, transport), _device(row.values, kind, transport, resources, intervals))
         )

@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import itertools
-import uuid
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from lxml import etree
 
 from adapters.excel.kinds import READINGS
-from adapters.excel.mappers.common import BASE, DM, MD, NSI, Mapped, NsiCodes, Rows, batches, root, unknown
+from adapters.excel.mappers.common import (
+    BASE,
+    DM,
+    MD,
+    NSI,
+    Mapped,
+    NsiCodes,
+    Rows,
+    batches,
+    root,
+    transport_guid,
+    unknown,
+)
 from adapters.excel.reader import Row
 from hub.errors import E
 from hub.services.uploads import Lookups, RowProblem, RowRef
@@ -95,7 +106,7 @@ def _reading(row: Row, devices: Any, resources: NsiCodes, problems: list[RowProb
         resource_guid=resource_guid,
         values=(values.get("t1"), values.get("t2"), values.get("t3")),
         date=str(values["date"]),
-        transport=str(uuid.uuid4()),
+        transport=transport_guid(row),
     )
 
 

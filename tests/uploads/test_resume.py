@@ -1,0 +1,102 @@
+"""An upload whose POST died half-way is resumed: every row gets one outcome, nothing doubled.
+
+The desk that takes the POST is given an intake that dies on the second batch right after
+committing it (the worst moment: the intake holds the batch, the upload does not know it), so
+the upload is left with one recorded batch, one accepted but unrecorded, and one never sent.
+``UploadDesk.resume`` (what each ``hub serve`` process runs every HUB_SWEEP_SECONDS for uploads
+stalled HUB_UPLOAD_STALL_SECONDS) must finish it.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from hub.rest.uploads import resuming
+from hub.services.intake import Ack, Intake, Submission
+from hub.services.uploads import _BATCH_NS, UploadDesk
+from hub.store.tables import inbox
+from hub.store.tables import uploads as uploads_table
+from hub.store.uploads import SqlUploads
+from hub.web import upload_ports
+from tests.e2e.harness import HubUnderTest
+from tests.e2e.rest import get, token_for
+from tests.uploads.setup import cold_water_meters
+from tests.uploads.test_readings_upload import SHEET, stored_readings
+from tests.uploads.workbooks import filled, result, statuses, template
+
+ROWS = 2100  # three batches of ≤ 1000 readings
+
+
+class DiesOnSecondBatch:
+    """The real intake, except that the process "dies" right after committing the second batch."""
+
+    def __init__(self, intake: Intake) -> None:
+        self.intake = intake
+        self.calls = 0
+
+    def submit(self, submission: Submission) -> Ack:
+        self.calls += 1
+        ack = self.intake.submit(submission)
+        if self.calls == 2:
+            raise RuntimeError("the process died")
+        return ack
+
+
+def test_an_upload_cut_off_mid_post_is_resumed_without_losing_or_doubling_rows(hut: HubUnderTest) -> None:
+    token = token_for(hut, "a")
+    roots = cold_water_meters(hut, hut.orgs["a"])
+    # one reading per meter and month, every month back from November 2026; the same value, so
+    # the batches' order decides nothing
+    months = [2026 * 12 + 10 - i // 3 for i in range(ROWS)]  # November 2026 and back
+    rows = [(roots[i % 3], "1", 100, None, None, date(m // 12, m % 12 + 1, 20)) for i, m in enumerate(months)]
+    data = filled(template(hut, token, "readings"), {SHEET: rows})
+    before = stored_readings(hut)
+    ports = upload_ports(hut.hub)
+    dying = DiesOnSecondBatch(hut.hub.intake)
+    uploads = SqlUploads(hut.hub.store)
+    intake: Intake = dying  # type: ignore[assignment]
+    desk = UploadDesk(intake=intake, directory=hut.hub.directory, registry=hut.hub.registry, store=uploads)
+    with pytest.raises(RuntimeError, match="died"):
+        desk.submit(hut.orgs["a"].id, "Показания.xlsx", data, ports.lookups)
+
+    with hut.hub.store.reading() as conn:
+        newest = select(uploads_table.c.upload_guid).order_by(uploads_table.c.id.desc()).limit(1)
+        upload_guid = conn.execute(newest).scalar_one()
+    stored = uploads.get(upload_guid)
+    assert stored is not None and not stored.submitted
+    # the first batch is processed, yet the upload is not: two thirds of its rows never came in
+    time.sleep(1.0)
+    status = get(hut, f"/uploads/{upload_guid}", token).json()
+    assert status["state"] == "processing" and len(status["message_guids"]) == 1, status
+
+    # not stalled yet (another process may still be sending it): nothing to resume
+    assert ports.desk.resume(ports.lookups, stalled_seconds=60) == 0
+    # stalled: the resumer each ``hub serve`` runs (here every 0.1 s) sends the rest
+    deadline = time.monotonic() + 60
+    with resuming(ports, every=0.1, stalled_seconds=0):
+        while (status := get(hut, f"/uploads/{upload_guid}", token).json())["state"] != "processed":
+            assert time.monotonic() < deadline, status
+            time.sleep(0.1)
+    assert ports.desk.resume(ports.lookups, stalled_seconds=0) == 0  # submitted: nothing left
+    assert status["rows_done"] + status["rows_failed"] == ROWS
+    assert len(status["message_guids"]) == len(set(status["message_guids"])) == 3
+
+    # each batch reached the inbox once: the resend of the accepted second batch was its duplicate
+    with hut.hub.store.reading() as conn:
+        for key in range(3):
+            requester = str(uuid.uuid5(_BATCH_NS, f"{upload_guid}:{key}"))
+            count = conn.execute(
+                select(func.count()).select_from(inbox).where(inbox.c.requester_message_guid == requester)
+            ).scalar_one()
+            assert count == 1, key
+
+    _name, book = result(hut, token, upload_guid)
+    got = statuses(book, SHEET)
+    assert len(got) == ROWS and all(s == "Обработано" or s.startswith("Ошибка:") for s in got)
+    assert got.count("Обработано") == status["rows_done"] == stored_readings(hut) - before
+    assert status["rows_done"] > 0
