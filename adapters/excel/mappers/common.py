@@ -12,6 +12,7 @@ recognizes as already accepted instead of refusing a reused MessageGUID (INT9000
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -32,8 +33,8 @@ HM, ACC, IND = ns.HOUSE_MANAGEMENT, ns.ACCOUNT_BASE, ns.INDIVIDUAL_REGISTRY_BASE
 #: GUIDs of NSI items for a book the hub does not hold (the hub matches NSI references by code)
 _NSI_NS = uuid.UUID("0b8a8f0e-3c2f-4f7e-a1d2-6f1d2b6e9c11")
 
-#: the namespace of the file being read: its content's digest (``reading_file``)
-_FILE: ContextVar[uuid.UUID] = ContextVar("upload_file")
+#: the file being read: its content's digest (``reading_file``)
+_FILE: ContextVar[bytes] = ContextVar("upload_file")
 
 Mapped = tuple[list[Batch], list[RowProblem]]
 
@@ -41,7 +42,7 @@ Mapped = tuple[list[Batch], list[RowProblem]]
 @contextmanager
 def reading_file(data: bytes) -> Iterator[None]:
     """While mapping ``data``: ``transport_guid`` derives its GUIDs from this file's content."""
-    token = _FILE.set(uuid.UUID(bytes=hashlib.sha256(data).digest()[:16]))
+    token = _FILE.set(hashlib.sha256(data).digest())
     try:
         yield
     finally:
@@ -50,8 +51,16 @@ def reading_file(data: bytes) -> Iterator[None]:
 
 def transport_guid(row: Row, part: str = "") -> str:
     """The TransportGUID of the object a row (or ``part`` of it) becomes: the same for the same
-    file, sheet, row and part (see the module docstring)."""
-    return str(uuid.uuid5(_FILE.get(), f"{row.sheet}\n{row.number}\n{part}"))
+    file, sheet, row and part (see the module docstring). Its first 20 hex digits hash the file,
+    sheet and part, the last 12 are the row's number: unique within a file, and cheap (a name-based
+    UUID per row cost a tenth of reading a 100 000-row file)."""
+    return f"{_prefix(_FILE.get(), row.sheet, part)}{row.number:012x}"
+
+
+@functools.lru_cache(maxsize=64)
+def _prefix(file: bytes, sheet: str, part: str) -> str:
+    h = hashlib.sha256(b"\n".join((file, sheet.encode(), part.encode()))).hexdigest()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-"
 
 
 Rows = dict[str, Iterable[Row]]
@@ -82,7 +91,7 @@ class NsiCodes:
         """The item's GUID; None for a code a complete book lacks (a partial book keeps others)."""
         found = self.items.get(code)
         if found is None and not self.complete:
-            return str(uuid.uuid5(_NSI_NS, f"{self.registry}:{code}"))
+            found = self.items[code] = str(uuid.uuid5(_NSI_NS, f"{self.registry}:{code}"))
         return found
 
 
