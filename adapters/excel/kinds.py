@@ -39,6 +39,9 @@ class Column:
     #: the local name of the object's result value the hub fills in the result file (GUID,
     #: UnifiedAccountNumber …)
     result: str | None = None
+    #: the template edition that added the column (``editions``): a file of an earlier edition
+    #: has no such column and is read without it; added columns come after the older ones
+    since: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +50,8 @@ class Sheet:
     columns: tuple[Column, ...]
     #: a secondary sheet: the key of its column holding the main sheet's record number
     link: str | None = None
+    #: the template edition that added the sheet: a file without it is read without it
+    since: int = 1
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -67,6 +72,11 @@ class Kind:
     @property
     def main(self) -> Sheet:
         return self.sheets[0]
+
+    @property
+    def edition(self) -> int:
+        """The template edition built now: the latest that added a sheet or a column."""
+        return max(max(s.since, *(c.since for c in s.columns)) for s in self.sheets)
 
     @property
     def info(self) -> KindInfo:
@@ -263,6 +273,12 @@ DEVICES = Kind(
     ),
 )
 
+#: what the cadastre column of an added premises or room sheet wants (GKN_EGRP_KeyType's choice)
+NO_CADASTRAL_NUMBER = "нет кадастрового номера"
+CADASTRE_NOTE = (
+    f"Кадастровый номер; «{NO_CADASTRAL_NUMBER}» — если номера нет; если не заполнен — не зарегистрировано в ЕГРН"
+)
+
 HOUSES = Kind(
     kind="houses",
     title="Многоквартирные дома с помещениями",
@@ -280,7 +296,7 @@ HOUSES = Kind(
                     "record",
                     "record",
                     True,
-                    "Порядковый номер дома; на него ссылается лист «Жилые помещения»",
+                    "Порядковый номер дома; на него ссылаются листы помещений и комнат",
                 ),
                 Column("Идентификатор дома по ФИАС", "fias", "guid", True, "HOUSEGUID ФИАС"),
                 Column(
@@ -303,9 +319,7 @@ HOUSES = Kind(
                 Column("№ записи дома", "record", "record", True, "№ записи на листе «Характеристики МКД»"),
                 Column("Номер помещения", "number", "text", True, "Номер квартиры"),
                 Column("Номер подъезда", "entrance", "int", False, "Если не заполнен — помещение без подъезда"),
-                Column(
-                    "Кадастровый номер", "cadastral", "text", False, "Если не заполнен — не зарегистрировано в ЕГРН"
-                ),
+                Column("Кадастровый номер", "cadastral", "text", False, CADASTRE_NOTE),
                 Column("Характеристика помещения", "characteristic", "nsi", False, "Код НСИ 30", nsi=30),
                 Column("Общая площадь, кв. м", "total", "decimal", False, "Число, до 4 знаков после запятой"),
                 Column("Жилая площадь, кв. м", "gross", "decimal", False, "Если не заполнена — жилой площади нет"),
@@ -313,6 +327,47 @@ HOUSES = Kind(
                 Column("Уникальный номер помещения", "unique", "text", False, "Заполняет хаб", result="UniqueNumber"),
             ),
             link="record",
+        ),
+        Sheet(
+            "Нежилые помещения",
+            (
+                Column("№ записи дома", "record", "record", True, "№ записи на листе «Характеристики МКД»"),
+                Column("Номер помещения", "number", "text", True, "Номер нежилого помещения"),
+                Column("Кадастровый номер", "cadastral", "text", False, CADASTRE_NOTE),
+                Column("Общая площадь, кв. м", "total", "decimal", False, "Число, до 4 знаков после запятой"),
+                Column(
+                    "Помещение составляет общее имущество в МКД",
+                    "common",
+                    "choice",
+                    False,
+                    "да или нет; если не заполнено — не указывается",
+                    choices=YES_NO,
+                ),
+                Column("Идентификатор помещения в ГИС ЖКХ", "guid", "guid", False, "Заполняет хаб", result="GUID"),
+                Column("Уникальный номер помещения", "unique", "text", False, "Заполняет хаб", result="UniqueNumber"),
+            ),
+            link="record",
+            since=2,
+        ),
+        Sheet(
+            "Комнаты",
+            (
+                Column("№ записи дома", "record", "record", True, "№ записи на листе «Характеристики МКД»"),
+                Column(
+                    "Номер помещения",
+                    "premises",
+                    "text",
+                    True,
+                    "Номер квартиры (коммунальной) этого дома на листе «Жилые помещения»",
+                ),
+                Column("Номер комнаты", "number", "text", True, "Номер комнаты в квартире"),
+                Column("Площадь, кв. м", "square", "decimal", False, "Число, до 4 знаков после запятой"),
+                Column("Кадастровый номер", "cadastral", "text", False, CADASTRE_NOTE),
+                Column("Идентификатор комнаты в ГИС ЖКХ", "guid", "guid", False, "Заполняет хаб", result="GUID"),
+                Column("Уникальный номер комнаты", "unique", "text", False, "Заполняет хаб", result="UniqueNumber"),
+            ),
+            link="record",
+            since=2,
         ),
     ),
 )
