@@ -6,7 +6,11 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
+from sqlalchemy import select
+
 from adapters.excel.adapter import ExcelAdapter
+from hub.areas.houses.tables import houses as houses_table
+from hub.areas.houses.tables import lifts as lifts_table
 from hub.services.ports import MeteringDevice
 from tests.e2e.harness import HubUnderTest
 from tests.e2e.rest import get, token_for
@@ -50,7 +54,7 @@ def test_houses_upload_creates_houses_and_premises(hut: HubUnderTest) -> None:
     assert sorted(p["premises_guid"] for p in stored["premises"]) == sorted(placed[:2])
 
 
-NONRESIDENTIAL, ROOMS = "Нежилые помещения", "Комнаты"
+NONRESIDENTIAL, ROOMS, LIFTS = "Нежилые помещения", "Комнаты", "Лифты"
 
 
 def test_houses_upload_creates_nonresidential_premises_and_rooms(hut: HubUnderTest) -> None:
@@ -76,7 +80,12 @@ def test_houses_upload_creates_nonresidential_premises_and_rooms(hut: HubUnderTe
         (1, "3", "1", 10, None),  # flat 3 refused
         (1, "1", "3", "ноль", None),  # bad square
     ]
-    sheets = {HOUSES: houses, PREMISES: flats, NONRESIDENTIAL: shops, ROOMS: rooms}
+    lifts = [
+        (1, 1, "ЛФ-1", "1"),
+        (1, 3, "ЛФ-3", "2"),  # an entrance no flat is in: created for the lift
+        (1, 2, None, "1"),  # no factory number
+    ]
+    sheets = {HOUSES: houses, PREMISES: flats, NONRESIDENTIAL: shops, ROOMS: rooms, LIFTS: lifts}
     status = upload(hut, token, filled(template(hut, token, "houses"), sheets))
     assert (status["rows_total"], status["rows_done"], status["rows_failed"]) == (1, 1, 0)
     _name, book = result(hut, token, status["upload_id"])
@@ -84,6 +93,19 @@ def test_houses_upload_creates_nonresidential_premises_and_rooms(hut: HubUnderTe
     assert codes(statuses(book, ROOMS)) == ["Обработано"] * 3 + ["FMT916013", "FMT916013", "FMT916009"]
     assert next(c.column_letter for c in book[ROOMS][6] if c.comment is not None) == "B"
     assert next(c.column_letter for c in book[NONRESIDENTIAL][6] if c.comment is not None) == "D"
+
+    assert codes(statuses(book, LIFTS)) == ["Обработано", "Обработано", "FMT916010"]
+    assert next(c.column_letter for c in book[LIFTS][5] if c.comment is not None) == "C"
+    with hut.hub.store.reading() as conn:
+        held = conn.execute(
+            select(
+                lifts_table.c.guid, lifts_table.c.entrance_number, lifts_table.c.factory_num, lifts_table.c.type_code
+            )
+            .join(houses_table, houses_table.c.id == lifts_table.c.house_id)
+            .where(houses_table.c.guid == fias)
+        ).all()
+    assert sorted((r[1], r[2], r[3]) for r in held) == [("1", "ЛФ-1", "1"), ("3", "ЛФ-3", "2")]
+    assert sorted(r[0] for r in held) == sorted(book[LIFTS][f"E{r}"].value for r in (3, 4))
 
     stored = get(hut, f"/houses/{fias}", token).json()
     kinds = {p["premises_num"]: p for p in stored["premises"]}
@@ -147,16 +169,20 @@ def test_a_house_with_every_kind_of_object_is_valid_under_the_real_xsd(real_cont
         PREMISES: [(1, "1", 1, None, "1", 40, 30), (1, "2", None, "77:01:1:2", None, None, None)],
         NONRESIDENTIAL: [(1, "Н1", "нет кадастрового номера", 12.5, "да"), (1, "Н2", None, None, None)],
         ROOMS: [(1, "1", "1", 10.5, None), (1, "2", "1", None, "нет кадастрового номера")],
+        LIFTS: [(1, 4, "ЛФ-4", "1")],
     }
     parsed = adapter.read(filled(adapter.template("houses", NoBooks()), rows), NoBooks(), "МКД.xlsx")
     assert parsed.problems == [] and len(parsed.batches) == 1
     batch = parsed.batches[0]
-    assert [r.sheet for r in batch.rows] == [HOUSES, NONRESIDENTIAL, NONRESIDENTIAL, PREMISES, ROOMS, PREMISES, ROOMS]
+    assert [r.sheet for r in batch.rows] == [
+        HOUSES, NONRESIDENTIAL, NONRESIDENTIAL, PREMISES, ROOMS, PREMISES, ROOMS, LIFTS
+    ]  # fmt: skip
     request = batch.make(range(len(batch.rows)))
     assert_valid_under_real_xsd(request, real_contract)
     house = request.find("{*}ApartmentHouse")
     assert house is not None
     order = [child.tag.split("}")[1] for child in house]
     assert order == ["ApartmentHouseToCreate", "NonResidentialPremiseToCreate", "NonResidentialPremiseToCreate",
-                     "EntranceToCreate", "ResidentialPremises", "ResidentialPremises"]  # fmt: skip
+                     "EntranceToCreate", "EntranceToCreate", "ResidentialPremises", "ResidentialPremises",
+                     "LiftToCreate"]  # fmt: skip
     assert house.find("{*}ResidentialPremises[2]/{*}LivingRoomToCreate/{*}NoCadastralNumber") is not None

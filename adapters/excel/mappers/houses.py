@@ -1,5 +1,6 @@
 """Houses with premises (МКД): one house a message; its entrances, residential and
-non-residential premises and the rooms of its (communal) flats are the message's other objects."""
+non-residential premises, the rooms of its (communal) flats and its lifts are the message's other
+objects."""
 
 from __future__ import annotations
 
@@ -15,9 +16,9 @@ from hub.errors import E
 from hub.services.uploads import Batch, Lookups, RowProblem, RowRef
 
 HOUSES_VERSION = "13.2.3.2"
-MAIN, RESIDENTIAL, NONRESIDENTIAL, ROOMS = (sheet.name for sheet in HOUSES.sheets)
+MAIN, RESIDENTIAL, NONRESIDENTIAL, ROOMS, LIFTS = (sheet.name for sheet in HOUSES.sheets)
 #: the NSI code columns of the kind and their books
-_BOOKS = (("state", 24), ("tz", 32), ("characteristic", 30))
+_BOOKS = (("state", 24), ("tz", 32), ("characteristic", 30), ("lift_type", 192))
 
 
 class _House:
@@ -28,6 +29,7 @@ class _House:
         self.residential: list[Row] = []
         self.nonresidential: list[Row] = []
         self.rooms: dict[int, list[Row]] = {}  # id() of the residential row → its rooms
+        self.lifts: list[Row] = []
 
 
 def houses(rows: Rows, lookups: Lookups) -> Mapped:
@@ -35,7 +37,7 @@ def houses(rows: Rows, lookups: Lookups) -> Mapped:
     result. A bad object row is not sent (its house is); a room goes inside its flat's
     ResidentialPremises, so a room naming no flat of its house (or a refused one) is refused."""
     books = {key: NsiCodes(lookups, registry) for key, registry in _BOOKS}
-    sheets = {name: list(rows.get(name, ())) for name in (MAIN, RESIDENTIAL, NONRESIDENTIAL, ROOMS)}
+    sheets = {name: list(rows.get(name, ())) for name in (MAIN, RESIDENTIAL, NONRESIDENTIAL, ROOMS, LIFTS)}
     problems: list[RowProblem] = []
     found: dict[str, _House] = {}
     for row in sheets[MAIN]:
@@ -45,13 +47,13 @@ def houses(rows: Rows, lookups: Lookups) -> Mapped:
                 RowProblem(row.sheet, row.number, E.FMT916009.code, f"«№ записи» {record} повторяется", "№ записи")
             )
         found.setdefault(record, _House(row))
-    for row in [*sheets[RESIDENTIAL], *sheets[MAIN]]:
+    for row in [*sheets[RESIDENTIAL], *sheets[LIFTS], *sheets[MAIN]]:
         for key, _registry in _BOOKS:
             code = row.values.get(key)
             if code is not None and not row.problems and books[key].guid(code) is None:
                 header = next(c.header for s in HOUSES.sheets for c in s.columns if c.key == key)
                 row.problems.append(unknown(row, header, code, books[key].registry))
-    for name in (RESIDENTIAL, NONRESIDENTIAL, ROOMS):
+    for name in (RESIDENTIAL, NONRESIDENTIAL, ROOMS, LIFTS):
         for row in sheets[name]:
             house = _owner(row, found)
             if house is not None and name == ROOMS:
@@ -63,6 +65,8 @@ def houses(rows: Rows, lookups: Lookups) -> Mapped:
                 house.residential.append(row)
             elif name == NONRESIDENTIAL:
                 house.nonresidential.append(row)
+            elif name == LIFTS:
+                house.lifts.append(row)
     batches: list[Batch] = []
     for row in sheets[MAIN]:
         problems.extend(row.problems)
@@ -146,8 +150,8 @@ def _ref(row: Row, refs: list[RowRef]) -> str:
 
 
 def _house_request(house: _House, books: dict[str, NsiCodes]) -> tuple[etree._Element, list[RowRef]]:
-    """importHouseUORequest in the XSD's order: the house, non-residential premises, entrances,
-    residential premises (each with its rooms)."""
+    """importHouseUORequest in the XSD's order: the house, non-residential premises, entrances
+    (of the flats and the lifts), residential premises (each with its rooms), lifts."""
     values = house.row.values
     refs: list[RowRef] = []
     nsmap = {"hm": HM, "base": BASE, "nsi-base": NSI}
@@ -175,7 +179,7 @@ def _house_request(house: _House, books: dict[str, NsiCodes]) -> tuple[etree._El
         if p.get("common"):
             sub(created, HM, "IsCommonProperty", "true" if p["common"] == "да" else "false")
         sub(created, BASE, "TransportGUID", _ref(row, refs))
-    entrances = {int(str(p.values["entrance"])) for p in house.residential if p.values.get("entrance")}
+    entrances = {int(str(r.values["entrance"])) for r in [*house.residential, *house.lifts] if r.values.get("entrance")}
     for entrance in sorted(entrances):
         created = sub(element, HM, "EntranceToCreate")
         sub(created, HM, "EntranceNum", str(entrance))
@@ -205,4 +209,10 @@ def _house_request(house: _House, books: dict[str, NsiCodes]) -> tuple[etree._El
             if r.get("square"):
                 sub(created, HM, "Square", r["square"])
             sub(created, BASE, "TransportGUID", _ref(room, refs))
+    for row in house.lifts:
+        lift = sub(element, HM, "LiftToCreate")
+        sub(lift, HM, "EntranceNum", row.values["entrance"])
+        sub(lift, HM, "FactoryNum", row.values["factory"])
+        nsi(lift, HM, "Type", str(row.values["lift_type"]), books["lift_type"])
+        sub(lift, BASE, "TransportGUID", _ref(row, refs))
     return request, refs
