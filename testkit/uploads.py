@@ -1,6 +1,7 @@
 """The same records as a signed SOAP request and as rows of the hub's Excel templates.
 
-``AccountRecord`` is one personal account as an organization keeps it; ``accounts_request``
+``AccountRecord`` is one personal account as an organization keeps it (``HouseRecord`` one house
+with its objects, written by ``house_request`` and ``house_rows``); ``accounts_request``
 writes it as ``importAccountRequest`` (what a SOAP client signs) and ``accounts_rows`` as the rows
 of the ЛС template's two sheets (what an Excel user fills). Fed to the hub both ways, they must
 give the same objects and the same error codes (tests/uploads). ``readings_rows`` fills the
@@ -17,9 +18,10 @@ from typing import Any
 from lxml import etree
 
 from adapters.excel.kinds import HIRE_TYPES, REASON_KINDS
-from testkit.elements import ACC, BASE, HM, IMPORT_ACCOUNT_VERSION, IND, ORG, root, sub
+from testkit.elements import ACC, BASE, HM, IMPORT_ACCOUNT_VERSION, IND, ORG, nsi_ref, root, sub
 
 ACCOUNTS_MAIN, ACCOUNTS_PLACES, ACCOUNTS_REASONS = "Основные сведения", "Помещения", "Основания"
+HOUSE_SHEETS = ("Характеристики МКД", "Жилые помещения", "Нежилые помещения", "Комнаты", "Лифты")
 READINGS_SHEET = "Импорт показаний"
 _FLAGS = {"УО": "isUOAccount", "РСО": "isRSOAccount"}
 
@@ -135,3 +137,88 @@ def readings_rows(
 ) -> list[tuple[Any, ...]]:
     """One reading per device, as the readings template's rows."""
     return [(d, resource, value, None, None, date) for d in devices]
+
+
+@dataclass(frozen=True)
+class HouseRecord:
+    """A house with its objects as the houses template holds them (no cadastral numbers)."""
+
+    fias: str
+    flats: tuple[tuple[str, int, tuple[str, ...]], ...] = ()  # (number, entrance, its rooms' numbers)
+    shops: tuple[tuple[str, str | None, bool | None], ...] = ()  # (number, total area, common property)
+    lifts: tuple[tuple[int, str, str], ...] = ()  # (entrance, factory number, NSI 192 code)
+
+
+def house_request(r: HouseRecord) -> tuple[etree._Element, dict[str, list[str]]]:
+    """importHouseUORequest as a SOAP client writes it, with the TransportGUIDs by sheet (rows'
+    order: flats, then each flat's rooms in order)."""
+    transports: dict[str, list[str]] = {name: [] for name in HOUSE_SHEETS}
+
+    def transport(element: etree._Element, sheet: str) -> None:
+        transports[sheet].append(str(uuid.uuid4()))
+        sub(element, BASE, "TransportGUID", transports[sheet][-1])
+
+    main, flats_sheet, shops_sheet, rooms_sheet, lifts_sheet = HOUSE_SHEETS
+    request = root("importHouseUORequest", "13.2.3.2")
+    house = sub(request, HM, "ApartmentHouse")
+    create = sub(house, HM, "ApartmentHouseToCreate")
+    basic = sub(create, HM, "BasicCharacteristicts")
+    sub(basic, HM, "No_RSO_GKN_EGRP_Registered", True)
+    sub(basic, HM, "FIASHouseGuid", r.fias)
+    sub(basic, HM, "TotalSquare", "900")
+    nsi_ref(basic, "State", "2", "state")
+    sub(basic, HM, "UsedYear", 1980)
+    sub(basic, HM, "FloorCount", 3)
+    nsi_ref(basic, "OlsonTZ", "2", "tz")
+    sub(basic, HM, "CulturalHeritage", False)
+    sub(create, HM, "UndergroundFloorCount", 0)
+    transport(create, main)
+    for number, total, common in r.shops:
+        shop = sub(house, HM, "NonResidentialPremiseToCreate")
+        sub(shop, HM, "No_RSO_GKN_EGRP_Registered", True)
+        sub(shop, HM, "PremisesNum", number)
+        if total is not None:
+            sub(shop, HM, "TotalArea", total)
+        if common is not None:
+            sub(shop, HM, "IsCommonProperty", common)
+        transport(shop, shops_sheet)
+    for entrance in sorted({f[1] for f in r.flats} | {lift[0] for lift in r.lifts}):
+        created = sub(house, HM, "EntranceToCreate")
+        sub(created, HM, "EntranceNum", entrance)
+        sub(created, BASE, "TransportGUID", str(uuid.uuid4()))
+    rooms: list[etree._Element] = []
+    for number, entrance, room_numbers in r.flats:
+        wrapper = sub(house, HM, "ResidentialPremises")
+        flat = sub(wrapper, HM, "ResidentialPremisesToCreate")
+        sub(flat, HM, "No_RSO_GKN_EGRP_Registered", True)
+        sub(flat, HM, "PremisesNum", number)
+        sub(flat, HM, "EntranceNum", entrance)
+        sub(flat, HM, "NoGrossArea", True)
+        transport(flat, flats_sheet)
+        for room_number in room_numbers:
+            room = sub(wrapper, HM, "LivingRoomToCreate")
+            sub(room, HM, "No_RSO_GKN_EGRP_Registered", True)
+            sub(room, HM, "RoomNumber", room_number)
+            rooms.append(room)
+    for room in rooms:  # TransportGUIDs in the rooms sheet's order (a flat's rooms together)
+        transport(room, rooms_sheet)
+    for entrance, factory, kind in r.lifts:
+        lift = sub(house, HM, "LiftToCreate")
+        sub(lift, HM, "EntranceNum", entrance)
+        sub(lift, HM, "FactoryNum", factory)
+        nsi_ref(lift, "Type", kind, "lift-type")
+        transport(lift, lifts_sheet)
+    return request, transports
+
+
+def house_rows(r: HouseRecord) -> dict[str, list[tuple[Any, ...]]]:
+    """The same house as the rows of the houses template's sheets (№ записи 1)."""
+    main, flats_sheet, shops_sheet, rooms_sheet, lifts_sheet = HOUSE_SHEETS
+    yes_no = {True: "да", False: "нет", None: None}
+    return {
+        main: [(1, r.fias, None, 900, "2", 1980, 3, 0, None, "2", "нет")],
+        flats_sheet: [(1, number, entrance, None, None, None, None) for number, entrance, _rooms in r.flats],
+        shops_sheet: [(1, number, None, total, yes_no[common]) for number, total, common in r.shops],
+        rooms_sheet: [(1, flat, room, None, None) for flat, _entrance, rooms in r.flats for room in rooms],
+        lifts_sheet: [(1, entrance, factory, kind) for entrance, factory, kind in r.lifts],
+    }

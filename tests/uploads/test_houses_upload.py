@@ -5,19 +5,25 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
 from adapters.excel.adapter import ExcelAdapter
+from hub import ns
 from hub.areas.houses.tables import houses as houses_table
 from hub.areas.houses.tables import lifts as lifts_table
 from hub.services.ports import MeteringDevice
+from testkit.uploads import HOUSE_SHEETS, HouseRecord, house_request, house_rows
+from tests.accounts.test_e2e import send
 from tests.e2e.harness import HubUnderTest
 from tests.e2e.rest import get, token_for
+from tests.e2e.test_rest_writes import comparable
 from tests.real_contract import assert_valid_under_real_xsd
 from tests.uploads.workbooks import filled, first_edition, result, statuses, template, upload
 
 HOUSES, PREMISES = "Характеристики МКД", "Жилые помещения"
+HM, BASE = ns.HOUSE_MANAGEMENT, ns.BASE
 
 
 def codes(texts: list[str]) -> list[str]:
@@ -186,3 +192,49 @@ def test_a_house_with_every_kind_of_object_is_valid_under_the_real_xsd(real_cont
                      "EntranceToCreate", "EntranceToCreate", "ResidentialPremises", "ResidentialPremises",
                      "LiftToCreate"]  # fmt: skip
     assert house.find("{*}ResidentialPremises[2]/{*}LivingRoomToCreate/{*}NoCadastralNumber") is not None
+
+
+def test_soap_and_excel_give_the_same_objects_and_codes(hut: HubUnderTest) -> None:
+    """The same house with every kind of object, twice each way: the same stored objects, the same
+    GIS codes for the duplicates (INT004113 a shop number, INT004059 a room number in a flat)."""
+    org = hut.orgs["a"]
+    token = token_for(hut, "a")
+    results: dict[str, Any] = {}
+    for path in ("soap", "excel"):
+        record = HouseRecord(
+            str(uuid.uuid4()),
+            flats=(("1", 1, ("1", "2", "1")), ("2", 2, ())),
+            shops=(("Н1", "120.5", True), ("Н2", None, None), ("Н1", "10", False)),
+            lifts=((1, "ЛФ-1", "1"), (3, "ЛФ-3", "2")),
+        )
+        if path == "soap":
+            request, transports = house_request(record)
+            state = send(hut, org, request, "importHouseUOData")
+            found = {
+                c.findtext(f"{{{BASE}}}TransportGUID"): [
+                    e.text for e in c.iterfind(f"{{{BASE}}}Error/{{{BASE}}}ErrorCode")
+                ]
+                for c in state.iter(f"{{{HM}}}CommonResult")
+            }
+            errors = {sheet: [found[t] for t in guids] for sheet, guids in transports.items()}
+        else:
+            status = upload(hut, token, filled(template(hut, token, "houses"), house_rows(record)))
+            _name, book = result(hut, token, status["upload_id"])
+            errors = {
+                sheet: [[c] if c != "Обработано" else [] for c in codes(statuses(book, sheet))]
+                for sheet in HOUSE_SHEETS
+            }
+        view = comparable(get(hut, f"/houses/{record.fias}", token).json())
+        with hut.hub.store.reading() as conn:
+            held = conn.execute(
+                select(lifts_table.c.entrance_number, lifts_table.c.factory_num, lifts_table.c.type_code)
+                .join(houses_table, houses_table.c.id == lifts_table.c.house_id)
+                .where(houses_table.c.guid == record.fias)
+            ).all()
+        results[path] = (errors, view, sorted(tuple(r) for r in held))
+    assert results["soap"][0] == results["excel"][0]
+    assert results["soap"][0][NONRESIDENTIAL] == [[], [], ["INT004113"]]
+    assert results["soap"][0][ROOMS] == [[], [], ["INT004059"]]
+    assert results["soap"][1] == results["excel"][1]
+    assert len(results["soap"][1]["premises"]) == 4
+    assert results["soap"][2] == results["excel"][2] == [("1", "ЛФ-1", "1"), ("3", "ЛФ-3", "2")]
