@@ -221,6 +221,9 @@ class _NoData:
     def meters(self, guids: Collection[str]) -> dict[str, MeteringDevice]:
         return {}
 
+    def accounts(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        return {}
+
 
 @app.command("upload")
 def upload_command(

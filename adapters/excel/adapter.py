@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from adapters.excel import guards, mappers, memory, reader, result, template
+from adapters.excel import editions, guards, mappers, memory, reader, result, template
 from adapters.excel.kinds import KINDS
 from adapters.excel.mappers.common import reading_file
 from hub.errors import E, HubError
@@ -37,7 +37,7 @@ class ExcelAdapter:
     def read(self, data: bytes, lookups: Lookups, filename: str) -> ParsedFile:
         guards.check(data, filename)
         workbook = reader.open_workbook(data, filename)
-        kind = reader.kind_of(workbook)
+        kind = editions.as_uploaded(workbook, reader.kind_of(workbook))
         stats = reader.SheetStats()
         rows = reader.read_rows(workbook, kind, stats)
         with reading_file(data):
@@ -45,7 +45,7 @@ class ExcelAdapter:
         reader.check_not_empty(kind, stats)
         del workbook, rows
         memory.release()
-        return ParsedFile(kind=kind.info, batches=batches, problems=problems, rows_total=stats.rows)
+        return ParsedFile(kind=KINDS[kind.kind].info, batches=batches, problems=problems, rows_total=stats.rows)
 
     def result(self, data: bytes, outcomes: Mapping[tuple[str, int], RowOutcome]) -> bytes:
         built = result.build(data, outcomes)

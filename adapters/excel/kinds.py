@@ -39,6 +39,9 @@ class Column:
     #: the local name of the object's result value the hub fills in the result file (GUID,
     #: UnifiedAccountNumber …)
     result: str | None = None
+    #: the template edition that added the column (``editions``): a file of an earlier edition
+    #: has no such column and is read without it; added columns come after the older ones
+    since: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +50,8 @@ class Sheet:
     columns: tuple[Column, ...]
     #: a secondary sheet: the key of its column holding the main sheet's record number
     link: str | None = None
+    #: the template edition that added the sheet: a file without it is read without it
+    since: int = 1
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -67,6 +72,11 @@ class Kind:
     @property
     def main(self) -> Sheet:
         return self.sheets[0]
+
+    @property
+    def edition(self) -> int:
+        """The template edition built now: the latest that added a sheet or a column."""
+        return max(max(s.since, *(c.since for c in s.columns)) for s in self.sheets)
 
     @property
     def info(self) -> KindInfo:
@@ -120,6 +130,19 @@ READINGS = Kind(
 
 ACCOUNT_TYPES = ("УО", "РСО", "КР", "РЦ", "ОГВ/ОМС", "ТКО")
 
+#: Вид основания (AccountReasons) as the template lists it → its element, in the XSD's order
+REASON_KINDS = {
+    "Договор ресурсоснабжения": "SupplyResourceContract",
+    "Договор найма": "SocialHireContract",
+    "Договор по обращению с ТКО": "TKOContract",
+}
+#: Тип договора найма as the template lists it → SocialHireContract/Type
+HIRE_TYPES = {
+    "Социального найма": "D",
+    "Найма государственного или муниципального жилищного фонда": "M",
+    "Найма жилищного фонда социального использования": "S",
+}
+
 ACCOUNTS = Kind(
     kind="accounts",
     title="Лицевые счета",
@@ -133,7 +156,11 @@ ACCOUNTS = Kind(
             "Основные сведения",
             (
                 Column(
-                    "№ записи", "record", "record", True, "Порядковый номер записи; на него ссылается лист «Помещения»"
+                    "№ записи",
+                    "record",
+                    "record",
+                    True,
+                    "Порядковый номер записи; на него ссылаются листы «Помещения» и «Основания»",
                 ),
                 Column(
                     "Номер ЛС", "number", "text", True, "Номер лицевого счета в системе организации (до 30 символов)"
@@ -163,6 +190,15 @@ ACCOUNTS = Kind(
                 Column("Имя", "name", "text", False, "Обязательно, если указана фамилия"),
                 Column("Отчество", "patronymic", "text", False, ""),
                 Column("СНИЛС", "snils", "text", False, "11 цифр без пробелов и дефисов"),
+                Column(
+                    "Идентификатор версии организации-плательщика",
+                    "org",
+                    "guid",
+                    False,
+                    "Плательщик — юридическое лицо или индивидуальный предприниматель: идентификатор версии записи"
+                    " в реестре организаций ГИС ЖКХ (orgVersionGUID). Не заполняется вместе с ФИО",
+                    since=2,
+                ),
             ),
         ),
         Sheet(
@@ -181,6 +217,42 @@ ACCOUNTS = Kind(
                 Column("Доля внесения платы, %", "share", "decimal", False, "От 0 до 100"),
             ),
             link="record",
+        ),
+        Sheet(
+            "Основания",
+            (
+                Column("№ записи ЛС", "record", "record", True, "№ записи на листе «Основные сведения»"),
+                Column("Вид основания", "kind", "choice", True, "Из списка", choices=tuple(REASON_KINDS)),
+                Column(
+                    "Идентификатор договора в ГИС ЖКХ",
+                    "contract",
+                    "guid",
+                    False,
+                    "ContractGUID договора, размещенного в ГИС ЖКХ; иначе заполните номер и дату договора",
+                ),
+                Column("Номер договора", "number", "text", False, "Если не указан идентификатор договора"),
+                Column("Дата заключения", "signed", "date", False, "ДД.ММ.ГГГГ; обязательна вместе с номером"),
+                Column(
+                    "Договор заключен в письменной форме",
+                    "written",
+                    "choice",
+                    False,
+                    "Для договора ресурсоснабжения с номером: да — договор не публичный и (или) заключен на"
+                    " бумажном носителе или в электронной форме",
+                    choices=YES_NO,
+                ),
+                Column(
+                    "Тип договора найма",
+                    "hire",
+                    "choice",
+                    False,
+                    "Для договора найма с номером: из списка",
+                    choices=tuple(HIRE_TYPES),
+                ),
+                Column("Дата вступления в силу", "entry", "date", False, "Для договора по обращению с ТКО с номером"),
+            ),
+            link="record",
+            since=2,
         ),
     ),
 )
@@ -263,6 +335,12 @@ DEVICES = Kind(
     ),
 )
 
+#: what the cadastre column of an added premises or room sheet wants (GKN_EGRP_KeyType's choice)
+NO_CADASTRAL_NUMBER = "нет кадастрового номера"
+CADASTRE_NOTE = (
+    f"Кадастровый номер; «{NO_CADASTRAL_NUMBER}» — если номера нет; если не заполнен — не зарегистрировано в ЕГРН"
+)
+
 HOUSES = Kind(
     kind="houses",
     title="Многоквартирные дома с помещениями",
@@ -280,7 +358,7 @@ HOUSES = Kind(
                     "record",
                     "record",
                     True,
-                    "Порядковый номер дома; на него ссылается лист «Жилые помещения»",
+                    "Порядковый номер дома; на него ссылаются листы помещений и комнат",
                 ),
                 Column("Идентификатор дома по ФИАС", "fias", "guid", True, "HOUSEGUID ФИАС"),
                 Column(
@@ -303,9 +381,7 @@ HOUSES = Kind(
                 Column("№ записи дома", "record", "record", True, "№ записи на листе «Характеристики МКД»"),
                 Column("Номер помещения", "number", "text", True, "Номер квартиры"),
                 Column("Номер подъезда", "entrance", "int", False, "Если не заполнен — помещение без подъезда"),
-                Column(
-                    "Кадастровый номер", "cadastral", "text", False, "Если не заполнен — не зарегистрировано в ЕГРН"
-                ),
+                Column("Кадастровый номер", "cadastral", "text", False, CADASTRE_NOTE),
                 Column("Характеристика помещения", "characteristic", "nsi", False, "Код НСИ 30", nsi=30),
                 Column("Общая площадь, кв. м", "total", "decimal", False, "Число, до 4 знаков после запятой"),
                 Column("Жилая площадь, кв. м", "gross", "decimal", False, "Если не заполнена — жилой площади нет"),
@@ -313,6 +389,65 @@ HOUSES = Kind(
                 Column("Уникальный номер помещения", "unique", "text", False, "Заполняет хаб", result="UniqueNumber"),
             ),
             link="record",
+        ),
+        Sheet(
+            "Нежилые помещения",
+            (
+                Column("№ записи дома", "record", "record", True, "№ записи на листе «Характеристики МКД»"),
+                Column("Номер помещения", "number", "text", True, "Номер нежилого помещения"),
+                Column("Кадастровый номер", "cadastral", "text", False, CADASTRE_NOTE),
+                Column("Общая площадь, кв. м", "total", "decimal", False, "Число, до 4 знаков после запятой"),
+                Column(
+                    "Помещение составляет общее имущество в МКД",
+                    "common",
+                    "choice",
+                    False,
+                    "да или нет; если не заполнено — не указывается",
+                    choices=YES_NO,
+                ),
+                Column("Идентификатор помещения в ГИС ЖКХ", "guid", "guid", False, "Заполняет хаб", result="GUID"),
+                Column("Уникальный номер помещения", "unique", "text", False, "Заполняет хаб", result="UniqueNumber"),
+            ),
+            link="record",
+            since=2,
+        ),
+        Sheet(
+            "Комнаты",
+            (
+                Column("№ записи дома", "record", "record", True, "№ записи на листе «Характеристики МКД»"),
+                Column(
+                    "Номер помещения",
+                    "premises",
+                    "text",
+                    True,
+                    "Номер квартиры (коммунальной) этого дома на листе «Жилые помещения»",
+                ),
+                Column("Номер комнаты", "number", "text", True, "Номер комнаты в квартире"),
+                Column("Площадь, кв. м", "square", "decimal", False, "Число, до 4 знаков после запятой"),
+                Column("Кадастровый номер", "cadastral", "text", False, CADASTRE_NOTE),
+                Column("Идентификатор комнаты в ГИС ЖКХ", "guid", "guid", False, "Заполняет хаб", result="GUID"),
+                Column("Уникальный номер комнаты", "unique", "text", False, "Заполняет хаб", result="UniqueNumber"),
+            ),
+            link="record",
+            since=2,
+        ),
+        Sheet(
+            "Лифты",
+            (
+                Column("№ записи дома", "record", "record", True, "№ записи на листе «Характеристики МКД»"),
+                Column(
+                    "Номер подъезда",
+                    "entrance",
+                    "int",
+                    True,
+                    "Подъезд, в котором установлен лифт (создается, если его нет среди подъездов помещений)",
+                ),
+                Column("Заводской номер", "factory", "text", True, "Заводской номер лифта"),
+                Column("Тип лифта", "lift_type", "nsi", True, "Код НСИ 192 из списка", nsi=192),
+                Column("Идентификатор лифта в ГИС ЖКХ", "guid", "guid", False, "Заполняет хаб", result="GUID"),
+            ),
+            link="record",
+            since=2,
         ),
     ),
 )
@@ -343,8 +478,9 @@ BILLS = Kind(
                     "Идентификатор ЛС в ГИС ЖКХ",
                     "account",
                     "guid",
-                    True,
-                    "AccountGUID лицевого счета, как в результате загрузки ЛС",
+                    False,
+                    "AccountGUID лицевого счета, как в результате загрузки ЛС. Заполняется одно из трех: этот"
+                    " идентификатор, «Единый лицевой счет» или «Номер ЛС»",
                 ),
                 Column("Месяц", "month", "int", True, "Расчетный период: месяц, от 1 до 12"),
                 Column("Год", "year", "int", True, "Расчетный период: год, четыре цифры"),
@@ -369,6 +505,22 @@ BILLS = Kind(
                 ),
                 Column("Идентификатор ПД", "document_id", "text", False, "Заполняет хаб", result="UniqueNumber"),
                 Column("Идентификатор ПД в ГИС ЖКХ", "guid", "guid", False, "Заполняет хаб", result="GUID"),
+                Column(
+                    "Единый лицевой счет",
+                    "unified",
+                    "text",
+                    False,
+                    "ЕЛС (10 символов) лицевого счета организации — вместо идентификатора ЛС",
+                    since=2,
+                ),
+                Column(
+                    "Номер ЛС",
+                    "account_number",
+                    "text",
+                    False,
+                    "Номер лицевого счета в системе организации, как при загрузке ЛС — вместо идентификатора ЛС",
+                    since=2,
+                ),
             ),
         ),
         Sheet(

@@ -19,6 +19,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
+from adapters.excel.editions import as_uploaded
 from adapters.excel.kinds import FIRST_DATA_ROW, HEADER_ROW, STATUS_HEADER, Kind, Sheet
 from adapters.excel.reader import kind_of, open_workbook
 from hub.services.uploads import RowOutcome
@@ -73,7 +74,7 @@ def build(data: bytes, outcomes: Mapping[tuple[str, int], RowOutcome]) -> bytes:
     source = open_workbook(data, "upload")
     kind: Kind | None
     try:
-        kind = kind_of(source)
+        kind = as_uploaded(source, kind_of(source))
     except Exception:
         kind = None
     specs: dict[str, Sheet] = {s.name: s for s in kind.sheets} if kind else {}

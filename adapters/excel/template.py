@@ -15,6 +15,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from adapters.excel.editions import EDITION_KEY
 from adapters.excel.kinds import CONF_SHEET, FIRST_DATA_ROW, Kind
 from adapters.excel.reader import column_letter
 from hub.services.uploads import Lookups
@@ -77,6 +78,8 @@ def build(kind: Kind, lookups: Lookups) -> bytes:
     conf.sheet_state = "hidden"
     conf.append(["TYPE", kind.type])
     conf.append(["VERSION", kind.version])
+    if kind.edition > 1:  # a kind never added to keeps GIS's conf as it is
+        conf.append([EDITION_KEY, kind.edition])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -436,3 +436,15 @@ class ProcessedMessages(Protocol):
         """The MessageGUIDs among ``message_guids`` (lowercased) that ``sender_id`` sent to
         ``service`` and that are processed (RequestState 3), in the order given."""
         ...
+
+
+# --- accounts by their numbers (Excel uploads name a ПД's account by ЕЛС or account number) ---
+
+
+class AccountKeyLookup(Protocol):
+    """An organization's accounts by ЕЛС or account number, bound to the caller's transaction."""
+
+    def guids_by_keys(self, org_id: int, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        """AccountGUIDs of the accounts ``org_id`` created, by ``("unified", ЕЛС)`` or
+        ``("number", account number)`` (as given, stripped); unknown keys are absent."""
+        ...

@@ -119,6 +119,12 @@ class Lookups(Protocol):
         """Devices by root or version GUID (lowercased keys; unknown ones absent)."""
         ...
 
+    def accounts(self, keys: Collection[tuple[str, str]]) -> Mapping[tuple[str, str], str]:
+        """AccountGUIDs of the uploading organization's accounts by ``("unified", ЕЛС)`` or
+        ``("number", account number)``; unknown keys (and every key when no organization is
+        uploading, as while a template is built) are absent."""
+        ...
+
 
 class FileAdapter(Protocol):
     """An input format: its kinds, their templates, a reader and a result writer."""

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import insert, or_, select, update
 
-from hub.services.ports import MeteringDevice, MeteringDeviceLookup
+from hub.services.ports import AccountKeyLookup, MeteringDevice, MeteringDeviceLookup
 from hub.services.uploads import RowProblem, RowRef, StoredUpload, UploadMessage
 from hub.store.base import Store, utcnow
 from hub.store.tables import inbox, nsi_books, nsi_elements, upload_messages, uploads
@@ -156,11 +156,25 @@ class SqlUploads:
 
 class StoreLookups:
     """``hub.services.uploads.Lookups`` over the store: NSI books and, when an area provides the
-    ``meters`` port, the device registry (its factory takes a connection)."""
+    ``meters`` and ``accounts`` ports, the device registry and the uploading organization's
+    accounts (the factories take a connection). Accounts are read only through a copy
+    ``scoped`` to the uploading organization: an unscoped one finds none."""
 
-    def __init__(self, store: Store, meters: Callable[[Any], MeteringDeviceLookup] | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        meters: Callable[[Any], MeteringDeviceLookup] | None = None,
+        accounts: Callable[[Any], AccountKeyLookup] | None = None,
+        organization_id: int | None = None,
+    ) -> None:
         self.store = store
         self.meters_factory = meters
+        self.accounts_factory = accounts
+        self.organization_id = organization_id
+
+    def scoped(self, organization_id: int) -> StoreLookups:
+        """The same lookups as ``organization_id`` uploading sees the hub."""
+        return StoreLookups(self.store, self.meters_factory, self.accounts_factory, organization_id)
 
     def nsi_items(self, registry: int) -> Sequence[tuple[str, str, str]]:
         query = (
@@ -182,3 +196,9 @@ class StoreLookups:
             return {}
         with self.store.reading() as conn:
             return self.meters_factory(conn).find_many([g.strip().lower() for g in guids])
+
+    def accounts(self, keys: Collection[tuple[str, str]]) -> Mapping[tuple[str, str], str]:
+        if self.accounts_factory is None or self.organization_id is None or not keys:
+            return {}
+        with self.store.reading() as conn:
+            return self.accounts_factory(conn).guids_by_keys(self.organization_id, keys)

@@ -18,10 +18,10 @@ from hub.services.ports import MeteringDevice
 from testkit.nsi import MunicipalService, import_municipal_services
 from tests.bills.test_e2e import NSI_PATH, own_code, post
 from tests.e2e.harness import HubUnderTest
-from tests.e2e.rest import token_for
+from tests.e2e.rest import get, token_for
 from tests.real_contract import assert_valid_under_real_xsd
 from tests.uploads.setup import house_with_accounts
-from tests.uploads.workbooks import filled, result, statuses, template, upload
+from tests.uploads.workbooks import filled, first_edition, result, statuses, template, upload
 
 DOCS, CHARGES = "Платежные документы", "Начисления"
 BIK, BANK = "044525225", "40702810900000000001"
@@ -35,6 +35,7 @@ def test_the_template_is_gis_style(hut: HubUnderTest) -> None:
     assert [tuple(r) for r in book["conf"].iter_rows(values_only=True)] == [
         ("TYPE", "HUB-PD"),
         ("VERSION", "11.2.0.16"),
+        ("EDITION", 2),
     ]
     for name in (DOCS, CHARGES):
         sheet = book[name]
@@ -138,6 +139,9 @@ class Books:
     def meters(self, guids: object) -> dict[str, MeteringDevice]:
         return {}
 
+    def accounts(self, keys: object) -> dict[tuple[str, str], str]:
+        return {}
+
 
 def test_rows_become_requests_by_period_valid_under_the_real_xsd(real_contract: Path) -> None:
     """501 documents of one month and one of another: three requests (500 + 1, and 1), each valid
@@ -174,3 +178,63 @@ def test_rows_become_requests_by_period_valid_under_the_real_xsd(real_contract: 
     housing = first.find("{*}PaymentDocument[1]/{*}ChargeInfo/{*}HousingService")
     assert housing is not None and housing.find("{*}Consumption") is None
     assert housing.findtext("{*}ServiceType/{*}GUID") == HOUSING_GUID
+
+
+def numbers(hut: HubUnderTest, token: str, guids: list[str]) -> dict[str, tuple[str, str]]:
+    """AccountGUID → (ЕЛС, account number) as the organization reads its accounts."""
+    found = {}
+    for guid in guids:
+        account = get(hut, f"/accounts/{guid}", token).json()
+        found[guid] = (account["unified_account_number"], account["account_number"])
+    return found
+
+
+def test_bills_upload_names_accounts_by_els_or_number(hut: HubUnderTest) -> None:
+    """Edition 2: a document names its account by AccountGUID, ЕЛС or account number (one of
+    them); ЕЛС and numbers are the uploading organization's own: another's is unknown (INT002000,
+    as SOAP answers an unknown AccountGUID), in the cell that named it."""
+    token, other = token_for(hut, "a"), token_for(hut, "b")
+    _house, accounts = house_with_accounts(hut, hut.orgs["a"], 3)
+    _theirs, foreign = house_with_accounts(hut, hut.orgs["b"], 1)
+    mine, theirs = numbers(hut, token, accounts), numbers(hut, other, foreign)
+    today = datetime.now(UTC).date()
+    month, year = today.month, today.year
+    tail = (None,) * 6  # debt … the hub's two identifiers
+
+    def document(record: int, guid: str | None, els: str | None, number: str | None) -> tuple[object, ...]:
+        return (record, guid, month, year, None, BIK, BANK, *tail, els, number)
+
+    documents = [
+        document(1, None, mine[accounts[0]][0].lower(), None),  # by ЕЛС (any case)
+        document(2, None, None, mine[accounts[1]][1]),  # by number
+        document(3, accounts[2], None, None),  # by GUID
+        document(4, None, "99ZZ999999", None),  # no such ЕЛС
+        document(5, None, theirs[foreign[0]][0], None),  # another organization's ЕЛС
+        document(6, None, None, theirs[foreign[0]][1]),  # another organization's number (not ours)
+        document(7, accounts[0], mine[accounts[0]][0], None),  # two of the three
+        document(8, None, None, None),  # none
+    ]
+    charges = [(n, "Жилищная", "1", None, 25.5, 1275, None, None, 1275) for n in range(1, 9)]
+    status = upload(hut, token, filled(template(hut, token, "bills"), {DOCS: documents, CHARGES: charges}))
+    assert (status["rows_total"], status["rows_done"], status["rows_failed"]) == (8, 3, 5), status
+    _name, book = result(hut, token, status["upload_id"])
+    got = statuses(book, DOCS)
+    assert got[:3] == ["Обработано"] * 3, got
+    assert [s.split()[1] for s in got[3:]] == ["INT002000", "INT002000", "INT002000", "FMT916014", "FMT916010"]
+    marked = [next(c.column_letter for c in book[DOCS][row] if c.comment is not None) for row in range(6, 11)]
+    assert marked == ["N", "N", "O", "N", "B"]
+    held = stored(hut, [*accounts, *foreign])
+    assert set(held) == set(accounts)
+
+
+def test_bills_upload_of_a_first_edition_template(hut: HubUnderTest) -> None:
+    """A template without the ЕЛС and account number columns is read as it was (by AccountGUID)."""
+    token = token_for(hut, "a")
+    _house, accounts = house_with_accounts(hut, hut.orgs["a"], 1)
+    today = datetime.now(UTC).date()
+    documents = [(1, accounts[0], today.month, today.year, None, BIK, BANK)]
+    charges = [(1, "Жилищная", "1", None, 25.5, 1275, None, None, 1275)]
+    data = filled(first_edition(template(hut, token, "bills")), {DOCS: documents, CHARGES: charges})
+    status = upload(hut, token, data)
+    assert (status["rows_done"], status["rows_failed"]) == (1, 0), status
+    assert set(stored(hut, accounts)) == set(accounts)

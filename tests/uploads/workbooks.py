@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 from openpyxl import Workbook, load_workbook
 
+from adapters.excel.kinds import KINDS
 from tests.e2e.harness import HubUnderTest
 from tests.e2e.rest import API, get
 
@@ -68,3 +69,24 @@ def statuses(book: Workbook, sheet: str) -> list[str]:
     rows = list(book[sheet].iter_rows(min_row=2, values_only=True))
     column = list(rows[0]).index("Статус обработки")
     return [str(r[column] or "") for r in rows[1:]]
+
+
+def first_edition(template_bytes: bytes) -> bytes:
+    """The template as it was downloaded before sheets and columns were added to its kind
+    (``adapters.excel.editions``): no added sheets, no added columns, no EDITION on conf."""
+    book = load_workbook(io.BytesIO(template_bytes))
+    conf = book["conf"]
+    kind = next(k for k in KINDS.values() if k.type == conf["B1"].value)
+    for sheet in kind.sheets:
+        if sheet.since > 1:
+            del book[sheet.name]
+            continue
+        added = [i for i, c in enumerate(sheet.columns, start=1) if c.since > 1]
+        if added:
+            book[sheet.name].delete_cols(added[0], len(added))
+    for row in list(conf.iter_rows()):
+        if row[0].value == "EDITION":
+            conf.delete_rows(row[0].row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -5,9 +5,13 @@ builds for SOAP.
 A request has one Month/Year, so documents are batched by period first, then by the limit of
 500. Each batch carries one ``PaymentInformation`` per distinct bank account (БИК, расчетный
 счет) of its documents; a document refers to its own by ``PaymentInformationKey``. The account
-is given by AccountGUID (what the ЛС upload's result file holds), so no account lookup is needed
-here: the bills area refuses an unknown or foreign account with its own code. Sums are not
-checked here either: the area checks them to the kopeck (INT915004) whatever the channel.
+is given by AccountGUID (what the ЛС upload's result file holds), or by ЕЛС or account number:
+those are found among the uploading organization's accounts (``Lookups.accounts``) before the
+request is built — the request carries an AccountGuid as a SOAP client's does — and a number the
+organization has no account with is the row's INT002000, the code SOAP gets for an unknown
+AccountGUID. Whatever the account, the bills area then refuses a closed or foreign one with its
+own code. Sums are not checked here: the area checks them to the kopeck (INT915004) whatever the
+channel.
 """
 
 from __future__ import annotations
@@ -45,19 +49,21 @@ class Document(NamedTuple):
 
 
 def bills(rows: Rows, lookups: Lookups) -> Mapped:
-    main, charges_sheet = BILLS.sheets
+    main_sheet, charges_sheet = BILLS.sheets
+    main = list(rows[main_sheet.name])
     housing = NsiCodes(lookups, 50)
     problems: list[RowProblem] = []
     charges = linked_rows(
-        rows[main.name],
+        main,
         rows[charges_sheet.name],
         "ПД",
         "№ записи ПД",
         lambda row: _check_charge(row, housing),
         problems,
     )
+    _find_accounts(main, lookups)
     periods: dict[tuple[str, str], list[tuple[RowRef, Document]]] = {}
-    for row in rows[main.name]:
+    for row in main:
         own = tuple(charges.get(str(row.values.get("record")), ()))
         if not own and not row.problems:
             row.problems.append(
@@ -77,6 +83,45 @@ def bills(rows: Rows, lookups: Lookups) -> Mapped:
     for (year, month), objects in periods.items():
         found += batches(BILLS, objects, _Build(year, month, housing))
     return found, problems
+
+
+#: the ways a document row names its account: the key, its header, the Lookups key kind
+_ACCOUNT_KEYS = (
+    ("account", "Идентификатор ЛС в ГИС ЖКХ", ""),
+    ("unified", "Единый лицевой счет", "unified"),
+    ("account_number", "Номер ЛС", "number"),
+)
+
+
+def _find_accounts(rows: list[Row], lookups: Lookups) -> None:
+    """Each row's account as an AccountGUID in ``values["account"]``: given, or found by its ЕЛС or
+    number among the organization's accounts (one lookup for the file). Exactly one of the three
+    is filled (none: FMT916010; more: FMT916014); a number not found is INT002000."""
+    wanted: dict[int, tuple[str, tuple[str, str]]] = {}
+    for index, row in enumerate(rows):
+        given = [(key, header, kind) for key, header, kind in _ACCOUNT_KEYS if row.values.get(key)]
+        if row.problems:
+            continue
+        if not given:
+            text = "Укажите лицевой счет: идентификатор ЛС, единый лицевой счет или номер ЛС"
+            row.problems.append(RowProblem(row.sheet, row.number, E.FMT916010.code, text, _ACCOUNT_KEYS[0][1]))
+        elif len(given) > 1:
+            text = f"{E.FMT916014.text}: {', '.join(f'«{header}»' for _k, header, _t in given)} — заполните одно"
+            row.problems.append(RowProblem(row.sheet, row.number, E.FMT916014.code, text, given[1][1]))
+        elif given[0][2]:
+            column, header, kind = given[0]
+            value = str(row.values[column]).strip()
+            wanted[index] = (header, (kind, value.upper() if kind == "unified" else value))
+    found = lookups.accounts([key for _header, key in wanted.values()])
+    for index, (header, (kind, value)) in wanted.items():
+        row = rows[index]
+        guid = found.get((kind, value))
+        if guid is None:
+            what = "ЕЛС" if kind == "unified" else "номером"
+            text = f"{E.INT002000.text}: у организации нет лицевого счета с {what} {value}"
+            row.problems.append(RowProblem(row.sheet, row.number, E.INT002000.code, text, header))
+        else:
+            row.values["account"] = guid
 
 
 def _check_charge(row: Row, housing: NsiCodes) -> None:

@@ -30,6 +30,7 @@ from hub.services.uploads import Batch, Lookups, RowProblem, RowRef
 
 DM, MD, BASE, NSI = ns.DEVICE_METERING, ns.METERING_DEVICE_BASE, ns.BASE, ns.NSI_BASE
 HM, ACC, IND = ns.HOUSE_MANAGEMENT, ns.ACCOUNT_BASE, ns.INDIVIDUAL_REGISTRY_BASE
+ORG = ns.ORGANIZATIONS_REGISTRY_BASE
 #: GUIDs of NSI items for a book the hub does not hold (the hub matches NSI references by code)
 _NSI_NS = uuid.UUID("0b8a8f0e-3c2f-4f7e-a1d2-6f1d2b6e9c11")
 
@@ -145,10 +146,10 @@ def linked_rows(
     records: dict[str, Row] = {}
     for row in main:
         record = row.values.get("record")
+        repeated = RowProblem(row.sheet, row.number, E.FMT916009.code, f"«№ записи» {record} повторяется", "№ записи")
         if record is not None and record in records:
-            row.problems.append(
-                RowProblem(row.sheet, row.number, E.FMT916009.code, f"«№ записи» {record} повторяется", "№ записи")
-            )
+            if repeated not in row.problems:  # a kind with two linked sheets checks its records twice
+                row.problems.append(repeated)
         elif record is not None:
             records[record] = row
     found: dict[str, list[Row]] = {}

@@ -1,7 +1,8 @@
 """The accounts registry as other areas see it: ``SqlAccountLookup`` (the ``"accounts"`` port).
 
 Payment documents read the accounts' numbers (ЕЛС, account number) through ``cards``
-(``hub.services.ports.AccountCardLookup``).
+(``hub.services.ports.AccountCardLookup``); an Excel upload of ПД finds an organization's
+accounts by those numbers through ``guids_by_keys`` (``hub.services.ports.AccountKeyLookup``).
 
 Metering devices check the AccountGUIDs a device is linked to through
 ``hub.services.ports.AccountLookup`` and never import this package; the registry hands them
@@ -65,3 +66,17 @@ class SqlAccountLookup:
             )
             for row in rows
         }
+
+    def guids_by_keys(self, org_id: int, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        """``AccountKeyLookup``: one indexed query per kind of key (ЕЛС is unique, the account
+        number unique per organization), only ``org_id``'s own accounts."""
+        found: dict[tuple[str, str], str] = {}
+        for kind, column in (("unified", accounts.c.unified_number), ("number", accounts.c.account_number)):
+            values = sorted({value.strip() for key, value in keys if key == kind})
+            if not values:
+                continue
+            query = select(column, accounts.c.guid).where(
+                accounts.c.org_id == org_id, bulk.one_of(self.conn, column, values)
+            )
+            found.update({(kind, str(value)): str(guid) for value, guid in self.conn.execute(query)})
+        return found
