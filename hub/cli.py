@@ -224,6 +224,9 @@ class _NoData:
     def accounts(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], str]:
         return {}
 
+    def scoped(self, organization_id: int) -> _NoData:
+        return self
+
 
 @app.command("upload")
 def upload_command(

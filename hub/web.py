@@ -23,7 +23,7 @@ from hub.rest.problems import LineBreakPaths
 from hub.rest.uploads import UploadPorts, resuming
 from hub.rest.writes import WritePorts
 from hub.services.ports import ResourceReader
-from hub.services.uploads import Lookups, UploadDesk
+from hub.services.uploads import UploadDesk
 from hub.soap import app as soap_app
 from hub.store.base import Store
 from hub.store.message_log import SqlMessageLog
@@ -66,23 +66,13 @@ def rest_ports(hub: Hub, classes: list[Any]) -> RestPorts:
     )
 
 
-class SenderDesk(UploadDesk):
-    """The upload desk whose adapter sees the hub as the uploading organization does: the shared
-    ``StoreLookups`` scoped to the sender for each upload (its own accounts by ЕЛС or number)."""
-
-    def submit(self, sender_id: int, filename: str, data: bytes, lookups: Lookups) -> str:
-        if isinstance(lookups, StoreLookups):
-            lookups = lookups.scoped(sender_id)
-        return super().submit(sender_id, filename, data, lookups)
-
-
 def upload_ports(hub: Hub) -> UploadPorts:
     """The upload desk over the hub's intake and store; the ``meters`` and ``accounts`` ports when
     areas provide them."""
     provided = hub.registry.provided()
     meters, accounts = provided.get(METERS_PORT), provided.get(ACCOUNTS_PORT)
     return UploadPorts(
-        desk=SenderDesk(intake=hub.intake, directory=hub.directory, registry=hub.registry, store=SqlUploads(hub.store)),
+        desk=UploadDesk(intake=hub.intake, directory=hub.directory, registry=hub.registry, store=SqlUploads(hub.store)),
         lookups=StoreLookups(hub.store, resolve(meters) if meters else None, resolve(accounts) if accounts else None),
     )
 

@@ -125,6 +125,10 @@ class Lookups(Protocol):
         uploading, as while a template is built) are absent."""
         ...
 
+    def scoped(self, organization_id: int) -> Lookups:
+        """The same lookups as the uploading organization sees the hub (its own accounts)."""
+        ...
+
 
 class FileAdapter(Protocol):
     """An input format: its kinds, their templates, a reader and a result writer."""
@@ -297,7 +301,7 @@ class UploadDesk:
         if sender is None:  # pragma: no cover - a token's organization is never deleted
             raise HubError(E.AUT011002)
         adapter = adapter_for_file(data, filename)
-        parsed = adapter.read(data, lookups, filename)
+        parsed = adapter.read(data, lookups.scoped(sender.id), filename)
         operation = self._operation(parsed)
         check_caller(operation, sender)
         upload_guid = str(uuid.uuid4())
@@ -328,7 +332,7 @@ class UploadDesk:
                 log.warning("upload %s cannot be resumed: adapter %s", upload.upload_guid, upload.adapter)
                 self.store.mark_submitted(upload.id)
                 continue
-            parsed = adapter.read(self.store.data(upload.id), lookups, upload.filename)
+            parsed = adapter.read(self.store.data(upload.id), lookups.scoped(sender.id), upload.filename)
             self.store.add_problems(upload.id, parsed.problems)
             self._send_all(upload.upload_guid, upload.id, parsed, self._operation(parsed), sender)
             log.info("upload %s resumed: %d batches sent again", upload.upload_guid, len(parsed.batches))

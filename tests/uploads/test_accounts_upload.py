@@ -26,8 +26,7 @@ from tests.e2e.harness import HubUnderTest, Org
 from tests.e2e.rest import get, token_for
 from tests.e2e.test_rest_writes import comparable
 from tests.real_contract import assert_valid_under_real_xsd
-from tests.uploads.test_houses_upload import NoBooks
-from tests.uploads.workbooks import filled, first_edition, result, statuses, template, upload
+from tests.uploads.workbooks import NoData, filled, first_edition, result, statuses, template, upload
 
 HM, BASE = ns.HOUSE_MANAGEMENT, ns.BASE
 
@@ -211,8 +210,8 @@ def test_payer_organization_and_bases_are_valid_under_the_real_xsd(real_contract
             AccountReason("SupplyResourceContract", number="3", signed="2025-12-01", written=False),
         )),
     ]  # fmt: skip
-    data = filled(adapter.template("accounts", NoBooks()), accounts_rows(records))
-    parsed = adapter.read(data, NoBooks(), "ЛС.xlsx")
+    data = filled(adapter.template("accounts", NoData()), accounts_rows(records))
+    parsed = adapter.read(data, NoData(), "ЛС.xlsx")
     assert parsed.problems == [] and len(parsed.batches) == 1
     request = parsed.batches[0].make([0])
     assert_valid_under_real_xsd(request, real_contract)

@@ -14,14 +14,13 @@ from sqlalchemy import select
 
 from adapters.excel.adapter import ExcelAdapter
 from hub.areas.bills.tables import payment_charges, payment_documents
-from hub.services.ports import MeteringDevice
 from testkit.nsi import MunicipalService, import_municipal_services
 from tests.bills.test_e2e import NSI_PATH, own_code, post
 from tests.e2e.harness import HubUnderTest
 from tests.e2e.rest import get, token_for
 from tests.real_contract import assert_valid_under_real_xsd
 from tests.uploads.setup import house_with_accounts
-from tests.uploads.workbooks import filled, first_edition, result, statuses, template, upload
+from tests.uploads.workbooks import NoData, filled, first_edition, result, statuses, template, upload
 
 DOCS, CHARGES = "Платежные документы", "Начисления"
 BIK, BANK = "044525225", "40702810900000000001"
@@ -127,7 +126,7 @@ def test_bills_upload_stores_the_good_documents_and_reports_bad_ones(hut: HubUnd
 HOUSING_GUID = str(uuid.uuid4())
 
 
-class Books:
+class Books(NoData):
     """Lookups of a hub that holds the whole NSI 50 (one item) and no other book."""
 
     def nsi_items(self, registry: int) -> list[tuple[str, str, str]]:
@@ -135,12 +134,6 @@ class Books:
 
     def nsi_complete(self, registry: int) -> bool:
         return registry == 50
-
-    def meters(self, guids: object) -> dict[str, MeteringDevice]:
-        return {}
-
-    def accounts(self, keys: object) -> dict[tuple[str, str], str]:
-        return {}
 
 
 def test_rows_become_requests_by_period_valid_under_the_real_xsd(real_contract: Path) -> None:

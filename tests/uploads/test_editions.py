@@ -12,11 +12,10 @@ from python_calamine import CalamineWorkbook
 from adapters.excel.adapter import ExcelAdapter
 from adapters.excel.editions import as_uploaded
 from adapters.excel.kinds import KINDS, Kind
-from tests.uploads.test_houses_upload import NoBooks
-from tests.uploads.workbooks import first_edition
+from tests.uploads.workbooks import NoData, first_edition
 
 
-class Lifts(NoBooks):
+class Lifts(NoData):
     """Lookups of a hub holding NSI 192 (lift types) and nothing else."""
 
     def nsi_items(self, registry: int) -> list[tuple[str, str, str]]:

@@ -13,14 +13,13 @@ from adapters.excel.adapter import ExcelAdapter
 from hub import ns
 from hub.areas.houses.tables import houses as houses_table
 from hub.areas.houses.tables import lifts as lifts_table
-from hub.services.ports import MeteringDevice
 from testkit.uploads import HOUSE_SHEETS, HouseRecord, house_request, house_rows
 from tests.accounts.test_e2e import send
 from tests.e2e.harness import HubUnderTest
 from tests.e2e.rest import get, token_for
 from tests.e2e.test_rest_writes import comparable
 from tests.real_contract import assert_valid_under_real_xsd
-from tests.uploads.workbooks import filled, first_edition, result, statuses, template, upload
+from tests.uploads.workbooks import NoData, filled, first_edition, result, statuses, template, upload
 
 HOUSES, PREMISES = "Характеристики МКД", "Жилые помещения"
 HM, BASE = ns.HOUSE_MANAGEMENT, ns.BASE
@@ -151,22 +150,6 @@ def test_houses_upload_of_a_first_edition_template(hut: HubUnderTest) -> None:
     assert len(get(hut, f"/houses/{fias}", token).json()["premises"]) == 1
 
 
-class NoBooks:
-    """Lookups of a hub holding no NSI book whole (codes are taken as they are)."""
-
-    def nsi_items(self, registry: int) -> list[tuple[str, str, str]]:
-        return []
-
-    def nsi_complete(self, registry: int) -> bool:
-        return False
-
-    def meters(self, guids: object) -> dict[str, MeteringDevice]:
-        return {}
-
-    def accounts(self, keys: object) -> dict[tuple[str, str], str]:
-        return {}
-
-
 def test_a_house_with_every_kind_of_object_is_valid_under_the_real_xsd(real_contract: Path) -> None:
     """Non-residential premises before the entrances, rooms inside their flat: GIS's order."""
     adapter = ExcelAdapter()
@@ -177,7 +160,7 @@ def test_a_house_with_every_kind_of_object_is_valid_under_the_real_xsd(real_cont
         ROOMS: [(1, "1", "1", 10.5, None), (1, "2", "1", None, "нет кадастрового номера")],
         LIFTS: [(1, 4, "ЛФ-4", "1")],
     }
-    parsed = adapter.read(filled(adapter.template("houses", NoBooks()), rows), NoBooks(), "МКД.xlsx")
+    parsed = adapter.read(filled(adapter.template("houses", NoData()), rows), NoData(), "МКД.xlsx")
     assert parsed.problems == [] and len(parsed.batches) == 1
     batch = parsed.batches[0]
     assert [r.sheet for r in batch.rows] == [

@@ -9,13 +9,17 @@ stalled HUB_UPLOAD_STALL_SECONDS) must finish it.
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from datetime import date
+from typing import Any
 
 import pytest
+from lxml import etree
 from sqlalchemy import func, select
 
+from adapters.excel.adapter import ExcelAdapter
 from hub.rest.uploads import resuming
 from hub.services.intake import Ack, Intake, Submission
 from hub.services.uploads import _BATCH_NS, UploadDesk
@@ -23,11 +27,12 @@ from hub.store.tables import inbox
 from hub.store.tables import uploads as uploads_table
 from hub.store.uploads import SqlUploads
 from hub.web import upload_ports
+from testkit.uploads import READINGS_SHEET, AccountRecord, HouseRecord, accounts_rows, house_rows, readings_rows
 from tests.e2e.harness import HubUnderTest
 from tests.e2e.rest import get, token_for
 from tests.uploads.setup import cold_water_meters
 from tests.uploads.test_readings_upload import SHEET, stored_readings
-from tests.uploads.workbooks import filled, result, statuses, template
+from tests.uploads.workbooks import NoData, filled, result, statuses, template
 
 ROWS = 2100  # three batches of ≤ 1000 readings
 
@@ -100,3 +105,30 @@ def test_an_upload_cut_off_mid_post_is_resumed_without_losing_or_doubling_rows(h
     assert len(got) == ROWS and all(s == "Обработано" or s.startswith("Ошибка:") for s in got)
     assert got.count("Обработано") == status["rows_done"] == stored_readings(hut) - before
     assert status["rows_done"] > 0
+
+
+def _batches(data: bytes) -> list[bytes]:
+    parsed = ExcelAdapter().read(data, NoData(), "x.xlsx")  # type: ignore[arg-type]
+    assert parsed.batches
+    return [etree.tostring(b.make(list(range(len(b.rows))))) for b in parsed.batches]
+
+
+@pytest.mark.parametrize("kind", ["readings", "accounts", "houses"])
+def test_the_same_file_read_again_makes_the_same_batches(kind: str) -> None:
+    """What makes a resumed batch the same message (and another file's objects other ones)."""
+    adapter = ExcelAdapter()
+    blank = adapter.template(kind, NoData())  # type: ignore[arg-type]
+    rows: dict[str, Any] = {
+        "readings": lambda: {READINGS_SHEET: readings_rows([str(uuid.uuid4()) for _ in range(3)])},
+        "accounts": lambda: accounts_rows([AccountRecord(f"Л-{i}", str(uuid.uuid4())) for i in range(3)]),
+        "houses": lambda: house_rows(
+            HouseRecord(str(uuid.uuid4()), flats=(("1", 1, ("1", "2")), ("2", 2, ())), lifts=((3, "ЛФ-3", "1"),))
+        ),
+    }
+    data = filled(blank, rows[kind]())
+    first, again = _batches(data), _batches(data)
+    assert first == again
+    transports = set(re.findall(rb"TransportGUID>([^<]+)<", first[0]))
+    assert len(transports) >= 3  # one per object, none shared within the message
+    other = set(re.findall(rb"TransportGUID>([^<]+)<", _batches(filled(blank, rows[kind]()))[0]))
+    assert not transports & other

@@ -12,6 +12,7 @@ import httpx
 from openpyxl import Workbook, load_workbook
 
 from adapters.excel.kinds import KINDS
+from hub.services.ports import MeteringDevice
 from tests.e2e.harness import HubUnderTest
 from tests.e2e.rest import API, get
 
@@ -90,3 +91,23 @@ def first_edition(template_bytes: bytes) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+class NoData:
+    """``Lookups`` of a hub that holds no NSI book whole (codes are taken as they are), no meters
+    and no accounts: what the adapter needs to map rows without a store."""
+
+    def nsi_items(self, registry: int) -> list[tuple[str, str, str]]:
+        return []
+
+    def nsi_complete(self, registry: int) -> bool:
+        return False
+
+    def meters(self, guids: object) -> dict[str, MeteringDevice]:
+        return {}
+
+    def accounts(self, keys: object) -> dict[tuple[str, str], str]:
+        return {}
+
+    def scoped(self, organization_id: int) -> NoData:
+        return self

@@ -3,14 +3,26 @@ from the linked sheets; the payer a person (Ind) or an organization or entrepren
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from typing import Any
 
 from lxml import etree
 
 from adapters.excel.kinds import ACCOUNT_TYPES, ACCOUNTS, HIRE_TYPES, REASON_KINDS
-from adapters.excel.mappers.common import ACC, BASE, HM, IND, ORG, Mapped, Rows, batches, linked_rows, root, sub
+from adapters.excel.mappers.common import (
+    ACC,
+    BASE,
+    HM,
+    IND,
+    ORG,
+    Mapped,
+    Rows,
+    batches,
+    linked_rows,
+    root,
+    sub,
+    transport_guid,
+)
 from adapters.excel.reader import Row
 from hub.errors import E
 from hub.services.uploads import Lookups, RowProblem, RowRef
@@ -38,7 +50,7 @@ def accounts(rows: Rows, lookups: Lookups) -> Mapped:
         problems.extend(row.problems)
         if row.problems:
             continue
-        transport = str(uuid.uuid4())
+        transport = transport_guid(row)
         record = str(row.values["record"])
         objects.append(
             (

@@ -23,7 +23,19 @@ from typing import NamedTuple
 from lxml import etree
 
 from adapters.excel.kinds import BILLS, SERVICE_KINDS
-from adapters.excel.mappers.common import ACC, BASE, NSI, Mapped, NsiCodes, Rows, batches, linked_rows, root, sub
+from adapters.excel.mappers.common import (
+    ACC,
+    BASE,
+    NSI,
+    Mapped,
+    NsiCodes,
+    Rows,
+    batches,
+    linked_rows,
+    root,
+    sub,
+    transport_guid,
+)
 from adapters.excel.reader import Row
 from hub import ns
 from hub.errors import E
@@ -76,7 +88,7 @@ def bills(rows: Rows, lookups: Lookups) -> Mapped:
         problems.extend(row.problems)
         if row.problems:
             continue
-        document = Document(row, own, str(uuid.uuid4()))
+        document = Document(row, own, transport_guid(row))
         period = (str(row.values["year"]), str(row.values["month"]))
         periods.setdefault(period, []).append((RowRef(row.sheet, row.number, document.transport), document))
     found: list[Batch] = []
@@ -150,7 +162,8 @@ class _Build:
         keys: dict[tuple[str, str], str] = {}
         for document in documents:
             if document.bank not in keys:
-                keys[document.bank] = str(uuid.uuid4())
+                # built when the batch is sent: derived from its first document's TransportGUID
+                keys[document.bank] = str(uuid.uuid5(uuid.UUID(document.transport), "bank"))
                 info = sub(request, B, "PaymentInformation")
                 sub(info, PAYMENTS_BASE, "BankBIK", document.bank[0])
                 sub(info, PAYMENTS_BASE, "operatingAccountNumber", document.bank[1])

@@ -4,13 +4,12 @@ objects."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 
 from lxml import etree
 
 from adapters.excel.kinds import HOUSES, NO_CADASTRAL_NUMBER
-from adapters.excel.mappers.common import BASE, HM, NSI, Mapped, NsiCodes, Rows, nsi, root, sub, unknown
+from adapters.excel.mappers.common import BASE, HM, NSI, Mapped, NsiCodes, Rows, nsi, root, sub, transport_guid, unknown
 from adapters.excel.reader import Row
 from hub.errors import E
 from hub.services.uploads import Batch, Lookups, RowProblem, RowRef
@@ -143,8 +142,8 @@ def _keyed(parent: etree._Element, local: str, values: dict[str, str | None], nu
 
 
 def _ref(row: Row, refs: list[RowRef]) -> str:
-    """A new TransportGUID for the row's object, its row reference added to ``refs``."""
-    transport = str(uuid.uuid4())
+    """The TransportGUID of the row's object, its row reference added to ``refs``."""
+    transport = transport_guid(row)
     refs.append(RowRef(row.sheet, row.number, transport))
     return transport
 
@@ -183,7 +182,7 @@ def _house_request(house: _House, books: dict[str, NsiCodes]) -> tuple[etree._El
     for entrance in sorted(entrances):
         created = sub(element, HM, "EntranceToCreate")
         sub(created, HM, "EntranceNum", str(entrance))
-        sub(created, BASE, "TransportGUID", str(uuid.uuid4()))
+        sub(created, BASE, "TransportGUID", transport_guid(house.row, f"entrance {entrance}"))
     for row in house.residential:
         p = row.values
         premises = sub(element, HM, "ResidentialPremises")
