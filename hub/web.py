@@ -23,6 +23,7 @@ from hub.rest.problems import LineBreakPaths
 from hub.rest.uploads import UploadPorts, resuming
 from hub.rest.writes import WritePorts
 from hub.services.ports import ResourceReader
+from hub.services.upload_results import ResultPreparer
 from hub.services.uploads import UploadDesk
 from hub.soap import app as soap_app
 from hub.store.base import Store
@@ -71,8 +72,10 @@ def upload_ports(hub: Hub) -> UploadPorts:
     areas provide them."""
     provided = hub.registry.provided()
     meters, accounts = provided.get(METERS_PORT), provided.get(ACCOUNTS_PORT)
+    store = SqlUploads(hub.store)
     return UploadPorts(
-        desk=UploadDesk(intake=hub.intake, directory=hub.directory, registry=hub.registry, store=SqlUploads(hub.store)),
+        desk=UploadDesk(intake=hub.intake, directory=hub.directory, registry=hub.registry, store=store),
+        results=ResultPreparer(store),
         lookups=StoreLookups(hub.store, resolve(meters) if meters else None, resolve(accounts) if accounts else None),
     )
 

@@ -89,6 +89,7 @@ class Kind:
             operation=self.operation,
             limit=self.limit,
             sheets=tuple(sheet.name for sheet in self.sheets),
+            results=frozenset(c.result for sheet in self.sheets for c in sheet.columns if c.result),
         )
 
 

@@ -231,7 +231,7 @@ def create_page() -> Starlette:
             if len(data) > MAX_UPLOAD_BYTES:
                 raise HubError(E.FMT916011, f"Допускается {MAX_UPLOAD_BYTES} байт", where=file.filename)
             name = file.filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
-            upload_id = await run_in_threadpool(found.desk.submit, caller.organization_id, name, data, found.lookups)
+            upload_id = await run_in_threadpool(found.submit, caller.organization_id, name, data)
         except HubError as error:
             failure = (error.code, error.spec.text, error.where or "", error.detail or "")
             return render(request, "upload.html", status_code=400, caller=caller, kinds=_kinds(), error=failure)
@@ -260,7 +260,7 @@ def create_page() -> Starlette:
             upload = await run_in_threadpool(desk.visible, upload_id, caller.organization_id)
         except HubError as error:
             return render(request, "missing.html", status_code=404, caller=caller, text=error.spec.text, guid=upload_id)
-        name, body = await run_in_threadpool(desk.result, upload)
+        name, body = await run_in_threadpool(_uploads(request).result, upload)
         return Response(body, media_type=XLSX, headers=attachment(name))
 
     async def template_file(request: Request) -> Response:

@@ -25,7 +25,8 @@ from pydantic import BaseModel
 from hub.errors import E, HubError
 from hub.services import uploads
 from hub.services.tokens import ApiToken
-from hub.services.uploads import Lookups, UploadDesk, UploadStatus
+from hub.services.upload_results import ResultPreparer
+from hub.services.uploads import Lookups, StoredUpload, UploadDesk, UploadStatus
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,20 @@ _GUID = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F
 class UploadPorts:
     desk: UploadDesk
     lookups: Lookups
+    results: ResultPreparer
+
+    def submit(self, organization_id: int, filename: str, data: bytes) -> str:
+        """The desk's submit, then the result file's preparation alongside the processing."""
+        upload_guid = self.desk.submit(organization_id, filename, data, self.lookups)
+        self.results.start(self.desk.visible(upload_guid, organization_id))
+        return upload_guid
+
+    def resume(self, stalled_seconds: float) -> None:
+        for upload_guid in self.desk.resume(self.lookups, stalled_seconds):
+            self.results.start(self.desk.visible(upload_guid, None))
+
+    def result(self, upload: StoredUpload) -> tuple[str, bytes]:
+        return self.results.result(self.desk, upload)
 
 
 class UploadResumer(threading.Thread):
@@ -55,7 +70,7 @@ class UploadResumer(threading.Thread):
     def run(self) -> None:
         while not self.stopping.is_set():
             try:
-                self.ports.desk.resume(self.ports.lookups, self.stalled_seconds)
+                self.ports.resume(self.stalled_seconds)
             except Exception:
                 log.exception("resuming uploads failed; will try again")
             self.stopping.wait(self.every)
@@ -147,7 +162,7 @@ def add_uploads(api: FastAPI, caller: Callable[..., Any], ports: Callable[[Reque
             raise HubError(E.FMT916011, f"Допускается {MAX_UPLOAD_BYTES} байт", where=file.filename or "")
         found = ports(request)
         filename = (file.filename or "upload.xlsx").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
-        upload_id = await run_in_threadpool(found.desk.submit, token.organization_id, filename, data, found.lookups)
+        upload_id = await run_in_threadpool(found.submit, token.organization_id, filename, data)
         upload = await run_in_threadpool(found.desk.visible, upload_id, token.organization_id)
         return {
             "upload_id": upload_id,
@@ -173,5 +188,5 @@ def add_uploads(api: FastAPI, caller: Callable[..., Any], ports: Callable[[Reque
         """Файл результата «<имя>__Результат.xlsx»: статус каждой строки, присвоенные идентификаторы."""
         desk = ports(request).desk
         upload = await run_in_threadpool(desk.visible, upload_id, token.organization_id)
-        name, body = await run_in_threadpool(desk.result, upload)
+        name, body = await run_in_threadpool(ports(request).result, upload)
         return Response(body, media_type=XLSX, headers=attachment(name))

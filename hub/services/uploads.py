@@ -51,6 +51,9 @@ class KindInfo:
     operation: str  # the import operation its rows become
     limit: int  # objects per request (GIS's per-request limit of the operation)
     sheets: tuple[str, ...]  # the data sheets
+    #: local names of the result values the kind's result file fills in (GUID, UniqueNumber …);
+    #: the rest of an object's result is not kept (100 000 rows of outcomes stay small)
+    results: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +224,11 @@ class UploadStore(Protocol):
         ...
 
     def mark_submitted(self, upload_id: int) -> None: ...
+    def save_result(self, upload_id: int, data: bytes) -> None: ...
+    def stored_result(self, upload_id: int) -> bytes | None:
+        """The result workbook prepared while the rows were processed (None: not prepared)."""
+        ...
+
     def claim_stalled(self, older_than_seconds: float) -> StoredUpload | None:
         """An upload not yet submitted whose sending stalled this long, claimed for a resume."""
         ...
@@ -259,17 +267,16 @@ RESULTS_AT_ONCE = 10
 COUNTS_KEPT = 100_000
 _MISSING = RowOutcome(False, E.INT916001.code, E.INT916001.text)
 _DONE = RowOutcome(True)
-#: result values no result file fills in (kept outcomes stay small: 100 000 rows a file)
-_NOT_KEPT = frozenset({"TransportGUID", "UpdateDate"})
 
 
 def _outcome(objects: dict[str, RowOutcome], ref: RowRef) -> RowOutcome:
     return objects.get(ref.transport_guid.lower()) or objects.get("", _MISSING)
 
 
-def _objects(result: bytes) -> dict[str, RowOutcome]:
-    """TransportGUID (lowercased) → the outcome of a processed message's objects; under "" the
-    outcome of a row whose object has none (the whole message's error, or INT916001)."""
+def _objects(result: bytes, keep: frozenset[str]) -> dict[str, RowOutcome]:
+    """TransportGUID (lowercased) → the outcome of a processed message's objects, with the result
+    values named in ``keep``; under "" the outcome of a row whose object has none (the whole
+    message's error, or INT916001)."""
     error, objects = object_values(result)
     if error is not None:
         return {"": RowOutcome(False, error.code, error.description)}
@@ -278,8 +285,31 @@ def _objects(result: bytes) -> dict[str, RowOutcome]:
         if item.errors:
             found[item.transport_guid] = RowOutcome(False, item.errors[0].code, item.errors[0].description)
         else:
-            kept = {k: v for k, v in item.values.items() if k not in _NOT_KEPT}
+            kept = {k: item.values[k] for k in keep if k in item.values}
             found[item.transport_guid] = RowOutcome(True, values=kept) if kept else _DONE
+    return found
+
+
+def problem_outcomes(upload: StoredUpload) -> dict[tuple[str, int], RowOutcome]:
+    """The outcomes of the rows refused before sending."""
+    return {(p.sheet, p.row): RowOutcome(False, p.code, p.text, p.column) for p in upload.problems}
+
+
+def load_outcomes(
+    store: UploadStore, messages: Sequence[UploadMessage], keep: frozenset[str]
+) -> dict[tuple[str, int], RowOutcome]:
+    """The outcomes of the rows of ``messages`` (of a message still in processing: ``ok`` None)
+    with the result values named in ``keep``, read ``RESULTS_AT_ONCE`` messages at a time."""
+    found: dict[tuple[str, int], RowOutcome] = {}
+    for start in range(0, len(messages), RESULTS_AT_ONCE):
+        some = messages[start : start + RESULTS_AT_ONCE]
+        rows = store.message_rows([m.message_guid for m in some])
+        results = store.results([m.message_guid for m in some if m.state == 3])
+        for message in some:
+            result = results.get(message.message_guid)
+            objects = _objects(result, keep) if result is not None else None
+            for ref in rows.get(message.message_guid, ()):
+                found[(ref.sheet, ref.row)] = RowOutcome(None) if objects is None else _outcome(objects, ref)
     return found
 
 
@@ -318,13 +348,13 @@ class UploadDesk:
         self._send_all(upload_guid, upload_id, parsed, operation, sender)
         return upload_guid
 
-    def resume(self, lookups: Lookups, stalled_seconds: float) -> int:
+    def resume(self, lookups: Lookups, stalled_seconds: float) -> list[str]:
         """Sends the rest of every upload whose sending stalled (the process that took its POST
         died): the stored file is read again and every batch sent again. Batches are the same
         bytes under the same MessageGUIDs (the adapter derives TransportGUIDs from the file), so
         the intake answers those it already accepted with their first Ack and takes the others.
-        The number of uploads resumed."""
-        resumed = 0
+        The GUIDs of the uploads resumed."""
+        resumed: list[str] = []
         while (upload := self.store.claim_stalled(stalled_seconds)) is not None:
             sender = self.directory.organization(upload.sender_id)
             adapter = adapters().get(upload.adapter)
@@ -336,7 +366,7 @@ class UploadDesk:
             self.store.add_problems(upload.id, parsed.problems)
             self._send_all(upload.upload_guid, upload.id, parsed, self._operation(parsed), sender)
             log.info("upload %s resumed: %d batches sent again", upload.upload_guid, len(parsed.batches))
-            resumed += 1
+            resumed.append(upload.upload_guid)
         return resumed
 
     def _operation(self, parsed: ParsedFile) -> Operation:
@@ -397,7 +427,7 @@ class UploadDesk:
             some = fresh[start : start + RESULTS_AT_ONCE]
             rows = self.store.message_rows(some)
             for message_guid, result in self.store.results(some).items():
-                objects = _objects(result)
+                objects = _objects(result, frozenset())  # counted, not shown
                 outcomes = [_outcome(objects, ref) for ref in rows.get(message_guid, ()) if ref.sheet == main]
                 counts = (sum(1 for o in outcomes if o.ok), sum(1 for o in outcomes if o.ok is False))
                 with self._lock:
@@ -419,19 +449,9 @@ class UploadDesk:
     def outcomes(self, upload: StoredUpload) -> dict[tuple[str, int], RowOutcome]:
         """Every row's outcome: the problems found before sending, then each message's results
         (rows of a message still in processing: ``ok`` None)."""
-        found: dict[tuple[str, int], RowOutcome] = {}
-        for problem in upload.problems:
-            found[(problem.sheet, problem.row)] = RowOutcome(False, problem.code, problem.text, problem.column)
+        found = problem_outcomes(upload)
         messages = self.store.messages(upload.id)
-        for start in range(0, len(messages), RESULTS_AT_ONCE):
-            some = messages[start : start + RESULTS_AT_ONCE]
-            rows = self.store.message_rows([m.message_guid for m in some])
-            results = self.store.results([m.message_guid for m in some if m.state == 3])
-            for message in some:
-                result = results.get(message.message_guid)
-                objects = _objects(result) if result is not None else None
-                for ref in rows.get(message.message_guid, ()):
-                    found[(ref.sheet, ref.row)] = RowOutcome(None) if objects is None else _outcome(objects, ref)
+        found.update(load_outcomes(self.store, messages, adapter_for_kind(upload.kind)[1].results))
         return found
 
     def result(self, upload: StoredUpload) -> tuple[str, bytes]:

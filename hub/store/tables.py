@@ -201,6 +201,8 @@ uploads = Table(
     Column("submitted_at", DateTime(timezone=True), nullable=True),
     #: the last sign of life of whoever sends its batches (a resume claims a stalled upload)
     Column("touched_at", DateTime(timezone=True), nullable=True),
+    #: the result workbook, built while the rows were processed (NULL: built when asked for)
+    Column("result", LargeBinary, nullable=True),
     Index("ix_uploads_sender", "sender_id"),
 )
 

@@ -99,7 +99,7 @@ class SqlUploads:
         return self.get(upload_guid) if claimed == 1 else None
 
     def get(self, upload_guid: str) -> StoredUpload | None:
-        columns = [c for c in uploads.c if c.name != "data"]
+        columns = [c for c in uploads.c if c.name not in ("data", "result")]
         with self.store.reading() as conn:
             row = conn.execute(select(*columns).where(uploads.c.upload_guid == upload_guid)).first()
         if row is None:
@@ -152,6 +152,15 @@ class SqlUploads:
     def data(self, upload_id: int) -> bytes:
         with self.store.reading() as conn:
             return bytes(conn.execute(select(uploads.c.data).where(uploads.c.id == upload_id)).scalar_one())
+
+    def save_result(self, upload_id: int, data: bytes) -> None:
+        with self.store.writing() as conn:
+            conn.execute(update(uploads).where(uploads.c.id == upload_id).values(result=data))
+
+    def stored_result(self, upload_id: int) -> bytes | None:
+        with self.store.reading() as conn:
+            found = conn.execute(select(uploads.c.result).where(uploads.c.id == upload_id)).scalar()
+        return None if found is None else bytes(found)
 
 
 class StoreLookups:

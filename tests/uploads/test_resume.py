@@ -80,14 +80,14 @@ def test_an_upload_cut_off_mid_post_is_resumed_without_losing_or_doubling_rows(h
     assert status["state"] == "processing" and len(status["message_guids"]) == 1, status
 
     # not stalled yet (another process may still be sending it): nothing to resume
-    assert ports.desk.resume(ports.lookups, stalled_seconds=60) == 0
+    assert ports.desk.resume(ports.lookups, stalled_seconds=60) == []
     # stalled: the resumer each ``hub serve`` runs (here every 0.1 s) sends the rest
     deadline = time.monotonic() + 60
     with resuming(ports, every=0.1, stalled_seconds=0):
         while (status := get(hut, f"/uploads/{upload_guid}", token).json())["state"] != "processed":
             assert time.monotonic() < deadline, status
             time.sleep(0.1)
-    assert ports.desk.resume(ports.lookups, stalled_seconds=0) == 0  # submitted: nothing left
+    assert ports.desk.resume(ports.lookups, stalled_seconds=0) == []  # submitted: nothing left
     assert status["rows_done"] + status["rows_failed"] == ROWS
     assert len(status["message_guids"]) == len(set(status["message_guids"])) == 3
 

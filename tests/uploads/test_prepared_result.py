@@ -1,0 +1,82 @@
+"""The result file prepared alongside the processing (``hub.services.upload_results``)."""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Collection, Sequence
+
+import pytest
+from openpyxl import load_workbook
+
+from hub.services.upload_results import StalledError, WaitingOutcomes
+from hub.services.uploads import RowProblem, RowRef, StoredUpload, UploadMessage
+from hub.web import upload_ports
+from tests.e2e.harness import HubUnderTest, wait_for
+from tests.e2e.rest import token_for
+from tests.uploads.setup import cold_water_meters
+from tests.uploads.test_readings_upload import SHEET
+from tests.uploads.workbooks import filled, result, statuses, template, upload
+
+RESULT = (
+    b'<ImportResult xmlns="urn:x"><base:TransportGUID xmlns:base="http://dom.gosuslugi.ru/schema/integration/base/">'
+    b"%s</base:TransportGUID></ImportResult>"
+)
+
+
+def test_the_prepared_file_is_stored_and_says_what_a_file_built_on_demand_says(hut: HubUnderTest) -> None:
+    token = token_for(hut, "a")
+    roots = cold_water_meters(hut, hut.orgs["a"], 2)
+    rows = [(roots[0], "1", 20, None, None, "20.11.2026"), (roots[1], "2", 20, None, None, "20.11.2026")]
+    status = upload(hut, token, filled(template(hut, token, "readings"), {SHEET: rows}))
+    ports = upload_ports(hut.hub)
+    stored = ports.desk.visible(status["upload_id"], None)
+    assert wait_for(lambda: ports.results.store.stored_result(stored.id) is not None, 20)
+    _name, served = result(hut, token, status["upload_id"])
+    _name, built = ports.desk.result(stored)  # what the hub builds when nothing was prepared
+    on_demand = statuses(load_workbook(io.BytesIO(built)), SHEET)
+    assert statuses(served, SHEET) == on_demand
+    assert on_demand[0] == "Обработано" and on_demand[1].startswith("Ошибка: INT912002")
+
+
+class SlowStore:
+    """An upload store whose one message is processed after ``polls_before_done`` looks."""
+
+    def __init__(self, polls_before_done: int | None) -> None:
+        self.polls_before_done = polls_before_done
+        self.polls = 0
+
+    def messages(self, upload_id: int) -> list[UploadMessage]:
+        self.polls += 1
+        done = self.polls_before_done is not None and self.polls > self.polls_before_done
+        return [UploadMessage("m1", 3 if done else 2)]
+
+    def message_rows(self, message_guids: Collection[str]) -> dict[str, tuple[RowRef, ...]]:
+        return {"m1": (RowRef("Лист", 3, "t3"), RowRef("Лист", 4, "t4"))}
+
+    def results(self, message_guids: Collection[str]) -> dict[str, bytes]:
+        return {"m1": b"<r>" + RESULT % b"t3" + RESULT % b"t4" + b"</r>"} if "m1" in message_guids else {}
+
+
+def _upload(problems: Sequence[RowProblem] = ()) -> StoredUpload:
+    return StoredUpload(1, "u", 1, "readings", "excel", "x.xlsx", 3, tuple(problems), "2026-12-06T00:00:00+00:00")
+
+
+def test_a_row_waits_until_its_message_is_processed() -> None:
+    store = SlowStore(polls_before_done=3)
+    problem = RowProblem("Лист", 5, "FMT916010", "не заполнено", "Т1")
+    outcomes = WaitingOutcomes(store, _upload([problem]), poll=0.01, patience=5)  # type: ignore[arg-type]
+    assert outcomes.get(("Лист", 5)) is not None and store.polls == 1  # refused before sending: no wait
+    assert outcomes.get(("Лист", 99)) is None  # a row of no message
+    started = time.monotonic()
+    first = outcomes.get(("Лист", 3))
+    assert first is not None and first.ok is True and store.polls == 4  # waited for the message
+    second = outcomes.get(("Лист", 4))
+    assert second is not None and second.ok is True and store.polls == 4  # read with the first
+    assert time.monotonic() - started >= 0.02
+
+
+def test_a_message_never_processed_gives_up_after_the_patience() -> None:
+    outcomes = WaitingOutcomes(SlowStore(None), _upload(), poll=0.01, patience=0.05)  # type: ignore[arg-type]
+    with pytest.raises(StalledError):
+        outcomes.get(("Лист", 3))
