@@ -268,6 +268,7 @@ def worker_ports(hub: Hub, *, threads: int | None = None) -> WorkerPorts:
         threads=threads or settings.effective_worker_threads,
         sweep_seconds=settings.sweep_seconds,
         lease_seconds=settings.lease_seconds,
+        idle_wait_ms=settings.worker_idle_ms,
         # ``processes`` as set, not the default: `hub serve` sets it in each process it starts, so
         # more than 1 means this process is one of several (a single process has nobody to help)
         idle_polling=settings.embedded and settings.processes > 1,

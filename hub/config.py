@@ -35,6 +35,8 @@ Environment variables (all optional):
 ``HUB_SWEEP_SECONDS``       how often unfinished inbox entries are re-enqueued (default 5)
 ``HUB_LEASE_SECONDS``        how long a worker's claim lasts without a heartbeat; a dead worker's
                             message is taken over after this (default 10)
+``HUB_WORKER_IDLE_MS``       the longest an idle worker waits before it looks at the queue again
+                           (Redis: one small script call each time; default 20)
 ``HUB_UPLOAD_STALL_SECONDS`` an upload whose batches stopped reaching the intake this long ago
                            (the process that took its POST died) is resumed by another
                            (default 60)
@@ -129,6 +131,7 @@ class Settings:
     sweep_seconds: float = 5.0
     lease_seconds: float = 10.0
     upload_stall_seconds: float = 60.0
+    worker_idle_ms: int = 20
     import_chunk: int = 100
     directory_cache_seconds: float = 5.0
     worker_threads: int = 0  # 0: by database, see effective_worker_threads
@@ -227,6 +230,8 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         values["sweep_seconds"] = float(env["HUB_SWEEP_SECONDS"])
     if "HUB_LEASE_SECONDS" in env:
         values["lease_seconds"] = float(env["HUB_LEASE_SECONDS"])
+    if "HUB_WORKER_IDLE_MS" in env:
+        values["worker_idle_ms"] = int(env["HUB_WORKER_IDLE_MS"])
     if "HUB_UPLOAD_STALL_SECONDS" in env:
         values["upload_stall_seconds"] = float(env["HUB_UPLOAD_STALL_SECONDS"])
     extra = {

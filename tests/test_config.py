@@ -88,3 +88,10 @@ def test_backlog_bounds_set_or_switched_off() -> None:
     off = load_settings({"HUB_MAX_BACKLOG": "0", "HUB_MAX_BACKLOG_PER_ORG": "0"})
     assert (off.max_backlog, off.effective_max_backlog_per_org) == (0, 0)
     assert load_settings({}, max_backlog=10, max_backlog_per_org=4).effective_max_backlog_per_org == 4
+
+
+def test_worker_idle_wait_and_upload_stall_are_read_from_the_environment() -> None:
+    defaults = load_settings({})
+    assert (defaults.worker_idle_ms, defaults.upload_stall_seconds) == (20, 60.0)
+    settings = load_settings({"HUB_WORKER_IDLE_MS": "50", "HUB_UPLOAD_STALL_SECONDS": "5"})
+    assert (settings.worker_idle_ms, settings.upload_stall_seconds) == (50, 5.0)

@@ -33,5 +33,7 @@ class WorkerPorts:
     threads: int
     sweep_seconds: float
     lease_seconds: float
+    #: the longest an idle worker sleeps between looks at the queue (dramatiq's worker_timeout)
+    idle_wait_ms: int = 20
     #: one of several embedded processes: poll for messages the others accepted
     idle_polling: bool = False

@@ -59,7 +59,9 @@ class RunningWorker:
 def start(ports: WorkerPorts) -> RunningWorker:
     """Start worker threads and the sweeper in this process (both shapes use this)."""
     declare_actor(ports)
-    worker = dramatiq.Worker(ports.broker, worker_threads=ports.threads, worker_timeout=100)
+    # worker_timeout caps the Redis consumer's idle backoff: it sleeps between half and all of it
+    # before looking again, so a message arriving at an idle worker waited ~75 ms at 100
+    worker = dramatiq.Worker(ports.broker, worker_threads=ports.threads, worker_timeout=ports.idle_wait_ms)
     worker.start()
     sweeper = Sweeper(ports.inbox, ports.queue, every=ports.sweep_seconds, lease_seconds=ports.lease_seconds)
     sweeper.start()
