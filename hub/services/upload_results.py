@@ -42,17 +42,21 @@ class WaitingOutcomes(Mapping[tuple[str, int], RowOutcome]):
     def __init__(self, store: UploadStore, upload: StoredUpload, *, poll: float, patience: float) -> None:
         self.store, self.upload, self.poll, self.patience = store, upload, poll, patience
         self._found = problem_outcomes(upload)
-        self._keep = adapter_for_kind(upload.kind)[1].results
+        kind = adapter_for_kind(upload.kind)[1]
+        self._keep = kind.results
+        #: one data sheet: each row is asked for once, in order, so an answered row is forgotten
+        #: (a 100 000-row file's outcomes never all in memory); linked sheets ask for main rows again
+        self._forget = len(kind.sheets) == 1
         messages = store.messages(upload.id)
         rows = store.message_rows([m.message_guid for m in messages])
         self._waiting = {(r.sheet, r.row): guid for guid, refs in rows.items() for r in refs}
         self._pending = {m.message_guid for m in messages}
 
     def get(self, key: tuple[str, int], default: RowOutcome | None = None) -> RowOutcome | None:  # type: ignore[override]
-        message_guid = self._waiting.get(key)
+        message_guid = self._waiting.pop(key, None) if self._forget else self._waiting.get(key)
         if message_guid is not None and message_guid in self._pending:
             self._wait_for(message_guid)
-        return self._found.get(key, default)
+        return self._found.pop(key, default) if self._forget else self._found.get(key, default)
 
     def __getitem__(self, key: tuple[str, int]) -> RowOutcome:
         found = self.get(key)
