@@ -1,15 +1,20 @@
 """A generated 100 000-row readings workbook uploaded end to end, beside the raw limit.
 
-set-up: an organization (УО) with a house of 3000 premises, an account and a hot-water meter in
-      each, placed over signed SOAP (30 + 30 messages of 100); the workbook is the readings
-      template's sheet with 34 months of readings of every meter (102 000 rows, the first
-      100 000 taken), months in order, written with openpyxl's write-only mode.
+Two files, written with openpyxl's write-only mode as the readings template's sheet:
+
+* ``monthly`` (the default; what an organization uploads each month): one reading of each of
+  100 000 hot-water meters, in 100 houses of 1000 premises the organization manages. The houses
+  and meters are inserted straight into the store (``testkit.seeds``: placing 100 000 meters over
+  SOAP would take minutes). The workers run as configured (``HUB_WORKER_THREADS`` by database).
+* ``history``: 34 months of readings of 3000 meters (102 000 rows, the first 100 000 taken),
+  months in order, the accounts and meters placed over signed SOAP (30 + 30 messages of 100).
+  One worker thread (``HUB_WORKER_THREADS=1``): a meter's months must be applied in order.
+
 hub:  ``POST /api/v1/uploads`` (calamine read, rows → 100 requests of 1000, XSD, intake), the
       worker processes the messages, the status is polled every 0.5 s until every row has its
       outcome, then ``GET …/result`` (the result workbook). Rate = rows / wall time from the POST
-      to the result file. One worker thread (``HUB_WORKER_THREADS=1``): a meter's months must be
-      applied in order. Peak RSS = VmHWM of the ``hub serve`` process (and of ``hub worker`` in the
-      production shape) at the end.
+      to the result file. Peak RSS = VmHWM of the ``hub serve`` process (and of ``hub worker`` in
+      the production shape) at the end.
 raw:  the same workbook in one process, no HTTP, no queue, no rules: calamine read + the request
       XML of every 1000 rows + XSD validation + one batched insert of the 1000 rows into a
       readings-shaped table + the result workbook (write-only, a status column).
@@ -40,10 +45,12 @@ from hub.services import tokens
 from hub.store.base import Store
 from hub.store.db import make_engine
 from hub.store.tokens import SqlTokens
-from testkit.seeds import add_house
+from testkit.seeds import add_house, add_meters
 
 ROWS = 100_000
-METERS = 3000
+HISTORY_METERS = 3000
+HOUSE_PREMISES = 1000
+SCENARIOS = ("monthly", "history")
 HOT_WATER = "2"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -51,6 +58,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @dataclass
 class UploadBench:
     shape: str
+    scenario: str
     rows: int
     file_bytes: int
     messages: int
@@ -151,22 +159,31 @@ def raw(data: bytes, scratch_db: Path) -> float:
     return elapsed
 
 
-def run(*, shape: str = "embedded", rows: int = ROWS, meters: int = METERS) -> UploadBench:
+def run(*, shape: str = "embedded", scenario: str = "monthly", rows: int = ROWS) -> UploadBench:
     with tempfile.TemporaryDirectory(prefix="hub-bench-") as tmp, storage(shape) as (db_url, broker_url):
         data_dir = Path(tmp) / "data"
-        env = settings_env(data_dir, db_url, broker_url) | {"HUB_WORKER_THREADS": "1"}
+        env = settings_env(data_dir, db_url, broker_url)
+        if scenario == "history":
+            env["HUB_WORKER_THREADS"] = "1"
         url = db_url or f"sqlite:///{data_dir / 'hub.sqlite3'}"
         (org,) = register_orgs(url, 1)
         engine = make_engine(url)
+        roots: list[str] = []
         with engine.begin() as conn:
-            house = add_house(conn, org.id, premises_count=meters, rooms=0)
+            if scenario == "history":
+                house = add_house(conn, org.id, premises_count=HISTORY_METERS, rooms=0)
+            else:
+                for _ in range(-(-rows // HOUSE_PREMISES)):
+                    placed = add_house(conn, org.id, premises_count=HOUSE_PREMISES, rooms=0)
+                    roots += add_meters(conn, org.id, placed, resource=HOT_WATER)
         _token, secret = tokens.issue(SqlTokens(Store(engine), actor="bench"), org.id, "bench upload")
         engine.dispose()
         pids: list[int] = []
         with hub_processes(env, workers=1 if shape == "production" else 0, started=pids) as base:
-            soap = Loopback(base, user=org.ppaguid, password=PASSWORD)
-            roots = _place(soap, org, house.premises)
-            soap.close()
+            if scenario == "history":
+                soap = Loopback(base, user=org.ppaguid, password=PASSWORD)
+                roots = _place(soap, org, house.premises)
+                soap.close()
             data = workbook(roots, rows)
             rss_before = peak_rss_mb(pids[0])
             headers = {"Authorization": f"Bearer {secret}"}
@@ -193,6 +210,7 @@ def run(*, shape: str = "embedded", rows: int = ROWS, meters: int = METERS) -> U
         raw_seconds = raw(data, Path(tmp) / "raw.sqlite3")
         return UploadBench(
             shape=shape,
+            scenario=scenario,
             rows=rows,
             file_bytes=len(data),
             messages=len(status["message_guids"]),

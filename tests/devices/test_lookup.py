@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from hub.areas.devices.lookup import SqlMeteringDeviceLookup
 from testkit.devices import Dev, archive, import_request, one_of_each_kind, update_after
-from testkit.seeds import House
+from testkit.seeds import House, add_meters
 from tests.devices.rig import Db
 
 
@@ -80,3 +80,17 @@ def test_a_thousand_guids_in_one_call(db: Db) -> None:
         found = SqlMeteringDeviceLookup(conn).find_many(wanted)
         elapsed = time.perf_counter() - started
     assert len(found) == 100 and elapsed < 2.0
+
+
+def test_meters_seeded_straight_into_the_store_read_as_placed_ones(db: Db) -> None:
+    """``testkit.seeds.add_meters`` (the 100 000-meter benchmarks' set-up) writes what the area reads."""
+    house = db.house(rooms=0)
+    with db.store.writing() as conn:
+        roots = add_meters(conn, db.org_a, house, resource="2", base="7.5")
+    assert len(roots) == len(house.premises)
+    with db.store.reading() as conn:
+        found = SqlMeteringDeviceLookup(conn).find_many(roots)
+    device = found[roots[0]]
+    assert (device.house_guid, device.resources, device.device_type, device.energy) == (house.fias, ("2",), "1", False)
+    assert device.base_values == {("2", 1): Decimal("7.5")} and device.owner_org_id == db.org_a
+    assert not device.archived and device.commissioned is not None
