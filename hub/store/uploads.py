@@ -82,20 +82,19 @@ class SqlUploads:
         claim moves ``touched_at`` to now, so of several claimers exactly one wins it."""
         cutoff = utcnow() - timedelta(seconds=older_than_seconds)
         stalled = uploads.c.submitted_at.is_(None) & or_(uploads.c.touched_at.is_(None), uploads.c.touched_at < cutoff)
+        oldest = select(uploads.c.id, uploads.c.upload_guid, uploads.c.touched_at).where(stalled).order_by(uploads.c.id)
+        with self.store.reading() as conn:  # the usual answer, every few seconds: none (no write lock)
+            found = conn.execute(oldest).first()
+        if found is None:
+            return None
+        touched = uploads.c.touched_at
+        same = touched.is_(None) if found.touched_at is None else touched == found.touched_at
         with self.store.writing() as conn:
-            found = conn.execute(
-                select(uploads.c.id, uploads.c.touched_at).where(stalled).order_by(uploads.c.id)
-            ).first()
-            if found is None:
-                return None
-            same = (
-                uploads.c.touched_at.is_(None) if found.touched_at is None else uploads.c.touched_at == found.touched_at
-            )
             claimed = conn.execute(
                 update(uploads).where(uploads.c.id == found.id, uploads.c.submitted_at.is_(None), same)
                 .values(touched_at=utcnow())
             ).rowcount  # fmt: skip
-            upload_guid = conn.execute(select(uploads.c.upload_guid).where(uploads.c.id == found.id)).scalar_one()
+        upload_guid = found.upload_guid
         return self.get(upload_guid) if claimed == 1 else None
 
     def get(self, upload_guid: str) -> StoredUpload | None:
