@@ -93,7 +93,9 @@ class Provenance:
     """Where a submission came from and what proves who sent it."""
 
     source: Source
-    #: the bytes as received: the HTTP body, the JSON body, the uploaded file
+    #: the bytes as received: the HTTP body, the JSON body; empty when the payload is itself the
+    #: evidence (a batch the hub built from an uploaded file, whose bytes the upload keeps): the
+    #: message log then shows the payload, and the hub does not store the same bytes twice
     raw: bytes
     #: how the sender was authenticated: "signature", "token", "session" …
     authenticated_by: str

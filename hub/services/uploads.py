@@ -393,9 +393,7 @@ class UploadDesk:
                     payload=payload,
                     sender=sender,
                     requester_message_guid=str(uuid.uuid5(_BATCH_NS, f"{upload_guid}:{key}")),
-                    provenance=Provenance(
-                        source=Source.UPLOAD, raw=payload.serialized(), authenticated_by="token", detail=detail
-                    ),
+                    provenance=Provenance(source=Source.UPLOAD, raw=b"", authenticated_by="token", detail=detail),
                 )
             )
         except HubError as error:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from hub.domain.messages import RequestState
 from hub.store.base import Store, aware, utcnow
@@ -106,10 +106,12 @@ class SqlMessageLog:
         return _logged(row) if row is not None else None
 
     def documents(self, message_id: int) -> tuple[bytes, bytes | None, bytes | None]:
-        """(the request as received, the stored result fragment, the signed getStateResult)."""
+        """(the request as received — the payload when nothing else was received, see
+        ``Provenance.raw`` — the stored result fragment, the signed getStateResult)."""
+        received = func.coalesce(func.nullif(inbox_payloads.c.raw, b""), inbox_payloads.c.payload).label("raw")
         with self.store.reading() as conn:
             row = conn.execute(
-                select(inbox_payloads.c.raw, inbox.c.result, inbox.c.response)
+                select(received, inbox.c.result, inbox.c.response)
                 .join(inbox, inbox.c.id == inbox_payloads.c.inbox_id)
                 .where(inbox.c.id == message_id)
             ).one()

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from hub.areas.readings.tables import meter_readings
+from hub.store.tables import inbox, inbox_payloads
 from tests.e2e.harness import HubUnderTest
 from tests.e2e.rest import get, token_for
 from tests.uploads.setup import cold_water_meters
@@ -75,6 +76,17 @@ def test_readings_upload_applies_good_rows_and_reports_bad_ones(hut: HubUnderTes
     # the messages are in the log as uploads, and another organization sees nothing of it
     message = get(hut, f"/messages/{status['message_guids'][0]}", token).json()
     assert (message["source"], message["authenticated_by"]) == ("upload", "token")
+    # the request as received is the batch the hub built (stored once: the file is the upload's)
+    request = get(hut, f"/messages/{status['message_guids'][0]}/request", token)
+    assert request.status_code == 200 and b"importMeteringDeviceValuesRequest" in request.content
+    assert roots[0].encode() in request.content
+    with hut.hub.store.reading() as conn:
+        stored = conn.execute(
+            select(func.length(inbox_payloads.c.raw))
+            .join(inbox, inbox.c.id == inbox_payloads.c.inbox_id)
+            .where(inbox.c.message_guid == status["message_guids"][0])
+        ).scalar_one()
+    assert stored == 0
     other = token_for(hut, "b")
     assert get(hut, f"/uploads/{status['upload_id']}", other).json()["code"] == "INT002013"
     assert get(hut, f"/uploads/{status['upload_id']}/result", other).status_code == 404
