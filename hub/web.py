@@ -64,6 +64,7 @@ def rest_ports(hub: Hub, classes: list[Any]) -> RestPorts:
             max_body_bytes=hub.settings.max_body_bytes,
         ),
         uploads=upload_ports(hub),
+        states=hub.states,
     )
 
 

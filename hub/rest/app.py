@@ -27,6 +27,7 @@ from hub.rest.uploads import UploadPorts, add_uploads
 from hub.rest.writes import WritePorts, add_writes
 from hub.services import tokens
 from hub.services.ports import ResourceReader, ResourceSpec
+from hub.services.state import StateQuery
 from hub.services.tokens import ApiToken, TokenStore
 from hub.store.message_log import LoggedMessage, SqlMessageLog
 from hub.store.resources import SqlNsiBooks
@@ -43,6 +44,8 @@ class RestPorts:
     resources: dict[str, ResourceReader] = field(default_factory=dict)
     writes: WritePorts | None = None
     uploads: UploadPorts | None = None
+    #: signs a processed message's getStateResult when the worker did not (an upload's batches)
+    states: StateQuery | None = None
 
 
 class Message(BaseModel):
@@ -213,6 +216,8 @@ def create_api(resources: Sequence[ResourceSpec] = ()) -> FastAPI:
         ports = _ports(request)
         found = await run_in_threadpool(visible_message, ports, caller, message_guid)
         _raw, _result, response = await run_in_threadpool(ports.messages.documents, found.id)
+        if response is None and ports.states is not None:
+            response = await run_in_threadpool(ports.states.processed_answer, found.message_guid)
         if response is None:
             raise HubError(E.INT002013, f"Ответ на сообщение {message_guid} ещё не сформирован")
         return Response(response, media_type="application/xml")

@@ -96,6 +96,7 @@ class InboxEntry:
     result: bytes | None = None
     response: bytes | None = None  # cached signed getStateResult body once processed
     claimed_by: str | None = None  # the worker holding the processing lease
+    source: str = "soap"  # hub.services.intake.Source: soap | rest | upload
     #: the signed element to process: only ``Inbox.claim`` reads it, in its own transaction
     #: (a separate read cost the worker three round trips on PostgreSQL)
     payload: bytes | None = None

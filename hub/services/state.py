@@ -18,6 +18,7 @@ from hub.contract.pki import AnyIdentity
 from hub.contract.registry import Registry, Service
 from hub.domain.messages import RequestState
 from hub.errors import E, HubError
+from hub.services.intake import Source
 from hub.services.ports import Inbox, InboxEntry, Organization, ProcessedMessages
 
 log = logging.getLogger(__name__)
@@ -92,8 +93,12 @@ class StateQuery:
     def final_response(self, entry: InboxEntry, result: bytes) -> bytes | None:
         """The signed getStateResult (state 3) of an entry about to be completed with ``result``.
 
-        None when it cannot be built: getState then signs on demand (no stored response).
+        None when it cannot be built, or for a batch of an upload (its rows' outcomes go to the
+        upload's result file, so nobody may ever ask): getState, or the message log's
+        ``/response``, then signs on demand (``processed_answer``).
         """
+        if entry.source == Source.UPLOAD:
+            return None
         try:
             service = self.registry.service(entry.service)
             if service is None:
@@ -102,6 +107,22 @@ class StateQuery:
         except Exception:
             log.exception("could not pre-sign the response of inbox entry %s", entry.id)
             return None
+
+    def processed_answer(self, message_guid: str) -> bytes | None:
+        """The signed getStateResult (state 3) of a processed request, whoever sent it: the stored
+        one, else signed now and stored. None while it is not processed. (The message log's
+        ``/response``: who may see the message is the caller's check.)"""
+        entry = self.inbox.find(message_guid.strip().lower())
+        if entry is None or entry.state != RequestState.PROCESSED:
+            return None
+        if entry.response is not None:
+            return entry.response
+        service = self.registry.service(entry.service)
+        if service is None:  # pragma: no cover - a service removed since the request
+            return None
+        signed = self._sign(service, entry, entry.result)
+        self.inbox.store_response(entry.id, signed)
+        return signed
 
     def _sign(
         self, service: Service, entry: InboxEntry, result: bytes | None, state: RequestState | None = None

@@ -63,6 +63,7 @@ _ENTRY_COLUMNS = (
     inbox.c.result,
     inbox.c.response,
     inbox.c.claimed_by,
+    inbox.c.source,
 )
 
 
@@ -97,6 +98,7 @@ def _entry(row: Any) -> InboxEntry:
         result=row.result,
         response=row.response,
         claimed_by=row.claimed_by,
+        source=row.source,
     )
 
 

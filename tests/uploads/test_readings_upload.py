@@ -87,6 +87,12 @@ def test_readings_upload_applies_good_rows_and_reports_bad_ones(hut: HubUnderTes
             .where(inbox.c.message_guid == status["message_guids"][0])
         ).scalar_one()
     assert stored == 0
+    # nobody asked for the batch's signed getStateResult yet: none was signed; asked, it is
+    message_guid = status["message_guids"][0]
+    assert hut.hub.inbox.find(message_guid).response is None  # type: ignore[union-attr]
+    answer = get(hut, f"/messages/{message_guid}/response", token)
+    assert answer.status_code == 200 and b"getStateResult" in answer.content and b"<ds:SignatureValue" in answer.content
+    assert hut.hub.inbox.find(message_guid).response == answer.content  # type: ignore[union-attr]
     other = token_for(hut, "b")
     assert get(hut, f"/uploads/{status['upload_id']}", other).json()["code"] == "INT002013"
     assert get(hut, f"/uploads/{status['upload_id']}/result", other).status_code == 404
