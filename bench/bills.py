@@ -28,6 +28,7 @@ from bench.common import (
     PASSWORD,
     Loopback,
     ack,
+    good_results,
     hub_processes,
     place_accounts,
     raw_seconds,
@@ -70,10 +71,6 @@ SERVICES = (Svc(HOUSING, "1", "25.50", "1275.00"), Svc(HOUSING, "2", "3.10", "15
 def _documents(accounts: list[str], month: tuple[int, int]) -> etree._Element:
     docs = [Doc(a, SERVICES, number=str(i), debt="100.00") for i, a in enumerate(accounts)]
     return import_documents(docs, *month, seed=f"bench-{uuid.uuid4()}")
-
-
-def _good(result: etree._Element) -> int:
-    return sum(1 for r in result.iter(f"{{{B}}}ImportResult") if r.find(f"{{{BASE}}}Error") is None)
 
 
 def _raw_rows(request: etree._Element) -> list[dict[str, object]]:
@@ -121,7 +118,7 @@ def run(*, shape: str = "embedded", clients: int = 2, messages_per_client: int =
                     # months are independent: a client sends them all, then collects the results
                     c, o, action = connections[i], orgs[i], "importPaymentDocumentData"
                     guids = [ack(c, o, BILLS_PATH, action, m) for m in signed[i]]
-                    return sum(_good(result(c, o, BILLS_PATH, g)) for g in guids)
+                    return sum(good_results(result(c, o, BILLS_PATH, g), B) for g in guids)
 
                 started = time.perf_counter()
                 with ThreadPoolExecutor(clients) as pool:

@@ -287,6 +287,12 @@ def result(client: Loopback, org: BenchOrg, path: str, guid: str, poll: float = 
         time.sleep(poll)
 
 
+def good_results(result: etree._Element, namespace: str) -> int:
+    """How many ``ImportResult`` (of the service's ``namespace``) in a getStateResult carry no error."""
+    error = f"{{{ns.BASE}}}Error"
+    return sum(1 for r in result.iter(f"{{{namespace}}}ImportResult") if r.find(error) is None)
+
+
 def post(
     client: Loopback, org: BenchOrg, path: str, action: str, body: etree._Element | bytes, poll: float = POLL_S
 ) -> tuple[etree._Element, float]:

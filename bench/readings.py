@@ -32,6 +32,7 @@ from bench.common import (
     BenchOrg,
     Loopback,
     ack,
+    good_results,
     hub_processes,
     place_accounts,
     post,
@@ -106,10 +107,6 @@ def _readings(roots: list[str], month: tuple[int, int]) -> etree._Element:
     return import_values(values, seed=f"bench-{uuid.uuid4()}")
 
 
-def _good(result: etree._Element) -> int:
-    return sum(1 for r in result.iter(f"{{{DM}}}ImportResult") if r.find(f"{{{BASE}}}Error") is None)
-
-
 def _raw_rows(request: etree._Element) -> list[dict[str, object]]:
     """What the raw limit inserts of a readings message: a row per device."""
     return [
@@ -180,7 +177,7 @@ def run(
                     good = 0
                     for month in signed[i]:
                         sent = [ack(connections[i], orgs[i], DM_PATH, "importMeteringDeviceValues", m) for m in month]
-                        good += sum(_good(result(connections[i], orgs[i], DM_PATH, guid)) for guid in sent)
+                        good += sum(good_results(result(connections[i], orgs[i], DM_PATH, guid), DM) for guid in sent)
                     return good
 
                 started = time.perf_counter()
@@ -197,7 +194,7 @@ def run(
             raw_one = _raw([one], Path(tmp) / "raw-one.sqlite3")
             # the same body in a fresh envelope (a resend of ``one`` would be a replay)
             state, ack_to_done = post(connections[0], orgs[0], DM_PATH, "importMeteringDeviceValues", body, poll=0.01)
-            if _good(state) != 1000:
+            if good_results(state, DM) != 1000:
                 raise RuntimeError("the timed message failed")
             for connection in connections:
                 connection.close()

@@ -29,7 +29,7 @@ from hub.rest.resources import scope_of
 from hub.rest.uploads import MAX_UPLOAD_BYTES, XLSX, UploadPorts, attachment, template_bytes
 from hub.services import tokens, uploads
 from hub.services.tokens import ApiToken
-from hub.services.uploads import KindInfo
+from hub.services.uploads import KindInfo, StoredUpload
 from hub.store.message_log import LoggedMessage
 
 #: the request as received, the stored result fragment, the signed getStateResult
@@ -237,30 +237,31 @@ def create_page() -> Starlette:
             return render(request, "upload.html", status_code=400, caller=caller, kinds=_kinds(), error=failure)
         return _to(request, f"/uploads/{upload_id}")
 
-    async def upload_status(request: Request) -> Response:
+    async def visible_upload(request: Request) -> tuple[ApiToken, StoredUpload] | Response:
+        """The signed-in caller and the upload the path names, or the answer instead (the sign-in
+        page, or «not found» for another organization's upload)."""
         caller = await signed_in(request)
         if caller is None:
             return _to(request, "/login")
-        desk = _uploads(request).desk
         upload_id = request.path_params["upload_id"]
         try:
-            upload = await run_in_threadpool(desk.visible, upload_id, caller.organization_id)
+            return caller, await run_in_threadpool(_uploads(request).desk.visible, upload_id, caller.organization_id)
         except HubError as error:
             return render(request, "missing.html", status_code=404, caller=caller, text=error.spec.text, guid=upload_id)
-        status = await run_in_threadpool(desk.status, upload)
+
+    async def upload_status(request: Request) -> Response:
+        found = await visible_upload(request)
+        if isinstance(found, Response):
+            return found
+        caller, upload = found
+        status = await run_in_threadpool(_uploads(request).desk.status, upload)
         return render(request, "upload_status.html", caller=caller, status=status, live=status.state != "processed")
 
     async def upload_result(request: Request) -> Response:
-        caller = await signed_in(request)
-        if caller is None:
-            return _to(request, "/login")
-        desk = _uploads(request).desk
-        upload_id = request.path_params["upload_id"]
-        try:
-            upload = await run_in_threadpool(desk.visible, upload_id, caller.organization_id)
-        except HubError as error:
-            return render(request, "missing.html", status_code=404, caller=caller, text=error.spec.text, guid=upload_id)
-        name, body = await run_in_threadpool(_uploads(request).result, upload)
+        found = await visible_upload(request)
+        if isinstance(found, Response):
+            return found
+        name, body = await run_in_threadpool(_uploads(request).result, found[1])
         return Response(body, media_type=XLSX, headers=attachment(name))
 
     async def template_file(request: Request) -> Response:

@@ -3,8 +3,8 @@
 The desk that takes the POST is given an intake that dies on the second batch right after
 committing it (the worst moment: the intake holds the batch, the upload does not know it), so
 the upload is left with one recorded batch, one accepted but unrecorded, and one never sent.
-``UploadDesk.resume`` (what each ``hub serve`` process runs every HUB_SWEEP_SECONDS for uploads
-stalled HUB_UPLOAD_STALL_SECONDS) must finish it.
+The resumer the running hub has (``UploadDesk.resume`` every HUB_SWEEP_SECONDS for uploads stalled
+HUB_UPLOAD_STALL_SECONDS, as each ``hub serve`` process runs it) must finish it.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import time
 import uuid
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -20,7 +21,6 @@ from lxml import etree
 from sqlalchemy import func, select
 
 from adapters.excel.adapter import ExcelAdapter
-from hub.rest.uploads import resuming
 from hub.services.intake import Ack, Intake, Submission
 from hub.services.uploads import _BATCH_NS, UploadDesk
 from hub.store.tables import inbox
@@ -28,13 +28,22 @@ from hub.store.tables import uploads as uploads_table
 from hub.store.uploads import SqlUploads
 from hub.web import upload_ports
 from testkit.uploads import READINGS_SHEET, AccountRecord, HouseRecord, accounts_rows, house_rows, readings_rows
-from tests.e2e.harness import HubUnderTest
+from tests.e2e.harness import SHAPES, HubUnderTest, running_hub
 from tests.e2e.rest import get, token_for
 from tests.uploads.setup import cold_water_meters
 from tests.uploads.test_readings_upload import SHEET, stored_readings
 from tests.uploads.workbooks import NoData, filled, result, statuses, template
 
 ROWS = 2100  # three batches of ≤ 1000 readings
+#: HUB_UPLOAD_STALL_SECONDS of this module's hubs: long enough to look at the cut-off upload first
+STALL_SECONDS = 4.0
+
+
+@pytest.fixture(scope="module", params=SHAPES)
+def hut(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubUnderTest]:
+    """A running hub per shape whose own resumer takes an upload stalled for STALL_SECONDS."""
+    with running_hub(request.param, tmp_path_factory.mktemp(request.param), upload_stall_seconds=STALL_SECONDS) as hub:
+        yield hub
 
 
 class DiesOnSecondBatch:
@@ -81,12 +90,12 @@ def test_an_upload_cut_off_mid_post_is_resumed_without_losing_or_doubling_rows(h
 
     # not stalled yet (another process may still be sending it): nothing to resume
     assert ports.desk.resume(ports.lookups, stalled_seconds=60) == []
-    # stalled: the resumer each ``hub serve`` runs (here every 0.1 s) sends the rest
+    # stalled (STALL_SECONDS here): the resumer the running hub has (every HUB_SWEEP_SECONDS)
+    # sends the rest
     deadline = time.monotonic() + 60
-    with resuming(ports, every=0.1, stalled_seconds=0):
-        while (status := get(hut, f"/uploads/{upload_guid}", token).json())["state"] != "processed":
-            assert time.monotonic() < deadline, status
-            time.sleep(0.1)
+    while (status := get(hut, f"/uploads/{upload_guid}", token).json())["state"] != "processed":
+        assert time.monotonic() < deadline, status
+        time.sleep(0.1)
     assert ports.desk.resume(ports.lookups, stalled_seconds=0) == []  # submitted: nothing left
     assert status["rows_done"] + status["rows_failed"] == ROWS
     assert len(status["message_guids"]) == len(set(status["message_guids"])) == 3

@@ -42,7 +42,7 @@ from hub.errors import E
 from hub.services.uploads import Batch, Lookups, RowProblem, RowRef
 
 B, BB = ns.BILLS, ns.BILLS_BASE
-PAYMENTS_BASE = "http://dom.gosuslugi.ru/schema/integration/payments-base/"
+PAYMENTS_BASE = ns.PAYMENTS_BASE
 BILLS_VERSION = "11.2.0.16"  # fixed by the XSD
 _NSMAP = {"b": B, "base": BASE, "bills-base": BB, "account-base": ACC, "nsi-base": NSI, "payments-base": PAYMENTS_BASE}
 HOUSING = "HousingService"

@@ -43,7 +43,7 @@ BB = ns.BILLS_BASE
 BASE = ns.BASE
 AB = ns.ACCOUNT_BASE
 NSI = ns.NSI_BASE
-PAYMENTS_BASE = "http://dom.gosuslugi.ru/schema/integration/payments-base/"
+PAYMENTS_BASE = ns.PAYMENTS_BASE
 REQUEST = "/importPaymentDocumentRequest"
 
 
