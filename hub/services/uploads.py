@@ -261,7 +261,7 @@ class UploadStatus:
         return self.upload.rows_total
 
 
-#: stored results read at a time (a 1000-reading result is ~300 KB: 100 of them at once is 30 MB)
+#: stored results read at a time (a 1000-reading result is ~230 KB: 100 of them at once would be 23 MB)
 RESULTS_AT_ONCE = 10
 #: processed messages whose row counts a desk keeps (two integers each)
 COUNTS_KEPT = 100_000
