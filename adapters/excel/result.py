@@ -8,6 +8,7 @@ in bounded memory (the rows of one sheet at a time).
 
 from __future__ import annotations
 
+import contextlib
 import io
 from collections.abc import Mapping
 from copy import copy
@@ -82,24 +83,40 @@ def build(data: bytes, outcomes: Mapping[tuple[str, int], RowOutcome]) -> bytes:
     hidden = {m.name for m in source.sheets_metadata if str(m.visible).rsplit(".", 1)[-1] != "Visible"}
     target = Workbook(write_only=True)
     styles: dict[str, Any] = {}  # a status fill's colour → its cell style in ``target``
-    for name in source.sheet_names:
-        sheet = target.create_sheet(name)
-        if name in hidden:
-            sheet.sheet_state = "hidden"
-        spec = specs.get(name)
-        read = source.get_sheet_by_name(name)
-        first = (read.start or (0, 0))[0] + 1
-        for _ in range(1, first):
-            sheet.append([])
-        for number, values in enumerate(read.iter_rows(), start=first):
-            row = [_plain(v) for v in values]
-            if spec is None:
-                sheet.append(row)
-            else:
-                sheet.append(_row(sheet, spec, number, row, outcomes, links, kind, styles))
+    try:
+        for name in source.sheet_names:
+            sheet = target.create_sheet(name)
+            if name in hidden:
+                sheet.sheet_state = "hidden"
+            spec = specs.get(name)
+            read = source.get_sheet_by_name(name)
+            first = (read.start or (0, 0))[0] + 1
+            for _ in range(1, first):
+                sheet.append([])
+            for number, values in enumerate(read.iter_rows(), start=first):
+                row = [_plain(v) for v in values]
+                if spec is None:
+                    sheet.append(row)
+                else:
+                    sheet.append(_row(sheet, spec, number, row, outcomes, links, kind, styles))
+    except BaseException:
+        _discard(target)
+        raise
     buffer = io.BytesIO()
     target.save(buffer)
     return buffer.getvalue()
+
+
+def _discard(target: Workbook) -> None:
+    """A build given up half-way (a prepared result whose rows stalled): close its sheets and
+    remove their temporary files, which openpyxl's write-only mode removes only on save."""
+    for sheet in target.worksheets:
+        with contextlib.suppress(Exception):
+            sheet.close()
+        writer = getattr(sheet, "_writer", None)
+        if writer is not None:
+            with contextlib.suppress(Exception):
+                writer.cleanup()
 
 
 def _row(sheet: Any, spec: Sheet, number: int, row: list[Any], outcomes: Mapping[tuple[str, int], RowOutcome],

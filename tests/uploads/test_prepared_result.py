@@ -5,17 +5,20 @@ from __future__ import annotations
 import io
 import time
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 
 import pytest
 from openpyxl import load_workbook
 
-from hub.services.upload_results import StalledError, WaitingOutcomes
+from adapters.excel.kinds import READINGS
+from hub.services.upload_results import ResultPreparer, StalledError, WaitingOutcomes
 from hub.services.uploads import RowProblem, RowRef, StoredUpload, UploadMessage
 from hub.web import upload_ports
 from tests.e2e.harness import HubUnderTest, wait_for
 from tests.e2e.rest import token_for
 from tests.uploads.setup import cold_water_meters
 from tests.uploads.test_readings_upload import SHEET
+from tests.uploads.test_result_file import readings_file
 from tests.uploads.workbooks import filled, result, statuses, template, upload
 
 RESULT = (
@@ -80,3 +83,46 @@ def test_a_message_never_processed_gives_up_after_the_patience() -> None:
     outcomes = WaitingOutcomes(SlowStore(None), _upload(), poll=0.01, patience=0.05)  # type: ignore[arg-type]
     with pytest.raises(StalledError):
         outcomes.get(("Лист", 3))
+
+
+class FileStore(SlowStore):
+    """The slow store with a two-row readings file whose rows are the message's, and a place to
+    save the prepared file."""
+
+    def __init__(self, polls_before_done: int | None) -> None:
+        super().__init__(polls_before_done)
+        self.saved: bytes | None = None
+
+    def message_rows(self, message_guids: Collection[str]) -> dict[str, tuple[RowRef, ...]]:
+        return {"m1": (RowRef(READINGS.main.name, 3, "t3"), RowRef(READINGS.main.name, 4, "t4"))}
+
+    def data(self, upload_id: int) -> bytes:
+        return readings_file(2)
+
+    def save_result(self, upload_id: int, data: bytes) -> None:
+        self.saved = data
+
+    def stored_result(self, upload_id: int) -> bytes | None:
+        return self.saved
+
+
+def _finished(preparer: ResultPreparer) -> bool:
+    return wait_for(lambda: not preparer._running, 10)
+
+
+def test_the_preparer_saves_the_file_once_the_rows_are_processed() -> None:
+    store = FileStore(polls_before_done=2)
+    preparer = ResultPreparer(store, poll_seconds=0.01, patience_seconds=5)  # type: ignore[arg-type]
+    assert preparer.start(_upload()) and _finished(preparer)
+    assert store.saved is not None
+    assert statuses(load_workbook(io.BytesIO(store.saved)), READINGS.main.name) == ["Обработано", "Обработано"]
+
+
+def test_the_preparer_takes_only_submitted_uploads_a_bounded_number_at_once_and_gives_up_on_a_stall() -> None:
+    store = FileStore(polls_before_done=None)  # never processed
+    preparer = ResultPreparer(store, poll_seconds=0.01, patience_seconds=0.2, at_once=1)  # type: ignore[arg-type]
+    assert not preparer.start(replace(_upload(), submitted=False))
+    assert preparer.start(_upload())
+    assert not preparer.start(_upload())  # already being prepared
+    assert not preparer.start(replace(_upload(), upload_guid="v"))  # one at a time here
+    assert _finished(preparer) and store.saved is None  # gave up: the file is built when asked for

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from openpyxl import Workbook, load_workbook
+from openpyxl.worksheet._writer import ALL_TEMP_FILES
 
 from adapters.excel import result
 from adapters.excel.kinds import READINGS, STATUS_HEADER
@@ -13,7 +15,7 @@ from hub.services.uploads import RowOutcome
 METER = "0b4c1a52-3a5e-4d4c-9a9e-1f0c8d6e2a11"
 
 
-def _upload(rows: int) -> bytes:
+def readings_file(rows: int) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(READINGS.main.name)
     sheet.append([READINGS.template])
@@ -36,7 +38,7 @@ def test_every_row_gets_its_status_with_its_fill_and_a_bad_cell_is_marked() -> N
         (name, 5): RowOutcome(True),
         (name, 6): RowOutcome(None),
     }
-    book = load_workbook(io.BytesIO(result.build(_upload(5), outcomes)))
+    book = load_workbook(io.BytesIO(result.build(readings_file(5), outcomes)))
     sheet = book[name]
     status = len(READINGS.main.columns) + 1
     assert sheet.cell(row=2, column=status).value == STATUS_HEADER
@@ -50,3 +52,18 @@ def test_every_row_gets_its_status_with_its_fill_and_a_bad_cell_is_marked() -> N
     assert bad.comment is not None and "INT912003" in bad.comment.text
     assert sheet.cell(row=3, column=3).comment is None and sheet.cell(row=3, column=3).fill.fill_type is None
     assert book["conf"].sheet_state == "visible" and book["conf"]["B1"].value == READINGS.type
+
+
+def test_a_build_given_up_half_way_leaves_no_temporary_file() -> None:
+    """What a prepared result whose rows stalled does: the outcomes raise in the middle."""
+
+    class Stalls(dict[tuple[str, int], RowOutcome]):
+        def get(self, key: tuple[str, int], default: RowOutcome | None = None) -> RowOutcome | None:  # type: ignore[override]
+            if key[1] > 4:
+                raise TimeoutError("stalled")
+            return RowOutcome(True)
+
+    before = set(ALL_TEMP_FILES)
+    with pytest.raises(TimeoutError):
+        result.build(readings_file(5), Stalls())
+    assert set(ALL_TEMP_FILES) == before
