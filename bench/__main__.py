@@ -56,7 +56,8 @@ def upload_table() -> list[dict[str, object]]:
     print("monthly: one reading of each of 100 000 meters; history: 34 months of 3000 meters (one worker thread)")
     print(f"{'shape':11} {'file':8} {'rows':>7} {'MB':>5} {'hub s':>7} {'hub r/s':>8}", end="")
     print(f" {'raw s':>6} {'raw r/s':>8} {'×':>5}", end="")
-    print(f" {'POST s':>6} {'serve MB':>8} {'before':>6} {'at POST':>7} {'worker MB':>9} {'raw MB':>7}")
+    print(f" {'POST s':>6} {'serve MB':>8} {'before':>6} {'at POST':>7} {'worker MB':>9}", end="")
+    print(f" {'result MB':>9} {'raw MB':>7}")
     table: list[dict[str, object]] = []
     for shape, scenario in ((shape, scenario) for shape in shapes() for scenario in upload.SCENARIOS):
         u = upload.run(shape=shape, scenario=scenario)
@@ -64,6 +65,7 @@ def upload_table() -> list[dict[str, object]]:
             asdict(u) | {"ratio": u.ratio, "hub_rows_per_s": u.hub_rows_per_s, "raw_rows_per_s": u.raw_rows_per_s}
         )
         worker = f"{u.worker_peak_rss_mb:9.0f}" if u.worker_peak_rss_mb is not None else f"{'-':>9}"
+        child = f"{u.result_peak_rss_mb:9.0f}" if u.result_peak_rss_mb is not None else f"{'-':>9}"
         print(
             f"{u.shape:11} {u.scenario:8} {u.rows:7} {u.file_bytes / 2**20:5.1f} {u.hub_seconds:7.1f}"
             f" {u.hub_rows_per_s:8.0f}",
@@ -71,7 +73,7 @@ def upload_table() -> list[dict[str, object]]:
         )
         print(f" {u.raw_seconds:6.1f} {u.raw_rows_per_s:8.0f} {u.ratio:5.2f} {u.post_seconds:6.1f}", end="")
         print(f" {u.serve_peak_rss_mb:8.0f} {u.serve_rss_before_mb:6.0f}", end="")
-        print(f" {u.serve_rss_after_post_mb:7.0f} {worker}", end="")
+        print(f" {u.serve_rss_after_post_mb:7.0f} {worker} {child}", end="")
         print(f" {u.raw_peak_rss_mb:7.0f}")
     return table
 

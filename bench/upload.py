@@ -14,7 +14,8 @@ hub:  ``POST /api/v1/uploads`` (calamine read, rows → 100 requests of 1000, XS
       worker processes the messages, the status is polled every 0.5 s until every row has its
       outcome, then ``GET …/result`` (the result workbook). Rate = rows / wall time from the POST
       to the result file. Peak RSS = VmHWM of the ``hub serve`` process (and of ``hub worker`` in
-      the production shape) at the end.
+      the production shape) at the end, and of the child of ``hub serve`` that writes the result
+      file (``HUB_RESULT_PROCESS_ROWS``), looked at every poll.
 raw:  the same workbook in one process, no HTTP, no queue, no rules: calamine read + the request
       XML of every 1000 rows + XSD validation + one batched insert of the 1000 rows into a
       readings-shaped table + the result workbook (write-only, a status column).
@@ -22,6 +23,7 @@ raw:  the same workbook in one process, no HTTP, no queue, no rules: calamine re
 
 from __future__ import annotations
 
+import contextlib
 import io
 import resource
 import tempfile
@@ -74,6 +76,8 @@ class UploadBench:
     #: the serve process's peak when the POST was answered (before the status polls and the result file)
     serve_rss_after_post_mb: float
     worker_peak_rss_mb: float | None
+    #: the child process of ``hub serve`` that wrote the result file (``HUB_RESULT_PROCESS_ROWS``)
+    result_peak_rss_mb: float | None
     raw_peak_rss_mb: float
 
     @property
@@ -118,6 +122,19 @@ def peak_rss_mb(pid: int) -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def children_peak_rss_mb(pid: int, seen: dict[int, float]) -> None:
+    """Records in ``seen`` the peak RSS of each child process ``pid`` has now (a child's VmHWM
+    only grows, so the last look before it ends is within a poll of its peak)."""
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            children = (task / "children").read_text().split()
+        except OSError:
+            continue
+        for child in map(int, children):
+            with contextlib.suppress(OSError):  # it ended between the two reads
+                seen[child] = max(seen.get(child, 0.0), peak_rss_mb(child))
 
 
 def raw(data: bytes, scratch_db: Path) -> float:
@@ -195,12 +212,15 @@ def run(*, shape: str = "embedded", scenario: str = "monthly", rows: int = ROWS)
                 posted = time.perf_counter() - started
                 rss_after_post = peak_rss_mb(pids[0])
                 upload_id = answer.json()["upload_id"]
+                children: dict[int, float] = {}
                 while True:
+                    children_peak_rss_mb(pids[0], children)
                     status = client.get(f"/uploads/{upload_id}").json()
                     if status["state"] == "processed":
                         processed = time.perf_counter() - started
                         break
                     time.sleep(0.5)
+                children_peak_rss_mb(pids[0], children)
                 result = client.get(f"/uploads/{upload_id}/result")
                 hub_seconds = time.perf_counter() - started
             if result.status_code != 200 or status["rows_done"] != rows:
@@ -222,5 +242,6 @@ def run(*, shape: str = "embedded", scenario: str = "monthly", rows: int = ROWS)
             serve_peak_rss_mb=serve_rss,
             serve_rss_after_post_mb=rss_after_post,
             worker_peak_rss_mb=worker_rss,
+            result_peak_rss_mb=max(children.values(), default=None),
             raw_peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         )

@@ -40,6 +40,10 @@ Environment variables (all optional):
 ``HUB_UPLOAD_STALL_SECONDS`` an upload whose batches stopped reaching the intake this long ago
                            (the process that took its POST died) is resumed by another
                            (default 60)
+``HUB_RESULT_PROCESS_ROWS`` an upload of this many rows or more has its result file written by a
+                           child process of ``hub serve`` (openpyxl writes ~5 s of one core per
+                           100 000 rows; a thread would hold the GIL against the POSTs and,
+                           embedded, the worker). Default 20 000; 0: always in a thread
 ``HUB_FAULT_PAUSE_AFTER_CLAIM``  test-only fault injection: seconds a worker sleeps after
                             claiming a message (default 0 = off)
 ``HUB_FAULT_PAUSE_AFTER_CHUNK``  test-only: seconds a worker sleeps after each committed chunk
@@ -131,6 +135,7 @@ class Settings:
     sweep_seconds: float = 5.0
     lease_seconds: float = 10.0
     upload_stall_seconds: float = 60.0
+    result_process_rows: int = 20_000
     worker_idle_ms: int = 20
     import_chunk: int = 100
     directory_cache_seconds: float = 5.0
@@ -234,6 +239,8 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         values["worker_idle_ms"] = int(env["HUB_WORKER_IDLE_MS"])
     if "HUB_UPLOAD_STALL_SECONDS" in env:
         values["upload_stall_seconds"] = float(env["HUB_UPLOAD_STALL_SECONDS"])
+    if "HUB_RESULT_PROCESS_ROWS" in env:
+        values["result_process_rows"] = int(env["HUB_RESULT_PROCESS_ROWS"])
     extra = {
         key.removeprefix("HUB_").lower(): env[key]
         for key in ("HUB_FAULT_PAUSE_AFTER_CLAIM", "HUB_FAULT_PAUSE_AFTER_CHUNK")

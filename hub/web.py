@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import replace
 from typing import Any
 
 from starlette.applications import Starlette
@@ -26,6 +27,7 @@ from hub.services.ports import ResourceReader
 from hub.services.upload_results import ResultPreparer
 from hub.services.uploads import UploadDesk
 from hub.soap import app as soap_app
+from hub.store import result_process
 from hub.store.base import Store
 from hub.store.message_log import SqlMessageLog
 from hub.store.resources import SqlNsiBooks, SqlOrganizations
@@ -76,9 +78,21 @@ def upload_ports(hub: Hub) -> UploadPorts:
     store = SqlUploads(hub.store)
     return UploadPorts(
         desk=UploadDesk(intake=hub.intake, directory=hub.directory, registry=hub.registry, store=store),
-        results=ResultPreparer(store),
+        results=result_preparer(hub, store),
         lookups=StoreLookups(hub.store, resolve(meters) if meters else None, resolve(accounts) if accounts else None),
     )
+
+
+def result_preparer(hub: Hub, store: SqlUploads) -> ResultPreparer:
+    """Result files prepared in threads, a large upload's in a child process (when the database
+    is one a child can open: not an in-memory SQLite)."""
+    preparer = ResultPreparer(store)
+    url = hub.settings.effective_database_url
+    rows = hub.settings.result_process_rows
+    if rows > 0 and result_process.shareable(url):
+        child = result_process.in_child(url, poll=preparer.poll_seconds, patience=preparer.patience_seconds)
+        preparer = replace(preparer, spawn=child, spawn_min_rows=rows)
+    return preparer
 
 
 def create_app(

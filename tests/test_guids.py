@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import itertools
+import os
 import re
 import time
 import uuid
@@ -38,3 +40,24 @@ def test_guids_are_unique_and_sort_by_creation_across_milliseconds() -> None:
     assert len(set(everything)) == len(everything)
     for earlier, later in itertools.pairwise(batches):
         assert max(earlier) < min(later)  # a later millisecond sorts after, as an index stores it
+
+
+def test_threads_and_a_forked_child_never_share_random_bits() -> None:
+    """Random bytes are fetched in batches per thread; neither another thread nor a forked
+    child (``hub worker`` processes) may hand out the same ones."""
+    new_guid()  # this thread's batch now has bytes left that a careless child would reuse
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        threaded = list(pool.map(lambda _: [new_guid() for _ in range(2000)], range(4)))
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child reports through the pipe
+        os.write(write, "\n".join(new_guid() for _ in range(100)).encode())
+        os._exit(0)
+    os.close(write)
+    os.waitpid(pid, 0)
+    with os.fdopen(read) as pipe:
+        child = pipe.read().split("\n")
+    parent = [new_guid() for _ in range(100)]
+    randoms = [uuid.UUID(g).int & ((1 << 74) - 1) for g in [*parent, *child, *itertools.chain(*threaded)]]
+    assert len(randoms) == 8200
+    assert len(set(randoms)) == len(randoms)

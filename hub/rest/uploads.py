@@ -43,10 +43,9 @@ class UploadPorts:
     results: ResultPreparer
 
     def submit(self, organization_id: int, filename: str, data: bytes) -> str:
-        """The desk's submit, then the result file's preparation alongside the processing."""
-        upload_guid = self.desk.submit(organization_id, filename, data, self.lookups)
-        self.results.start(self.desk.visible(upload_guid, organization_id))
-        return upload_guid
+        """The desk's submit; the result file's preparation starts as soon as the upload is stored,
+        and follows the batches as they are sent and processed."""
+        return self.desk.submit(organization_id, filename, data, self.lookups, stored=self.results.start)
 
     def resume(self, stalled_seconds: float) -> None:
         for upload_guid in self.desk.resume(self.lookups, stalled_seconds):

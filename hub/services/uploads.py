@@ -290,9 +290,9 @@ def _objects(result: bytes, keep: frozenset[str]) -> dict[str, RowOutcome]:
     return found
 
 
-def problem_outcomes(upload: StoredUpload) -> dict[tuple[str, int], RowOutcome]:
-    """The outcomes of the rows refused before sending."""
-    return {(p.sheet, p.row): RowOutcome(False, p.code, p.text, p.column) for p in upload.problems}
+def problem_outcomes(upload: StoredUpload, since: int = 0) -> dict[tuple[str, int], RowOutcome]:
+    """The outcomes of the rows refused before sending (those found after the first ``since``)."""
+    return {(p.sheet, p.row): RowOutcome(False, p.code, p.text, p.column) for p in upload.problems[since:]}
 
 
 def load_outcomes(
@@ -325,8 +325,10 @@ class UploadDesk:
     _counts: dict[str, tuple[int, int]] = field(default_factory=dict, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
-    def submit(self, sender_id: int, filename: str, data: bytes, lookups: Lookups) -> str:
-        """Read, check and submit; the upload's GUID. A bad file raises before anything is stored."""
+    def submit(self, sender_id: int, filename: str, data: bytes, lookups: Lookups,
+               stored: Callable[[StoredUpload], object] | None = None) -> str:  # fmt: skip
+        """Read, check and submit; the upload's GUID. A bad file raises before anything is stored.
+        ``stored`` is told of the upload once it is stored, before its batches are sent."""
         sender = self.directory.organization(sender_id)
         if sender is None:  # pragma: no cover - a token's organization is never deleted
             raise HubError(E.AUT011002)
@@ -345,6 +347,10 @@ class UploadDesk:
             rows_total=parsed.rows_total,
             problems=parsed.problems,
         )
+        if stored is not None:
+            found = self.store.get(upload_guid)
+            if found is not None:
+                stored(found)
         self._send_all(upload_guid, upload_id, parsed, operation, sender)
         return upload_guid
 

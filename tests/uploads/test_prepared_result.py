@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 import time
 from collections.abc import Collection, Sequence
 from dataclasses import replace
@@ -118,11 +119,70 @@ def test_the_preparer_saves_the_file_once_the_rows_are_processed() -> None:
     assert statuses(load_workbook(io.BytesIO(store.saved)), READINGS.main.name) == ["Обработано", "Обработано"]
 
 
-def test_the_preparer_takes_only_submitted_uploads_a_bounded_number_at_once_and_gives_up_on_a_stall() -> None:
+def test_the_preparer_takes_a_bounded_number_at_once_and_gives_up_on_a_stall() -> None:
     store = FileStore(polls_before_done=None)  # never processed
     preparer = ResultPreparer(store, poll_seconds=0.01, patience_seconds=0.2, at_once=1)  # type: ignore[arg-type]
-    assert not preparer.start(replace(_upload(), submitted=False))
     assert preparer.start(_upload())
     assert not preparer.start(_upload())  # already being prepared
     assert not preparer.start(replace(_upload(), upload_guid="v"))  # one at a time here
     assert _finished(preparer) and store.saved is None  # gave up: the file is built when asked for
+
+
+class SubmittingStore(FileStore):
+    """An upload still being submitted: its one message (rows 3 and 4) is recorded after
+    ``sent_after`` looks, and the upload marked submitted after as many more; the message is
+    processed at once."""
+
+    def __init__(self, sent_after: int) -> None:
+        super().__init__(polls_before_done=0)
+        self.sent_after = sent_after
+        self.looks = 0
+
+    def messages(self, upload_id: int) -> list[UploadMessage]:
+        self.looks += 1
+        return [UploadMessage("m1", 3)] if self.looks > self.sent_after else []
+
+    def message_rows(self, message_guids: Collection[str]) -> dict[str, tuple[RowRef, ...]]:
+        return {g: rows for g, rows in super().message_rows(message_guids).items() if g in message_guids}
+
+    def get(self, upload_guid: str) -> StoredUpload:
+        submitted = self.looks > 2 * self.sent_after
+        return replace(_upload(), submitted=submitted)
+
+
+def test_a_row_of_an_upload_still_being_submitted_waits_for_its_batch() -> None:
+    store = SubmittingStore(sent_after=3)
+    outcomes = WaitingOutcomes(store, replace(_upload(), submitted=False), poll=0.01, patience=5)  # type: ignore[arg-type]
+    first = outcomes.get((READINGS.main.name, 3))
+    assert first is not None and first.ok is True and store.looks >= 4  # waited until the batch was sent
+    assert outcomes.get((READINGS.main.name, 99)) is None  # no batch holds it: known once submitted
+    assert outcomes.upload.submitted
+
+
+def test_a_batch_never_sent_gives_up_after_the_patience() -> None:
+    store = SubmittingStore(sent_after=10**9)
+    outcomes = WaitingOutcomes(store, replace(_upload(), submitted=False), poll=0.01, patience=0.05)  # type: ignore[arg-type]
+    with pytest.raises(StalledError):
+        outcomes.get((READINGS.main.name, 3))
+
+
+def test_a_large_upload_is_prepared_elsewhere_and_a_small_one_here() -> None:
+    store = FileStore(polls_before_done=0)
+    elsewhere: list[str] = []
+    release = threading.Event()
+
+    def spawn(upload: StoredUpload) -> None:  # a child process's stand-in: returns when "done"
+        elsewhere.append(upload.upload_guid)
+        release.wait(5)
+        if upload.upload_guid == "boom":
+            raise RuntimeError("the child could not start")
+
+    preparer = ResultPreparer(store, poll_seconds=0.01, patience_seconds=5, spawn=spawn, spawn_min_rows=3)  # type: ignore[arg-type]
+    assert preparer.start(replace(_upload(), upload_guid="big", rows_total=3))
+    assert wait_for(lambda: elsewhere == ["big"], 5) and "big" in preparer._running  # running until it ends
+    release.set()
+    assert _finished(preparer) and store.saved is None  # the child saves, not this process
+    assert preparer.start(replace(_upload(), upload_guid="boom", rows_total=5))
+    assert _finished(preparer) and elsewhere == ["big", "boom"]  # a failed start is logged and let go
+    assert preparer.start(replace(_upload(), upload_guid="small", rows_total=2))
+    assert _finished(preparer) and store.saved is not None and elsewhere == ["big", "boom"]
